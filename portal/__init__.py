@@ -1,0 +1,101 @@
+"""Comptoir: the community portal for village cafés."""
+
+from pathlib import Path
+
+from flask import Flask, current_app, g, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import Config, database_url
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .security import check_production_config, init_security_headers
+
+    check_production_config(app)
+    _init_extensions(app)
+    init_security_headers(app)
+
+    from .errors import init_error_handlers
+
+    init_error_handlers(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _select_timezone() -> str | None:
+    cafe = g.get("cafe")
+    return cafe.timezone if cafe is not None else None
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    from . import models
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # WAL lets readers and one writer work at once; SQLite leaves foreign keys off by default.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .blueprints.auth import bp as auth_bp
+    from .blueprints.cafes import bp as cafes_bp
+    from .blueprints.directory import bp as directory_bp
+    from .blueprints.manage import bp as manage_bp
+    from .blueprints.network import bp as network_bp
+    from .blueprints.site import bp as site_bp
+    from .tenancy import cafe_bp
+
+    # Feature blueprints live inside the café blueprint, so each gets g.cafe for free.
+    cafe_bp.register_blueprint(cafes_bp)
+    cafe_bp.register_blueprint(manage_bp)
+    app.register_blueprint(cafe_bp)
+    for blueprint in (site_bp, directory_bp, auth_bp, network_bp):
+        app.register_blueprint(blueprint)
+
+
+def _init_templates(app: Flask) -> None:
+    from . import templating
+
+    templating.init_app(app)
+

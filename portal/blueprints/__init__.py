@@ -1,0 +1,1 @@
+"""One blueprint per feature; café features are nested in portal.tenancy.cafe_bp."""

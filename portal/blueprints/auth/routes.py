@@ -1,0 +1,92 @@
+"""Register, log in and out, reset a forgotten password."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ...extensions import limiter
+from ...htmx import redirect_to
+from ...templating import safe_next_url
+from . import bp, services
+from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+
+
+def _post_only_limit(config_key: str):
+    # Only attempts count: looking at the form must never lock anyone out.
+    return limiter.limit(
+        lambda: current_app.config[config_key], methods=["POST"], per_method=True
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_post_only_limit("LOGIN_RATE_LIMIT")
+def login():
+    next_url = safe_next_url(request.args.get("next"), url_for("directory.index"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect_to(next_url)
+        form.password.errors.append(_("Wrong email address or password."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect_to(url_for("directory.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    next_url = safe_next_url(request.args.get("next"), url_for("directory.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = services.register_user(form.display_name.data, form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(_("Your account is ready. Welcome!"), "success")
+            return redirect_to(next_url)
+        form.email.errors.append(
+            _("An account already uses this address. Log in, or reset your password.")
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form, next_url=next_url), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_post_only_limit("RESET_RATE_LIMIT")
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.send_reset_email(form.email.data)
+        flash(
+            _("If an account uses this address, we have sent it a link to choose a new password."),
+            "success",
+        )
+        return redirect_to(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_request.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@_post_only_limit("RESET_RATE_LIMIT")
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        flash(_("This link has expired or was already used. Ask for a new one."), "error")
+        return redirect_to(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_new_password(user, form.password.data)
+        login_user(user)
+        flash(_("Your password has been changed."), "success")
+        return redirect_to(url_for("directory.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form, token=token), status

@@ -1,0 +1,19 @@
+"""A café's home page."""
+
+from flask import g
+
+from ...htmx import render
+from ...models import utcnow
+from . import bp
+from .services import is_open_at, next_seven_days, upcoming_exceptions
+
+
+@bp.get("/")
+def home():
+    cafe = g.cafe
+    return render(
+        "cafes/home.html",
+        week=next_seven_days(cafe),
+        exceptions=upcoming_exceptions(cafe),
+        open_now=is_open_at(cafe, utcnow()),
+    )

@@ -1,0 +1,108 @@
+"""Reading cafés: directory search, opening hours as people read them."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Cafe, HoursException, WeeklyHours, utcnow
+from ...models.cafe import normalise_for_search
+
+
+@dataclass
+class SearchPage:
+    cafes: list[Cafe]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
+
+def search_cafes(query: str, page: int = 1, per_page: int = 20) -> SearchPage:
+    """Open cafés whose name, village, postcode or department match every word of `query`."""
+    page = max(page, 1)
+    conditions = [Cafe.closed_at.is_(None)]
+    for word in normalise_for_search(query).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(
+            or_(
+                Cafe.search_text.like(f"%{escaped}%", escape="\\"),
+                Cafe.postcode.like(f"{escaped}%", escape="\\"),
+            )
+        )
+    total = db.session.scalar(select(func.count(Cafe.id)).where(*conditions)) or 0
+    cafes = db.session.scalars(
+        select(Cafe)
+        .where(*conditions)
+        .options(selectinload(Cafe.services))
+        .order_by(Cafe.department, Cafe.village, Cafe.name)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return SearchPage(cafes=list(cafes), total=total, page=page, per_page=per_page)
+
+
+@dataclass
+class DayHours:
+    day: date
+    periods: list[tuple[time, time]]
+    exception: HoursException | None
+
+    @property
+    def closed(self) -> bool:
+        return not self.periods
+
+
+def hours_for_day(cafe: Cafe, day: date) -> DayHours:
+    """The opening periods of one date, exceptions taking precedence over the week."""
+    exception = next((e for e in cafe.hours_exceptions if e.day == day), None)
+    if exception is not None:
+        periods = [] if exception.closed else [(exception.opens, exception.closes)]
+        return DayHours(day, periods, exception)
+    periods = [(h.opens, h.closes) for h in cafe.weekly_hours if h.weekday == day.weekday()]
+    return DayHours(day, periods, None)
+
+
+def local_now(cafe: Cafe) -> datetime:
+    return utcnow().astimezone(cafe.zone)
+
+
+def next_seven_days(cafe: Cafe) -> list[DayHours]:
+    """The café's hours for today and the six days after, in its own time zone."""
+    today = local_now(cafe).date()
+    return [hours_for_day(cafe, today + timedelta(days=n)) for n in range(7)]
+
+
+def upcoming_exceptions(cafe: Cafe, days: int = 60) -> list[HoursException]:
+    """Exceptional closures or hours from today on, for the next `days` days."""
+    today = local_now(cafe).date()
+    return [e for e in cafe.hours_exceptions if today <= e.day <= today + timedelta(days=days)]
+
+
+def weekly_table(cafe: Cafe) -> list[list[WeeklyHours]]:
+    """The usual week, Monday first: a list of opening periods per weekday."""
+    table: list[list[WeeklyHours]] = [[] for _ in range(7)]
+    for hours in cafe.weekly_hours:
+        table[hours.weekday].append(hours)
+    return table
+
+
+def is_open_at(cafe: Cafe, moment: datetime) -> bool:
+    """Whether the café is open at `moment`, counting periods that run past midnight."""
+    local = moment.astimezone(cafe.zone)
+    today = hours_for_day(cafe, local.date())
+    yesterday = hours_for_day(cafe, local.date() - timedelta(days=1))
+    now = local.time()
+    for opens, closes in today.periods:
+        if opens <= now < closes or (closes <= opens and now >= opens):
+            return True
+    return any(closes <= opens and now < closes for opens, closes in yesterday.periods)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+from . import routes  # noqa: E402,F401

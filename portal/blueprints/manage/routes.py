@@ -1,0 +1,221 @@
+"""The staff area of a café: /c/<slug>/manage/."""
+
+from flask import flash, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...forms import ActionForm
+from ...htmx import redirect_to, render
+from ...models import HoursException, Invitation, Membership, Role
+from ...tenancy import cafe_role_required, get_cafe_owned_or_404, login_required_response
+from ..cafes.services import upcoming_exceptions, weekly_table
+from . import bp, services
+from .forms import (
+    CafeProfileForm,
+    HoursExceptionForm,
+    InvitationForm,
+    RoleForm,
+    ServicesForm,
+    WeeklyHoursForm,
+)
+
+
+def _invalid(template: str, **context):
+    """Re-show a form with its errors: 422, what was typed kept."""
+    return render_template(template, **context), 422
+
+
+@bp.get("/")
+@cafe_role_required(Role.HELPER)
+def index():
+    return render_template("manage/index.html")
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@cafe_role_required(Role.MANAGER)
+def profile():
+    form = CafeProfileForm(obj=g.cafe)
+    if form.validate_on_submit():
+        services.update_profile(
+            g.cafe, form.name.data, form.address.data or "", form.phone.data or "",
+            form.email.data or "", form.description.data or "",
+        )
+        flash(_("The café's details are saved."), "success")
+        return redirect_to(url_for(".index"))
+    if request.method == "POST":
+        return _invalid("manage/profile.html", form=form)
+    return render_template("manage/profile.html", form=form)
+
+
+def _weekly_form_data() -> dict:
+    table = weekly_table(g.cafe)
+    days = []
+    for periods in table:
+        day = {}
+        for n, period in enumerate(periods[:2], start=1):
+            day[f"opens_{n}"] = period.opens
+            day[f"closes_{n}"] = period.closes
+        days.append(day)
+    return {"days": days}
+
+
+@bp.route("/hours", methods=["GET", "POST"])
+@cafe_role_required(Role.MANAGER)
+def hours():
+    if request.method == "POST":
+        form = WeeklyHoursForm()
+    else:
+        form = WeeklyHoursForm(data=_weekly_form_data())
+    exception_form = HoursExceptionForm()
+    if form.validate_on_submit():
+        services.replace_weekly_hours(g.cafe, [day.form.periods() for day in form.days])
+        flash(_("The opening hours are saved."), "success")
+        return redirect_to(url_for(".hours"))
+    context = dict(form=form, exception_form=exception_form, exceptions=upcoming_exceptions(g.cafe, days=366))
+    if request.method == "POST":
+        return _invalid("manage/hours.html", **context)
+    return render_template("manage/hours.html", **context)
+
+
+@bp.post("/hours/exceptions")
+@cafe_role_required(Role.MANAGER)
+def add_exception():
+    exception_form = HoursExceptionForm()
+    if exception_form.validate_on_submit():
+        services.save_hours_exception(
+            g.cafe,
+            exception_form.day.data,
+            exception_form.status.data == "closed",
+            exception_form.opens.data,
+            exception_form.closes.data,
+            exception_form.label.data or "",
+        )
+        flash(_("The exceptional day is saved."), "success")
+        return redirect_to(url_for(".hours"))
+    return _invalid(
+        "manage/hours.html",
+        form=WeeklyHoursForm(formdata=None, data=_weekly_form_data()),
+        exception_form=exception_form,
+        exceptions=upcoming_exceptions(g.cafe, days=366),
+    )
+
+
+@bp.post("/hours/exceptions/<int:exception_id>/delete")
+@cafe_role_required(Role.MANAGER)
+def delete_exception(exception_id: int):
+    exception = get_cafe_owned_or_404(HoursException, exception_id)
+    services.delete_hours_exception(g.cafe, exception)
+    flash(_("The exceptional day is removed."), "success")
+    return redirect_to(url_for(".hours"))
+
+
+@bp.route("/services", methods=["GET", "POST"])
+@cafe_role_required(Role.MANAGER)
+def services_offered():
+    form = ServicesForm(data={"services": g.cafe.service_keys} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.set_services(g.cafe, form.services.data or [])
+        flash(_("The services are saved."), "success")
+        return redirect_to(url_for(".index"))
+    if request.method == "POST":
+        return _invalid("manage/services.html", form=form)
+    return render_template("manage/services.html", form=form)
+
+
+def _team_page(invitation_form: InvitationForm, new_link: str | None = None, status: int = 200):
+    return render(
+        "manage/team.html",
+        status=status,
+        members=services.team(g.cafe),
+        invitations=services.open_invitations(g.cafe),
+        invitation_form=invitation_form,
+        role_form=RoleForm(),
+        action_form=ActionForm(),
+        new_link=new_link,
+    )
+
+
+@bp.get("/team")
+@cafe_role_required(Role.MANAGER)
+def team():
+    return _team_page(InvitationForm())
+
+
+@bp.post("/team/invitations")
+@cafe_role_required(Role.MANAGER)
+def invite():
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return _team_page(form, status=422)
+    invitation, token = services.create_invitation(g.cafe, Role.parse(form.role.data), form.email.data or "")
+    link = url_for(".join", token=token, _external=True)
+    if invitation.email:
+        services.send_invitation_email(g.cafe, invitation, link)
+    # The link is shown once, right now: only its hash is stored.
+    flash(_("Invitation created. Give this link to the person you invite; it works once, for 7 days."), "success")
+    return _team_page(InvitationForm(formdata=None), new_link=link)
+
+
+@bp.post("/team/invitations/<int:invitation_id>/revoke")
+@cafe_role_required(Role.MANAGER)
+def revoke_invitation(invitation_id: int):
+    invitation = get_cafe_owned_or_404(Invitation, invitation_id)
+    services.revoke_invitation(g.cafe, invitation)
+    flash(_("The invitation is cancelled."), "success")
+    return redirect_to(url_for(".team"))
+
+
+@bp.post("/team/<int:membership_id>/role")
+@cafe_role_required(Role.MANAGER)
+def change_role(membership_id: int):
+    membership = get_cafe_owned_or_404(Membership, membership_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the roles in the list."), "error")
+        return redirect_to(url_for(".team"))
+    try:
+        services.change_role(g.cafe, membership, Role.parse(form.role.data))
+    except services.LastManagerError:
+        flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
+    else:
+        flash(_("%(name)s is now %(role)s.", name=membership.user.display_name, role=membership.role.label), "success")
+    return redirect_to(url_for(".team"))
+
+
+@bp.post("/team/<int:membership_id>/remove")
+@cafe_role_required(Role.MANAGER)
+def remove_member(membership_id: int):
+    membership = get_cafe_owned_or_404(Membership, membership_id)
+    name = membership.user.display_name
+    try:
+        services.remove_member(g.cafe, membership)
+    except services.LastManagerError:
+        flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
+    else:
+        flash(_("%(name)s is no longer on the team.", name=name), "success")
+    return redirect_to(url_for(".team"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    if not current_user.is_authenticated:
+        flash(_("Log in or create an account to accept the invitation."), "info")
+        return login_required_response()
+    invitation = services.find_invitation(g.cafe, token)
+    if invitation is None:
+        return render_template("manage/join.html", invitation=None), 404
+    if not invitation.is_usable:
+        return render_template("manage/join.html", invitation=invitation, expired=True), 410
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
+        flash(_("Welcome to the team of %(cafe)s.", cafe=g.cafe.name), "success")
+        return redirect_to(url_for(".index"))
+    return render_template("manage/join.html", invitation=invitation, form=form)
+
+
+@bp.get("/audit")
+@cafe_role_required(Role.MANAGER)
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    return render("manage/audit.html", entries=services.audit_log(g.cafe, page))

@@ -1,0 +1,234 @@
+"""Running a café: profile, hours, services, team. Every change is audited."""
+
+import secrets
+from datetime import date, time, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ... import audit
+from ...extensions import db
+from ...models import (
+    SERVICES,
+    AuditEntry,
+    Cafe,
+    CafeService,
+    HoursException,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    WeeklyHours,
+    utcnow,
+)
+from ...validators import normalise_phone
+
+
+class LastManagerError(Exception):
+    """A café must always keep at least one manager."""
+
+
+def update_profile(cafe: Cafe, name: str, address: str, phone: str, email: str, description: str) -> None:
+    """Save the café's public details."""
+    cafe.name = name.strip()
+    cafe.address = address.strip()
+    cafe.phone = normalise_phone(phone) if phone else ""
+    cafe.email = email.strip().lower()
+    cafe.description = description.strip()
+    cafe.refresh_search_text()
+    audit.record("cafe.profile_updated", cafe, target=cafe.name)
+    db.session.commit()
+
+
+def replace_weekly_hours(cafe: Cafe, days: list[list[tuple[time, time]]]) -> None:
+    """Replace the usual week with `days` (Monday first, a list of periods each)."""
+    cafe.weekly_hours.clear()
+    for weekday, periods in enumerate(days):
+        for opens, closes in periods:
+            cafe.weekly_hours.append(WeeklyHours(weekday=weekday, opens=opens, closes=closes))
+    audit.record(
+        "cafe.hours_updated",
+        cafe,
+        week=[[f"{o:%H:%M}-{c:%H:%M}" for o, c in periods] for periods in days],
+    )
+    db.session.commit()
+
+
+def save_hours_exception(
+    cafe: Cafe, day: date, closed: bool, opens: time | None, closes: time | None, label: str
+) -> HoursException:
+    """Add an exceptional day, or replace the one already set for that date."""
+    exception = db.session.scalar(
+        select(HoursException).where(HoursException.cafe_id == cafe.id, HoursException.day == day)
+    )
+    if exception is None:
+        exception = HoursException(cafe=cafe, day=day)
+        db.session.add(exception)
+    exception.closed = closed
+    exception.opens = None if closed else opens
+    exception.closes = None if closed else closes
+    exception.label = label.strip()
+    audit.record("cafe.hours_exception_saved", cafe, target=day.isoformat(), closed=closed, label=exception.label)
+    db.session.commit()
+    return exception
+
+
+def delete_hours_exception(cafe: Cafe, exception: HoursException) -> None:
+    """Remove an exceptional day: the usual hours apply again."""
+    audit.record("cafe.hours_exception_deleted", cafe, target=exception.day.isoformat())
+    db.session.delete(exception)
+    db.session.commit()
+
+
+def set_services(cafe: Cafe, keys: list[str]) -> None:
+    """Make the café offer exactly the known services in `keys`."""
+    wanted = [key for key in SERVICES if key in set(keys)]
+    current = {service.key: service for service in cafe.services}
+    for key, service in current.items():
+        if key not in wanted:
+            cafe.services.remove(service)
+    for key in wanted:
+        if key not in current:
+            cafe.services.append(CafeService(key=key))
+    audit.record("cafe.services_updated", cafe, services=wanted)
+    db.session.commit()
+
+
+def team(cafe: Cafe) -> list[Membership]:
+    """The café's members, highest role first."""
+    members = db.session.scalars(
+        select(Membership)
+        .where(Membership.cafe_id == cafe.id)
+        .options(selectinload(Membership.user))
+        .join(Membership.user)
+        .order_by(User.display_name)
+    ).all()
+    return sorted(members, key=lambda m: -m.role)
+
+
+def open_invitations(cafe: Cafe) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.cafe_id == cafe.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def create_invitation(cafe: Cafe, role: Role, email: str = "") -> tuple[Invitation, str]:
+    """A one-time invitation; the raw token is returned once and only its hash is kept."""
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        cafe=cafe,
+        role=role,
+        email=email.strip().lower(),
+        token_hash=Invitation.hash_token(token),
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+        created_by=audit.current_actor(),
+    )
+    db.session.add(invitation)
+    audit.record("team.invited", cafe, target=invitation.email or role.name.lower(), role=role.name.lower())
+    db.session.commit()
+    return invitation, token
+
+
+def find_invitation(cafe: Cafe, token: str) -> Invitation | None:
+    """The café's invitation for this token, usable or not."""
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.cafe_id == cafe.id, Invitation.token_hash == Invitation.hash_token(token)
+        )
+    )
+
+
+def accept_invitation(cafe: Cafe, invitation: Invitation, user: User) -> Membership:
+    """Make `user` a member with the invited role; an existing member keeps the higher role."""
+    membership = membership_of(cafe, user)
+    if membership is None:
+        membership = Membership(cafe=cafe, user=user, role=invitation.role)
+        db.session.add(membership)
+    elif invitation.role > membership.role:
+        membership.role = invitation.role
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by = user
+    audit.record("team.joined", cafe, target=user.email, role=membership.role.name.lower(), actor=user)
+    db.session.commit()
+    return membership
+
+
+def revoke_invitation(cafe: Cafe, invitation: Invitation) -> None:
+    audit.record("team.invitation_revoked", cafe, target=invitation.email or invitation.role.name.lower())
+    db.session.delete(invitation)
+    db.session.commit()
+
+
+def membership_of(cafe: Cafe, user: User) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.cafe_id == cafe.id, Membership.user_id == user.id)
+    )
+
+
+def _manager_count(cafe: Cafe) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.cafe_id == cafe.id, Membership.role == Role.MANAGER
+        )
+    ) or 0
+
+
+def change_role(cafe: Cafe, membership: Membership, role: Role) -> None:
+    """Give a member another role; the last manager cannot be demoted."""
+    if membership.role == Role.MANAGER and role != Role.MANAGER and _manager_count(cafe) <= 1:
+        raise LastManagerError
+    previous = membership.role
+    membership.role = role
+    audit.record(
+        "team.role_changed", cafe, target=membership.user.email,
+        previous=previous.name.lower(), role=role.name.lower(),
+    )
+    db.session.commit()
+
+
+def remove_member(cafe: Cafe, membership: Membership) -> None:
+    """Take someone off the team; the last manager cannot be removed."""
+    if membership.role == Role.MANAGER and _manager_count(cafe) <= 1:
+        raise LastManagerError
+    audit.record("team.removed", cafe, target=membership.user.email, role=membership.role.name.lower())
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def audit_log(cafe: Cafe, page: int, per_page: int = 50):
+    """The café's audit entries, newest first, a page at a time."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.cafe_id == cafe.id)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def send_invitation_email(cafe: Cafe, invitation: Invitation, link: str) -> None:
+    """Mail the one-time link to the invited person."""
+    from flask_babel import gettext as _
+
+    from ...mail import send_mail
+
+    send_mail(
+        invitation.email,
+        _("You are invited to join the team of %(cafe)s", cafe=cafe.name),
+        _(
+            "Hello,\n\nYou are invited to join %(cafe)s on Comptoir as %(role)s.\n"
+            "Open this link to accept (it works once, for 7 days):\n%(link)s\n",
+            cafe=cafe.name,
+            role=invitation.role.label,
+            link=link,
+        ),
+    )

@@ -1,0 +1,34 @@
+"""Health check and the visitor's preferences (language, text size)."""
+
+from flask import current_app, jsonify, request, session, url_for
+from sqlalchemy import text
+
+from ...extensions import db
+from ...htmx import redirect_to
+from ...templating import safe_next_url
+from . import bp
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.exception("Health check: database unreachable")
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/preferences/language")
+def language():
+    # CSRFProtect has already checked the token of every POST.
+    if request.form.get("lang") in current_app.config["LANGUAGES"]:
+        session["lang"] = request.form["lang"]
+    return redirect_to(safe_next_url(request.form.get("next"), url_for("directory.index")))
+
+
+@bp.post("/preferences/text-size")
+def text_size():
+    session["large_text"] = request.form.get("size") == "large"
+    return redirect_to(safe_next_url(request.form.get("next"), url_for("directory.index")))

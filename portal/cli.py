@@ -1,0 +1,49 @@
+"""`flask --app wsgi …` commands for operators."""
+
+import json
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--json", "as_json", is_flag=True, help="Print the café slugs and demo logins as JSON.")
+    def seed_demo_command(as_json: bool):
+        """Load the demo network into an empty database (does nothing otherwise)."""
+        from sqlalchemy import select
+
+        from .demo import demo_logins, seed_demo
+        from .models import Cafe
+
+        created = seed_demo()
+        if as_json:
+            slugs = db.session.scalars(select(Cafe.slug).order_by(Cafe.id)).all()
+            click.echo(json.dumps({"created": created, "cafes": slugs, "logins": demo_logins()}, ensure_ascii=False, indent=2))
+            return
+        click.echo("Demo network created." if created else "The database already has data: nothing changed.")
+        click.echo("Demo logins (password for all: see below):")
+        for login in demo_logins():
+            click.echo(f"  {login['email']:<34} {login['password']}  {login['role']:<13} {login['cafe'] or '(network)'}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", default="Équipe réseau", show_default=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_admin_command(email: str, name: str, password: str):
+        """Create a network admin, or make an existing account one."""
+        from .blueprints.auth.services import find_user_by_email, normalise_email
+        from .models import User
+
+        if len(password) < 8:
+            raise click.BadParameter("at least 8 characters", param_hint="--password")
+        user = find_user_by_email(email)
+        if user is None:
+            user = User(email=normalise_email(email), display_name=name)
+            db.session.add(user)
+        user.set_password(password)
+        user.is_network_admin = True
+        db.session.commit()
+        click.echo(f"{user.email} is a network admin.")

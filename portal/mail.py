@@ -1,0 +1,35 @@
+"""Outgoing mail, through a backend chosen by configuration.
+
+The default writes mail to the log so a fresh machine needs no SMTP server.
+"""
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message with the configured backend."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("mail_outbox", []).append(message)
+    elif backend == "smtp":
+        _send_smtp(message)
+    else:
+        current_app.logger.info("Mail to %s: %s\n%s", to, subject, body)
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

@@ -1,0 +1,60 @@
+"""What every template can use: htmx source, roles, preferences, date formatting."""
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
+
+from .models import Role
+from .validators import format_phone
+from .security import HTMX_CDN_URL, HTMX_LOCAL_FILE, HTMX_SRI
+from .tenancy import current_role, has_role, is_network_admin
+
+
+def safe_next_url(value: str | None, fallback: str) -> str:
+    """Only follow `next` to a path on this site, never to another host."""
+    if not value:
+        return fallback
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return fallback
+    return value
+
+
+def format_time_short(value) -> str:
+    """'9 h 30' in French, '9:30' in English: how people say it in each."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "fr":
+        return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["time_short"] = format_time_short
+    app.jinja_env.filters["date_long"] = lambda d: format_date(d, "full")
+    app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
+
+    @app.context_processor
+    def inject_globals():
+        if current_app.config["HTMX_SOURCE"] == "local":
+            htmx = {"src": url_for("static", filename=HTMX_LOCAL_FILE), "integrity": None}
+        else:
+            htmx = {"src": HTMX_CDN_URL, "integrity": HTMX_SRI}
+        cafe = g.get("cafe")
+        return {
+            "htmx": htmx,
+            "cafe": cafe,
+            "Role": Role,
+            "has_role": has_role if cafe is not None else (lambda role: False),
+            "current_role": current_role if cafe is not None else (lambda: None),
+            "is_network_admin": is_network_admin,
+            "large_text": bool(session.get("large_text")),
+            "lang": str(get_locale()),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "now": datetime.now,
+        }
