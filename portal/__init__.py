@@ -78,19 +78,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .blueprints.auth import bp as auth_bp
-    from .blueprints.cafes import bp as cafes_bp
-    from .blueprints.directory import bp as directory_bp
-    from .blueprints.manage import bp as manage_bp
-    from .blueprints.network import bp as network_bp
-    from .blueprints.site import bp as site_bp
-    from .tenancy import cafe_bp
+    from .blueprints.registry import TOP_LEVEL_BLUEPRINTS
 
-    # Feature blueprints live inside the café blueprint, so each gets g.cafe for free.
-    cafe_bp.register_blueprint(cafes_bp)
-    cafe_bp.register_blueprint(manage_bp)
-    app.register_blueprint(cafe_bp)
-    for blueprint in (site_bp, directory_bp, auth_bp, network_bp):
+    for blueprint in TOP_LEVEL_BLUEPRINTS:
         app.register_blueprint(blueprint)
 
 

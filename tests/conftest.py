@@ -1,0 +1,218 @@
+"""Shared fixtures: an app on SQLite (or PostgreSQL via TEST_DATABASE_URL), two cafés, users per role."""
+
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import event, text
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.extensions import db as _db
+from portal.models import Cafe, Membership, Role, User
+
+PASSWORD = "correct-horse-battery"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    # A file, not :memory:, so parallel requests from threads share one database.
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **_test_settings()})
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    return url
+
+
+def _test_settings() -> dict:
+    return {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the test database with extra settings (e.g. CSRF or rate limits on)."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **_test_settings(), **overrides})
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            _empty_tables()
+            _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_cafe(slug: str, village: str, postcode: str, department: str, **extra) -> Cafe:
+    cafe = Cafe(slug=slug, name=extra.pop("name", f"Café de {village}"), village=village,
+                postcode=postcode, department=department, **extra)
+    cafe.refresh_search_text()
+    _db.session.add(cafe)
+    _db.session.commit()
+    return cafe
+
+
+def make_user(email: str, name: str = "", role: Role | None = None, cafe: Cafe | None = None,
+              network_admin: bool = False) -> User:
+    user = User(email=email, display_name=name or email.split("@")[0], is_network_admin=network_admin)
+    user.set_password(PASSWORD)
+    _db.session.add(user)
+    if role is not None:
+        _db.session.add(Membership(user=user, cafe=cafe, role=role))
+    _db.session.commit()
+    return user
+
+
+@dataclass
+class Team:
+    cafe: Cafe
+    helper: User
+    staff: User
+    moderator: User
+    manager: User
+
+
+def _team(cafe: Cafe, key: str) -> Team:
+    return Team(
+        cafe=cafe,
+        helper=make_user(f"helper.{key}@example.org", f"Aidant {key}", Role.HELPER, cafe),
+        staff=make_user(f"staff.{key}@example.org", f"Serveur {key}", Role.STAFF, cafe),
+        moderator=make_user(f"moderator.{key}@example.org", f"Modératrice {key}", Role.MODERATOR, cafe),
+        manager=make_user(f"manager.{key}@example.org", f"Gérante {key}", Role.MANAGER, cafe),
+    )
+
+
+@pytest.fixture
+def cafe_a(app) -> Cafe:
+    return make_cafe("saint-jean-de-cole", "Saint-Jean-de-Côle", "24800", "Dordogne")
+
+
+@pytest.fixture
+def cafe_b(app) -> Cafe:
+    return make_cafe("lagrasse", "Lagrasse", "11220", "Aude")
+
+
+@pytest.fixture
+def team_a(cafe_a) -> Team:
+    return _team(cafe_a, "a")
+
+
+@pytest.fixture
+def team_b(cafe_b) -> Team:
+    return _team(cafe_b, "b")
+
+
+@pytest.fixture
+def resident(app) -> User:
+    return make_user("habitant@example.org", "Jeanne Habitante")
+
+
+@pytest.fixture
+def admin(app) -> User:
+    return make_user("reseau@example.org", "Équipe réseau", network_admin=True)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user: User, password: str = PASSWORD):
+        return self._client.post("/account/login", data={"email": user.email, "password": password})
+
+    def logout(self):
+        return self._client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def outbox(app) -> list:
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside the `with` block."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def form_value(html: str, name: str) -> str | None:
+    """The value attribute of the input called `name` in an HTML page."""
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
+    if match is None:
+        match = re.search(rf'<input[^>]*value="([^"]*)"[^>]*name="{re.escape(name)}"', html)
+    return match.group(1) if match else None
