@@ -56,8 +56,8 @@ translations: setup
 	@$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
 
 extract-messages: setup
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -q -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations
 
 instance/config.py:
 	@mkdir -p instance

@@ -59,6 +59,7 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
 
+    PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 3600
@@ -72,5 +73,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     HTMX_SOURCE = "local"
     RATELIMIT_ENABLED = False
+    # Hashing strength is not under test; a cheap hash keeps the suite fast.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False

@@ -1,5 +1,6 @@
 """Shared fixtures: an app on SQLite (or PostgreSQL via TEST_DATABASE_URL), two cafés, users per role."""
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import event, text
+
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.config import TestConfig
@@ -39,6 +43,20 @@ def _test_settings() -> dict:
     return {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own context, as in production: its own `g` and DB session.
+
+    Tests keep an app context open to build data; without this, requests would share
+    that context's `g` and session, and hide bugs that only show on a real server.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context() and _db.session.registry.has():
+            _db.session.expire_all()  # the test sees what the request wrote
+        return response
+
+
 @pytest.fixture
 def make_app(database_url):
     """Build an app on the test database with extra settings (e.g. CSRF or rate limits on)."""
@@ -46,6 +64,7 @@ def make_app(database_url):
 
     def factory(**overrides):
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **_test_settings(), **overrides})
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 

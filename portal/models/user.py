@@ -4,6 +4,7 @@ import enum
 import hashlib
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
@@ -35,7 +36,7 @@ class Role(enum.IntEnum):
 
 ROLE_LABELS = {
     Role.HELPER: _l("Digital helper"),
-    Role.STAFF: _l("Staff"),
+    Role.STAFF: _l("Counter staff"),
     Role.MODERATOR: _l("Moderator"),
     Role.MANAGER: _l("Manager"),
 }
@@ -55,7 +56,8 @@ class User(UserMixin, Timestamped, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -152,7 +152,10 @@ def invite():
     if invitation.email:
         services.send_invitation_email(g.cafe, invitation, link)
     # The link is shown once, right now: only its hash is stored.
-    flash(_("Invitation created. Give this link to the person you invite; it works once, for 7 days."), "success")
+    if invitation.email:
+        flash(_("Invitation sent to %(email)s. The link works once, for 7 days.", email=invitation.email), "success")
+    else:
+        flash(_("Invitation created. Give this link to the person you invite; it works once, for 7 days."), "success")
     return _team_page(InvitationForm(formdata=None), new_link=link)
 
 
@@ -178,7 +181,7 @@ def change_role(membership_id: int):
     except services.LastManagerError:
         flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
     else:
-        flash(_("%(name)s is now %(role)s.", name=membership.user.display_name, role=membership.role.label), "success")
+        flash(_("New role for %(name)s: %(role)s.", name=membership.user.display_name, role=membership.role.label), "success")
     return redirect_to(url_for(".team"))
 
 

@@ -30,7 +30,7 @@ class CafeForm(FlaskForm):
                 message=_l("Use lower-case letters, digits and hyphens only, e.g. cafe-de-la-place."),
             ),
         ],
-        description=_l("The café's page will be /c/<address>/."),
+        description=_l("The café’s page will be /c/<address>/."),
     )
     village = StringField(_l("Village"), validators=[InputRequired(), Length(max=120)])
     postcode = StringField(
@@ -40,7 +40,7 @@ class CafeForm(FlaskForm):
     department = StringField(_l("Department"), validators=[InputRequired(), Length(max=80)])
     timezone = SelectField(_l("Time zone"), choices=TIMEZONES, default="Europe/Paris")
     manager_email = EmailField(
-        _l("Manager's email address (optional)"),
+        _l("Manager’s email address (optional)"),
         validators=[Optional(), Email()],
         description=_l("They must already have an account. You can appoint a manager later."),
     )

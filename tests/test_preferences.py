@@ -1,0 +1,59 @@
+"""French first; English on demand; a large-text mode. Both stick."""
+
+
+def test_french_is_the_default(client, cafe_a):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    assert "Les cafés de village" in page
+
+
+def test_switching_to_english_sticks_across_pages_and_htmx(client, cafe_a):
+    response = client.post("/preferences/language", data={"lang": "en", "next": "/c/saint-jean-de-cole/"})
+    assert response.status_code == 303 and response.location == "/c/saint-jean-de-cole/"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en"' in page and "The village cafés" in page
+    fragment = client.get("/?q=zzz", headers={"HX-Request": "true", "HX-Target": "cafe-results"})
+    assert "No café found" in fragment.get_data(as_text=True)
+    client.post("/preferences/language", data={"lang": "fr", "next": "/"})
+    assert "Les cafés de village" in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/preferences/language", data={"lang": "xx", "next": "/"})
+    assert '<html lang="fr"' in client.get("/").get_data(as_text=True)
+
+
+def test_next_never_leads_off_site(client):
+    response = client.post("/preferences/language", data={"lang": "en", "next": "https://evil.example/"})
+    assert response.location == "/"
+    response = client.post("/preferences/text-size", data={"size": "large", "next": "//evil.example/"})
+    assert response.location == "/"
+
+
+def test_large_text_mode_sticks(client, cafe_a):
+    assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
+    client.post("/preferences/text-size", data={"size": "large", "next": "/"})
+    for url in ["/", "/c/saint-jean-de-cole/", "/account/login"]:
+        assert 'class="large-text"' in client.get(url).get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="size" value="normal"' in page  # the toggle offers the way back
+    client.post("/preferences/text-size", data={"size": "normal", "next": "/"})
+    assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
+
+
+def test_dates_are_in_the_chosen_language(client, db, cafe_a):
+    from datetime import timedelta
+
+    from babel.dates import format_date
+
+    from portal.blueprints.cafes.services import local_now
+    from portal.models import HoursException
+
+    day = local_now(cafe_a).date() + timedelta(days=20)
+    db.session.add(HoursException(cafe=cafe_a, day=day, closed=True, label="Assomption"))
+    db.session.commit()
+    page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
+    assert format_date(day, "full", locale="fr") in page  # e.g. "vendredi 15 août 2031"
+    client.post("/preferences/language", data={"lang": "en", "next": "/"})
+    page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
+    assert format_date(day, "full", locale="en") in page  # e.g. "Friday, August 15, 2031"

@@ -1,0 +1,144 @@
+"""Headers, cookies, CSRF, rate limits, and the production safety checks."""
+
+import re
+
+import pytest
+
+from portal import create_app
+from portal.security import HTMX_CDN_URL, HTMX_SRI
+
+from .conftest import PASSWORD, form_value
+
+
+def test_security_headers_on_every_response(client, cafe_a):
+    for url in ["/", "/c/saint-jean-de-cole/", "/account/login", "/c/unknown/", "/healthz"]:
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "default-src 'self'" in policy
+        assert "'unsafe-inline'" not in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_csp_allows_exactly_the_htmx_cdn_when_used(make_app):
+    cdn_app = make_app(HTMX_SOURCE="cdn")
+    page = cdn_app.test_client().get("/")
+    html = page.get_data(as_text=True)
+    assert f'src="{HTMX_CDN_URL}"' in html and f'integrity="{HTMX_SRI}"' in html
+    assert "script-src 'self' https://cdn.jsdelivr.net" in page.headers["Content-Security-Policy"]
+    local_app = make_app(HTMX_SOURCE="local")
+    page = local_app.test_client().get("/")
+    assert 'src="/static/vendor/htmx-2.0.11.min.js"' in page.get_data(as_text=True)
+    assert "script-src 'self';" in page.headers["Content-Security-Policy"]
+
+
+def test_vendored_htmx_matches_the_pinned_sri_hash(client):
+    import base64
+    import hashlib
+
+    body = client.get("/static/vendor/htmx-2.0.11.min.js").data
+    digest = base64.b64encode(hashlib.sha384(body).digest()).decode()
+    assert HTMX_SRI == f"sha384-{digest}"
+
+
+def test_session_cookie_is_httponly_and_samesite(client, resident):
+    response = client.post("/account/login", data={"email": resident.email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def test_post_without_csrf_token_is_refused_with_a_friendly_retry(csrf_app, cafe_a):
+    client = csrf_app.test_client()
+    response = client.post("/account/register", data={"display_name": "Jeanne", "email": "j@example.org"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ce formulaire a expiré" in page
+    # What was typed is offered again with a fresh token, passwords excepted.
+    assert 'name="display_name" value="Jeanne"' in page
+    assert 'name="email" value="j@example.org"' in page
+    assert form_value(page, "csrf_token")
+    assert "Traceback" not in page
+
+
+def test_resubmitting_the_expired_form_works(csrf_app, cafe_a):
+    client = csrf_app.test_client()
+    page = client.post("/preferences/text-size", data={"size": "large", "next": "/"}).get_data(as_text=True)
+    token = form_value(page, "csrf_token")
+    response = client.post("/preferences/text-size", data={"size": "large", "next": "/", "csrf_token": token})
+    assert response.status_code == 303
+    assert 'class="large-text"' in client.get("/").get_data(as_text=True)
+
+
+def test_htmx_requests_carry_the_token_in_a_header(csrf_app, cafe_a):
+    client = csrf_app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    refused = client.post("/preferences/language", data={"lang": "en"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 400
+    assert refused.headers["HX-Retarget"] == "#messages"
+    accepted = client.post(
+        "/preferences/language", data={"lang": "en", "next": "/"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert accepted.status_code == 200 and accepted.headers["HX-Redirect"] == "/"
+
+
+def test_login_attempts_are_rate_limited_with_a_friendly_page(make_app, resident):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.post("/account/login", data={"email": resident.email, "password": "nope"}).status_code == 422
+    blocked = client.post("/account/login", data={"email": resident.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert client.get("/account/login").status_code == 200  # looking at the form is never blocked
+
+
+def test_password_reset_requests_are_rate_limited(make_app, resident):
+    app = make_app(RATELIMIT_ENABLED=True, RESET_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/account/reset", data={"email": resident.email}).status_code == 303
+    assert client.post("/account/reset", data={"email": resident.email}).status_code == 429
+
+
+def test_production_refuses_the_default_secret_key(monkeypatch):
+    monkeypatch.setenv("COMPTOIR_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "dev-only-change-me"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": ""})
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_unexpected_errors_show_a_friendly_page(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False, TESTING=False)
+
+    @app.get("/boom")
+    def boom():
+        raise ZeroDivisionError
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Un problème est survenu" in page and "ZeroDivisionError" not in page
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/db.sqlite3"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "error"

@@ -1,0 +1,158 @@
+"""Tenancy: a café's URLs never show or change another café's data.
+
+Every café endpoint must be listed here; a new one fails the first test until it is
+classified, so nobody adds a café URL without its cross-café checks.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+import pytest
+
+from portal.models import HoursException, Invitation, Membership, Role, utcnow
+
+from .conftest import make_user
+
+PUBLIC = None
+# endpoint -> (lowest role allowed, the HTTP method to try)
+CAFE_ENDPOINTS = {
+    "cafe.cafes.home": (PUBLIC, "GET"),
+    "cafe.manage.index": (Role.HELPER, "GET"),
+    "cafe.manage.profile": (Role.MANAGER, "POST"),
+    "cafe.manage.hours": (Role.MANAGER, "POST"),
+    "cafe.manage.add_exception": (Role.MANAGER, "POST"),
+    "cafe.manage.delete_exception": (Role.MANAGER, "POST"),
+    "cafe.manage.services_offered": (Role.MANAGER, "POST"),
+    "cafe.manage.team": (Role.MANAGER, "GET"),
+    "cafe.manage.invite": (Role.MANAGER, "POST"),
+    "cafe.manage.revoke_invitation": (Role.MANAGER, "POST"),
+    "cafe.manage.change_role": (Role.MANAGER, "POST"),
+    "cafe.manage.remove_member": (Role.MANAGER, "POST"),
+    "cafe.manage.audit_log": (Role.MANAGER, "GET"),
+    "cafe.manage.join": ("logged-in", "GET"),
+}
+
+
+def cafe_rules(app):
+    return {rule.endpoint: rule for rule in app.url_map.iter_rules() if "cafe_slug" in rule.arguments}
+
+
+def test_every_cafe_endpoint_is_classified(app):
+    assert set(cafe_rules(app)) == set(CAFE_ENDPOINTS)
+
+
+def owned_objects(db, cafe, member):
+    """One object of each café-owned kind, for the ids in URLs."""
+    exception = HoursException(cafe=cafe, day=date.today() + timedelta(days=30), closed=True)
+    invitation = Invitation(
+        cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add_all([exception, invitation])
+    db.session.commit()
+    membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
+    return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
+            "token": "not-a-token"}
+
+
+def url_for_rule(app, endpoint, slug, ids):
+    rule = cafe_rules(app)[endpoint]
+    values = {name: ids[name] for name in rule.arguments if name != "cafe_slug"}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, cafe_slug=slug, **values)
+
+
+def request(client, method, url):
+    return client.post(url, data={}) if method == "POST" else client.get(url)
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if isinstance(role, Role)))
+def test_staff_of_another_cafe_are_forbidden(app, client, auth, db, team_a, team_b, endpoint):
+    ids = owned_objects(db, team_a.cafe, team_a.staff)
+    auth.login(team_b.manager)
+    _, method = CAFE_ENDPOINTS[endpoint]
+    response = request(client, method, url_for_rule(app, endpoint, "saint-jean-de-cole", ids))
+    assert response.status_code == 403
+    assert db.session.get(HoursException, ids["exception_id"]) is not None
+    assert db.session.get(Membership, ids["membership_id"]) is not None
+
+
+ENDPOINTS_WITH_IDS = [
+    "cafe.manage.delete_exception",
+    "cafe.manage.revoke_invitation",
+    "cafe.manage.change_role",
+    "cafe.manage.remove_member",
+    "cafe.manage.join",
+]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS_WITH_IDS)
+def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endpoint):
+    other = owned_objects(db, team_b.cafe, team_b.staff)
+    other["token"] = "x"
+    auth.login(team_a.manager)
+    _, method = CAFE_ENDPOINTS[endpoint]
+    response = request(client, method, url_for_rule(app, endpoint, "saint-jean-de-cole", other))
+    assert response.status_code == 404
+    assert db.session.get(HoursException, other["exception_id"]) is not None
+    assert db.session.get(Invitation, other["invitation_id"]) is not None
+    assert db.session.get(Membership, other["membership_id"]).role == Role.STAFF
+
+
+def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):
+    with_ids = {e for e, rule in cafe_rules(app).items() if set(rule.arguments) - {"cafe_slug"}}
+    assert with_ids == set(ENDPOINTS_WITH_IDS)
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if role is not PUBLIC))
+def test_anonymous_visitors_are_sent_to_log_in(app, client, db, team_a, endpoint):
+    ids = owned_objects(db, team_a.cafe, team_a.staff)
+    _, method = CAFE_ENDPOINTS[endpoint]
+    response = request(client, method, url_for_rule(app, endpoint, "saint-jean-de-cole", ids))
+    assert response.status_code == 302
+    assert response.location.startswith("/account/login?next=")
+
+
+@pytest.mark.parametrize("endpoint", sorted(CAFE_ENDPOINTS))
+def test_unknown_cafe_slug_is_404_everywhere(app, client, auth, db, team_a, admin, endpoint):
+    ids = owned_objects(db, team_a.cafe, team_a.staff)
+    auth.login(admin)
+    _, method = CAFE_ENDPOINTS[endpoint]
+    assert request(client, method, url_for_rule(app, endpoint, "no-such-cafe", ids)).status_code == 404
+
+
+def test_a_role_in_one_cafe_grants_nothing_in_another(client, auth, team_a, cafe_b):
+    auth.login(team_a.manager)
+    assert client.get("/c/saint-jean-de-cole/manage/team").status_code == 200
+    assert client.get("/c/lagrasse/manage/").status_code == 403
+    assert client.get("/c/lagrasse/manage/team").status_code == 403
+
+
+def test_roles_are_ordered(client, auth, team_a):
+    for who, expected in [("helper", 403), ("staff", 403), ("moderator", 403), ("manager", 200)]:
+        auth.login(getattr(team_a, who))
+        assert client.get("/c/saint-jean-de-cole/manage/team").status_code == expected
+        assert client.get("/c/saint-jean-de-cole/manage/").status_code == 200
+        auth.logout()
+
+
+def test_network_admin_may_manage_any_cafe(client, auth, admin, cafe_a, cafe_b):
+    auth.login(admin)
+    assert client.get("/c/lagrasse/manage/team").status_code == 200
+    assert client.get("/c/saint-jean-de-cole/manage/profile").status_code == 200
+
+
+def test_htmx_request_without_login_gets_401_and_where_to_log_in(client, cafe_a):
+    response = client.get("/c/saint-jean-de-cole/manage/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/account/login?next=")
+
+
+def test_resident_is_forbidden_in_staff_area(client, auth, cafe_a):
+    resident = make_user("r@example.org")
+    auth.login(resident)
+    response = client.get("/c/saint-jean-de-cole/manage/")
+    assert response.status_code == 403
+    assert "Vous n’avez pas le droit" in response.get_data(as_text=True)
