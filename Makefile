@@ -53,7 +53,7 @@ node_modules/.axe-stamp: package.json package-lock.json
 	else echo "npm not found: the accessibility checks will be skipped."; fi
 
 translations: setup
-	@$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+	@$(BIN)/pybabel -q compile -d portal/translations
 
 extract-messages: setup
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

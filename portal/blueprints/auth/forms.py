@@ -1,20 +1,34 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 MIN_PASSWORD = 8
 
 
+def strip_whitespace(value):
+    """Drop the spaces phone keyboards and copy-paste add around an address."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Email()])
+    email = EmailField(
+        _l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()]
+    )
     password = PasswordField(_l("Password"), validators=[InputRequired()])
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Email(), Length(max=255)])
+    # DataRequired, not InputRequired: a name of spaces only is no name.
+    display_name = StringField(
+        _l("Your name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=120)]
+    )
+    email = EmailField(
+        _l("Email address"),
+        filters=[strip_whitespace],
+        validators=[InputRequired(), Email(), Length(max=255)],
+    )
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(), Length(min=MIN_PASSWORD, max=200)],
@@ -27,7 +41,9 @@ class RegisterForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[InputRequired(), Email()])
+    email = EmailField(
+        _l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()]
+    )
 
 
 class ResetPasswordForm(FlaskForm):

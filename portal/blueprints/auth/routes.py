@@ -67,7 +67,7 @@ def reset_request():
     if form.validate_on_submit():
         services.send_reset_email(form.email.data)
         flash(
-            _("If an account uses this address, we have sent it a link to choose a new password."),
+            _("If an account uses this address, we have sent a link to it to choose a new password."),
             "success",
         )
         return redirect_to(url_for("auth.login"))

@@ -59,15 +59,23 @@ class DayHoursForm(Form):
     opens_2 = TimeField(_l("Opens again"), validators=[Optional()])
     closes_2 = TimeField(_l("Closes"), validators=[Optional()])
 
-    def validate_closes_1(self, field):
-        if error := check_period(self.opens_1.data, field.data):
-            raise ValidationError(error)
-
-    def validate_closes_2(self, field):
-        if error := check_period(self.opens_2.data, field.data):
-            raise ValidationError(error)
-        if self.opens_2.data and self.closes_1.data and self.opens_2.data < self.closes_1.data:
-            raise ValidationError(_l("The second period must start after the first one ends."))
+    def validate(self, extra_validators=None):
+        # Not validate_closes_*: Optional() stops the chain on an empty closing time before
+        # they run, so an opening time without a closing one was dropped without a word.
+        valid = super().validate(extra_validators)
+        for opens, closes in ((self.opens_1, self.closes_1), (self.opens_2, self.closes_2)):
+            if not opens.errors and not closes.errors and (error := check_period(opens.data, closes.data)):
+                closes.errors.append(error)
+                valid = False
+        if (
+            not self.closes_2.errors
+            and self.opens_2.data
+            and self.closes_1.data
+            and self.opens_2.data < self.closes_1.data
+        ):
+            self.closes_2.errors.append(_l("The second period must start after the first one ends."))
+            valid = False
+        return valid
 
     def periods(self) -> list[tuple[time, time]]:
         pairs = [(self.opens_1.data, self.closes_1.data), (self.opens_2.data, self.closes_2.data)]
@@ -97,13 +105,20 @@ class HoursExceptionForm(FlaskForm):
         description=_l("For example: Assumption Day, village fête."),
     )
 
-    def validate_closes(self, field):
-        if self.status.data != "open":
-            return
-        if self.opens.data is None and field.data is None:
-            raise ValidationError(_l("Give the special opening and closing times."))
-        if error := check_period(self.opens.data, field.data):
-            raise ValidationError(error)
+    def validate(self, extra_validators=None):
+        # Not validate_closes: Optional() stops the chain on an empty closing time before it
+        # runs, so "open" without times was saved as an open day with no hours.
+        valid = super().validate(extra_validators)
+        if self.status.data != "open" or self.opens.errors or self.closes.errors:
+            return valid
+        if self.opens.data is None and self.closes.data is None:
+            error = _l("Give the special opening and closing times.")
+        else:
+            error = check_period(self.opens.data, self.closes.data)
+        if error:
+            self.closes.errors.append(error)
+            valid = False
+        return valid
 
 
 class MultiCheckboxField(SelectMultipleField):
