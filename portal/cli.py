@@ -1,9 +1,10 @@
 """`flask --app wsgi …` commands for operators."""
 
 import json
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from .extensions import db
 
@@ -24,7 +25,7 @@ def register_cli(app: Flask) -> None:
             click.echo(json.dumps({"created": created, "cafes": slugs, "logins": demo_logins()}, ensure_ascii=False, indent=2))
             return
         click.echo("Demo network created." if created else "The database already has data: nothing changed.")
-        click.echo("Demo logins (password for all: see below):")
+        click.echo("Demo logins:")
         for login in demo_logins():
             click.echo(f"  {login['email']:<34} {login['password']}  {login['role']:<13} {login['cafe'] or '(network)'}")
 
@@ -47,3 +48,25 @@ def register_cli(app: Flask) -> None:
         user.is_network_admin = True
         db.session.commit()
         click.echo(f"{user.email} is a network admin.")
+
+    @app.cli.command("backup")
+    @click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(destination: Path | None):
+        """Copy the database to DESTINATION (default: instance/backups/comptoir-<time>)."""
+        from . import backup
+
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        destination = destination or backup.default_backup_path(current_app.instance_path, url)
+        click.echo(f"Backup written to {backup.backup(url, destination)}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(source: Path, yes: bool):
+        """Replace the database's content with the backup SOURCE."""
+        from . import backup
+
+        if not yes:
+            click.confirm("This replaces everything in the database. Continue?", abort=True)
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+        click.echo(f"Database restored from {source}")

@@ -65,3 +65,23 @@ def test_create_admin_refuses_a_short_password(runner, db):
     result = runner.invoke(args=["create-admin", "--email", "x@example.org", "--password", "court"])
     assert result.exit_code != 0
     assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+
+
+def test_backup_then_restore_brings_the_data_back(runner, db, tmp_path, cafe_a):
+    path = tmp_path / "backup.bin"
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 0
+    cafe_a.name = "Changed after the backup"
+    db.session.commit()
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(path), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Cafe.name).where(Cafe.slug == "saint-jean-de-cole")) == "Café de Saint-Jean-de-Côle"
+
+
+def test_restore_asks_before_replacing_everything(runner, tmp_path, cafe_a):
+    path = tmp_path / "backup.bin"
+    runner.invoke(args=["backup", str(path)])
+    result = runner.invoke(args=["restore", str(path)], input="n\n")
+    assert result.exit_code != 0 and "Aborted" in result.output
