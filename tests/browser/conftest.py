@@ -1,0 +1,124 @@
+"""Browser fixtures: the demo network on a live server, driven by Debian's chromium through Playwright.
+
+Playwright cannot download its own browsers here, so it always launches /usr/bin/chromium.
+axe-core comes from npm (node_modules/axe-core). When either is missing the browser tests
+are skipped, unless REQUIRE_BROWSER is set (CI), in which case they fail.
+"""
+
+import functools
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from portal.demo import seed_demo
+from portal.extensions import db
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"{what} (REQUIRE_BROWSER is set: the browser tests may not be skipped)", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed: pip install -r requirements-dev.txt")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    if not AXE_JS.exists():
+        _missing(f"{AXE_JS} not found: run npm ci")
+    return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def shots_dir() -> Path:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    return SHOTS_DIR
+
+
+@pytest.fixture
+def live_server(make_app, monkeypatch) -> str:
+    """The demo network, CSRF on, served on a free port; yields the base URL."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    # The demo's twenty-one passwords with the real scrypt cost take seconds; nobody logs in here.
+    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    monkeypatch.setattr("portal.models.user.generate_password_hash", cheap)
+    with app.app_context():
+        assert seed_demo()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh phone-sized context: new_page(javascript=True, bypass_csp=False, width=390)."""
+    contexts = []
+
+    def factory(javascript: bool = True, bypass_csp: bool = False, width: int = PHONE["width"]):
+        context = browser.new_context(
+            viewport={"width": width, "height": PHONE["height"]},
+            is_mobile=True,
+            has_touch=True,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            java_script_enabled=javascript,
+            bypass_csp=bypass_csp,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []  # console errors (CSP violations show up there) and uncaught exceptions
+
+        def on_console(message):
+            if message.type != "error":
+                return
+            if message.location.get("url", "").endswith("/favicon.ico"):
+                return  # the browser asks for it by itself; the app has none yet
+            page.problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
