@@ -18,7 +18,7 @@ DEMO_CAFES = [
         ["post_relay", "bread_depot", "grocery", "digital_point", "newspapers"],
     ),
     (
-        "lagrasse", "lagrasse", "L'Épicerie-Café du Lavoir", "Lagrasse", "11220",
+        "lagrasse", "lagrasse", "L’Épicerie-Café du Lavoir", "Lagrasse", "11220",
         "Aude", "Europe/Paris", "14 rue du Lavoir", "+33468430000",
         ["bread_depot", "grocery", "digital_point", "meals", "wifi"],
     ),

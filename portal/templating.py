@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["time_short"] = format_time_short
     app.jinja_env.filters["date_long"] = lambda d: format_date(d, "full")
+    # "vendredi 27 novembre": the year is noise for the coming days.
+    app.jinja_env.filters["day_month"] = lambda d: format_date(d, "EEEE d MMMM")
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
 

@@ -41,7 +41,9 @@ def normalise_for_search(text: str) -> str:
     """Lower case, no accents, hyphens as spaces: 'Saint-Émilion' -> 'saint emilion'."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().replace("-", " ").replace("'", " ").split())
+    for mark in "-'’":
+        plain = plain.replace(mark, " ")
+    return " ".join(plain.lower().split())
 
 
 class Cafe(Timestamped, db.Model):
