@@ -53,6 +53,9 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Comptoir <no-reply@comptoir.local>")
 
+    SMS_ENABLED = _bool("SMS_ENABLED")
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")  # log | memory
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
@@ -71,6 +74,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "memory"
+    SMS_ENABLED = True
+    SMS_BACKEND = "memory"
     HTMX_SOURCE = "local"
     RATELIMIT_ENABLED = False
     # Hashing strength is not under test; a cheap hash keeps the suite fast.

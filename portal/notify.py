@@ -1,0 +1,56 @@
+"""Telling people things: by email where we have an address, by SMS where we have a mobile.
+
+Features call `notify()`; which channels exist and how they send is configuration.
+SMS goes through a backend with one method, `send(phone, text)`: the default writes
+to the log (no SMS provider is wired yet); tests use the in-memory one.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from flask import current_app
+
+from .mail import send_mail
+
+
+class SmsBackend(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LogSmsBackend:
+    def send(self, phone: str, text: str) -> None:
+        current_app.logger.info("SMS to %s: %s", phone, text)
+
+
+class MemorySmsBackend:
+    def send(self, phone: str, text: str) -> None:
+        current_app.extensions.setdefault("sms_outbox", []).append((phone, text))
+
+
+SMS_BACKENDS = {"log": LogSmsBackend, "memory": MemorySmsBackend}
+
+
+@dataclass
+class Recipient:
+    email: str = ""
+    mobile: str = ""  # E.164; a landline cannot receive an SMS
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.email or self.mobile)
+
+
+def sms_backend() -> SmsBackend:
+    return SMS_BACKENDS[current_app.config["SMS_BACKEND"]]()
+
+
+def notify(recipient: Recipient, subject: str, body: str, sms_text: str | None = None) -> list[str]:
+    """Send by every channel the recipient has; returns the channels used (maybe none)."""
+    used = []
+    if recipient.email:
+        send_mail(recipient.email, subject, body)
+        used.append("email")
+    if recipient.mobile and current_app.config["SMS_ENABLED"]:
+        sms_backend().send(recipient.mobile, sms_text or subject)
+        used.append("sms")
+    return used
