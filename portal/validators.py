@@ -42,5 +42,5 @@ class PhoneNumber:
             normalise_phone(field.data)
         except ValueError:
             raise ValidationError(
-                _l("This phone number is not valid. Example: 05 53 12 34 56 or +32 2 123 45 67.")
+                _l("This phone number is not valid. Example: 05 53 12 34 56 or +32 2 512 34 56.")
             ) from None

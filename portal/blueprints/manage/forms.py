@@ -16,10 +16,11 @@ from wtforms import (
     TimeField,
     widgets,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ...models import SERVICES, WEEKDAYS, Role
 from ...validators import PhoneNumber
+from ..auth.forms import strip_whitespace
 
 # A bar may close after midnight; later than this, a "closing" earlier than the
 # opening is far more likely a typo than a night shift.
@@ -44,10 +45,13 @@ def role_choices():
 
 
 class CafeProfileForm(FlaskForm):
-    name = StringField(_l("Café name"), validators=[InputRequired(), Length(max=120)])
+    # DataRequired, not InputRequired: a name of spaces only would leave the café nameless.
+    name = StringField(_l("Café name"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
     phone = StringField(_l("Phone"), validators=[Optional(), PhoneNumber()])
-    email = EmailField(_l("Email address"), validators=[Optional(), Email(), Length(max=255)])
+    email = EmailField(
+        _l("Email address"), filters=[strip_whitespace], validators=[Optional(), Email(), Length(max=255)]
+    )
     description = TextAreaField(
         _l("A few words about the café"), validators=[Optional(), Length(max=2000)]
     )
@@ -136,6 +140,7 @@ class InvitationForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices, default="staff")
     email = EmailField(
         _l("Their email address (optional)"),
+        filters=[strip_whitespace],
         validators=[Optional(), Email(), Length(max=255)],
         description=_l("We send them the link. Without an address, give them the link yourself."),
     )

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from ..auth.forms import strip_whitespace
 
 # The zones of the network's cafés, mainland and overseas.
 TIMEZONES = [
@@ -19,7 +21,8 @@ TIMEZONES = [
 
 
 class CafeForm(FlaskForm):
-    name = StringField(_l("Café name"), validators=[InputRequired(), Length(max=120)])
+    # DataRequired, not InputRequired: spaces only are no name (nor village, nor department).
+    name = StringField(_l("Café name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         _l("Web address"),
         validators=[
@@ -32,15 +35,16 @@ class CafeForm(FlaskForm):
         ],
         description=_l("The café’s page will be /c/<address>/."),
     )
-    village = StringField(_l("Village"), validators=[InputRequired(), Length(max=120)])
+    village = StringField(_l("Village"), validators=[DataRequired(), Length(max=120)])
     postcode = StringField(
         _l("Postcode"),
         validators=[InputRequired(), Regexp(r"^\d{5}$", message=_l("A postcode has 5 digits."))],
     )
-    department = StringField(_l("Department"), validators=[InputRequired(), Length(max=80)])
+    department = StringField(_l("Department"), validators=[DataRequired(), Length(max=80)])
     timezone = SelectField(_l("Time zone"), choices=TIMEZONES, default="Europe/Paris")
     manager_email = EmailField(
         _l("Manager’s email address (optional)"),
+        filters=[strip_whitespace],
         validators=[Optional(), Email()],
         description=_l("They must already have an account. You can appoint a manager later."),
     )
@@ -49,6 +53,7 @@ class CafeForm(FlaskForm):
 class AppointManagerForm(FlaskForm):
     email = EmailField(
         _l("Email address of the new manager"),
+        filters=[strip_whitespace],
         validators=[InputRequired(), Email()],
         description=_l("They must already have an account."),
     )
