@@ -27,12 +27,12 @@ test: setup-dev translations node_modules/.axe-stamp
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
-	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The PostgreSQL run leaves out the browser tests, which do not depend on the database.
 test-postgres-url:
 	@echo "== Test suite on PostgreSQL =="
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
 
 setup: $(VENV)/.run-stamp
 setup-dev: $(VENV)/.dev-stamp
