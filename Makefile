@@ -67,6 +67,9 @@ instance/config.py:
 db: setup
 	$(BIN)/flask db upgrade
 
+bench: setup translations
+	$(BIN)/python scripts/bench.py
+
 lint: setup-dev
 	$(BIN)/ruff check .
 
