@@ -84,7 +84,7 @@ def seed_demo() -> bool:
             timezone=zone, address=address, phone=phone, email=f"contact.{short}@example.org",
             description=(
                 f"Le café multiservice de {village} : on y boit un café, on y retire ses colis, "
-                "on y trouve du pain frais et de l'aide pour ses démarches en ligne."
+                "on y trouve du pain frais et de l’aide pour ses démarches en ligne."
             ),
         )
         cafe.refresh_search_text()
