@@ -14,7 +14,8 @@ from .tenancy import current_role, has_role, is_network_admin
 
 def safe_next_url(value: str | None, fallback: str) -> str:
     """Only follow `next` to a path on this site, never to another host."""
-    if not value:
+    # Browsers read "/\\host" as "//host" and drop tabs and newlines inside URLs.
+    if not value or "\\" in value or any(ord(c) < 32 for c in value):
         return fallback
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
