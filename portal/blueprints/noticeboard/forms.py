@@ -52,11 +52,16 @@ class NoticeForm(FlaskForm):
                 _l("Your first notices may contain at most %(count)s web links.", count=self.link_limit)
             )
 
-    def validate_contact_phone(self, field):
-        if self.relay_possible and not self.relay_contact.data and not field.data:
-            raise ValidationError(
-                _l("Neighbours need a way to reach you: accept messages through the site, or give a phone number.")
-            )
+    def validate(self, extra_validators=None):
+        # Not validate_contact_phone: Optional() stops the chain on an empty number before it runs.
+        valid = super().validate(extra_validators)
+        if self.relay_possible and not self.relay_contact.data and not self.contact_phone.data:
+            self.contact_phone.errors = [
+                *self.contact_phone.errors,
+                _l("Neighbours need a way to reach you: accept messages through the site, or give a phone number."),
+            ]
+            valid = False
+        return valid
 
 
 class CounterNoticeForm(NoticeForm):
