@@ -138,7 +138,7 @@ def test_a_contact_method_is_required(client, auth, cafe_a, resident):
     del data["relay_contact"]
     response = client.post(BOARD + "new", data=data)
     assert response.status_code == 422
-    assert "accepter les messages par le site, ou donner un numéro" in response.get_data(as_text=True)
+    assert "acceptez les messages par le site, ou donnez un numéro" in response.get_data(as_text=True)
 
 
 def test_new_form_proposes_two_weeks(client, auth, cafe_a, resident):
