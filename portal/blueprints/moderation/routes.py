@@ -43,12 +43,13 @@ def _after_action(notice: Notice, message: str, status: int = 200, **forms):
     if status == 200:
         flash(message, "success")
         return redirect_to(url_for(".queue"))
-    return render(
-        "moderation/queue.html", status=status, items=services.queue(g.cafe), today=today_in(g.cafe),
-        suspensions=services.active_suspensions(g.cafe), reason_form=ReasonForm(formdata=None),
-        reject_form=RejectForm(formdata=None), suspend_form=SuspendForm(formdata=None),
-        **{"action_form": ActionForm(), "network": False, "invalid_id": notice.id, **forms},
+    context = dict(
+        items=services.queue(g.cafe), today=today_in(g.cafe), suspensions=services.active_suspensions(g.cafe),
+        reason_form=ReasonForm(formdata=None), reject_form=RejectForm(formdata=None),
+        suspend_form=SuspendForm(formdata=None), action_form=ActionForm(), network=False, invalid_id=notice.id,
     )
+    context.update(forms)
+    return render("moderation/queue.html", status=status, **context)
 
 
 def _act(notice_id: int, action, message: str, form_class=ReasonForm, form_name="reason_form"):
