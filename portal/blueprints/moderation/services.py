@@ -224,6 +224,7 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     """Turn a notice down for good, telling its author why."""
     if notice.status not in (NoticeStatus.PENDING, NoticeStatus.PUBLISHED):
         raise NotAllowed
+    reason = clean_text(reason)[:500]
     notice.status = NoticeStatus.REJECTED
     notice.reject_reason = reason
     _resolve_reports(notice)
@@ -242,6 +243,7 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     """Take a published notice off the board until a moderator restores it."""
     if notice.status != NoticeStatus.PUBLISHED or notice.hidden:
         raise NotAllowed
+    reason = clean_text(reason)[:500]
     notice.hidden = True
     notice.hidden_at = utcnow()
     notice.hidden_by_id = audit.current_actor().id
@@ -354,6 +356,7 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
 def suspend(cafe: Cafe, user: User, days: int | None, reason: str, notice: Notice | None = None) -> Suspension:
     """Stop someone posting and replying on this café's board, for `days` or for good."""
     until = utcnow() + timedelta(days=days) if days else None
+    reason = clean_text(reason)[:500]
     suspension = Suspension(
         cafe_id=cafe.id, user_id=user.id, until=until, reason=reason, by_id=audit.current_actor().id
     )
