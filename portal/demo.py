@@ -169,7 +169,8 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
     )
     notice(
         "Chat tigré perdu près du lavoir",
-        "Notre chat Filou, tigré avec un collier bleu, n’est pas rentré depuis lundi.\nMerci de regarder dans vos granges.",
+        "Notre chat Filou, tigré avec un collier bleu, n’est pas rentré depuis lundi.\n"
+        "Merci de regarder dans vos granges.",
         Category.LOST_FOUND, author=resident, days_ago=1,
         approved_at=now - timedelta(days=1), approved_by_id=moderator.id,
     )

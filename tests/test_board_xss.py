@@ -1,4 +1,7 @@
-"""Whatever residents type is shown as text: on the board, the notice page, the queue, the home page, in emails."""
+"""Whatever residents type is shown as text.
+
+On the board, the notice page, the queue, the home page, in emails.
+"""
 
 from html.parser import HTMLParser
 
@@ -15,13 +18,13 @@ CORPUS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     '"><svg onload=alert(1)>',
-    "<a href=\"javascript:alert(1)\">clic</a>",
+    '<a href="javascript:alert(1)">clic</a>',
     "javascript:alert(1)",
     "[clic](javascript:alert(1))",
     'https://exemple.org/"onmouseover="alert(1)',
     "https://exemple.org/<script>alert(1)</script>",
     "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>",
+    '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
     "facture\u202egnp.exe",
     "pay\u200bpal \u2066secret\u2069 \ufeffzéro",
     "{{ 7*7 }} {% raw %}",
@@ -48,7 +51,11 @@ class Inspector(HTMLParser):
                 self.problems.append(f"event handler {name}")
             if tag == "link" and names.get("rel") == "icon" and value == "data:,":
                 continue  # the layout's empty favicon
-            if name in {"href", "src", "action"} and value and value.strip().lower().startswith(("javascript:", "data:")):
+            if (
+                name in {"href", "src", "action"}
+                and value
+                and value.strip().lower().startswith(("javascript:", "data:"))
+            ):
                 self.problems.append(f"{name}={value}")
             if name == "href" and value and value.startswith("http") and tag == "a":
                 self.links.append(value)
@@ -66,7 +73,9 @@ def assert_inert(html: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("payload", CORPUS)
-def test_payload_as_title_and_text_is_inert_everywhere(client, auth, db, cafe_a, team_a, resident, outbox, payload):
+def test_payload_as_title_and_text_is_inert_everywhere(
+    client, auth, db, cafe_a, team_a, resident, outbox, payload
+):
     set_mode(db, cafe_a, ModerationMode.POST, max_links_new_posters=5)
     auth.login(resident)
     title = ("Annonce " + payload)[:120]
@@ -81,15 +90,20 @@ def test_payload_as_title_and_text_is_inert_everywhere(client, auth, db, cafe_a,
         "board": client.get(BOARD).get_data(as_text=True),
         "notice page": client.get(f"{BOARD}{notice.id}").get_data(as_text=True),
         "home page": client.get("/c/saint-jean-de-cole/").get_data(as_text=True),
-        "filtered board (htmx)": "<main>" + client.get(BOARD + "?category=give_away", headers={"HX-Request": "true"}).get_data(as_text=True) + "</main>",
+        "filtered board (htmx)": "<main>"
+        + client.get(BOARD + "?category=give_away", headers={"HX-Request": "true"}).get_data(as_text=True)
+        + "</main>",
     }
     client.post(f"{BOARD}{notice.id}/reply", data={"message": "Réponse " + payload})
     client.post(f"{BOARD}{notice.id}/report", data={"reason": "other", "note": payload})
     auth.logout()
     auth.login(team_a.moderator)
     pages["queue"] = client.get("/c/saint-jean-de-cole/moderation/").get_data(as_text=True)
-    item = client.post(f"/c/saint-jean-de-cole/moderation/notices/{notice.id}/hide", data={"reason": payload},
-                       headers={"HX-Request": "true"})
+    item = client.post(
+        f"/c/saint-jean-de-cole/moderation/notices/{notice.id}/hide",
+        data={"reason": payload},
+        headers={"HX-Request": "true"},
+    )
     pages["queue item (htmx)"] = "<main>" + item.get_data(as_text=True) + "</main>"
     pages["history"] = client.get("/c/saint-jean-de-cole/moderation/history").get_data(as_text=True)
 
@@ -111,7 +125,9 @@ def test_only_web_addresses_become_links_with_nofollow_ugc(app):
     from portal.blueprints.noticeboard.text import linkify
 
     html = str(linkify("Photos : https://exemple.org/velo?a=1&b=2. Et www.mairie.fr !\nAutre ligne"))
-    assert '<a href="https://exemple.org/velo?a=1&amp;b=2" rel="nofollow ugc noopener" target="_blank">' in html
+    assert (
+        '<a href="https://exemple.org/velo?a=1&amp;b=2" rel="nofollow ugc noopener" target="_blank">' in html
+    )
     assert '<a href="https://www.mairie.fr" rel="nofollow ugc noopener"' in html
     assert "velo?a=1&amp;b=2</a>." in html  # the full stop is not part of the link
     assert "<br>\nAutre ligne" in html

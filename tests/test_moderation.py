@@ -36,7 +36,10 @@ def latest_notice(db) -> Notice:
 
 # The three modes -----------------------------------------------------------------------
 
-def test_pre_moderation_holds_every_notice_even_from_known_posters(client, auth, db, cafe_a, resident, team_a):
+
+def test_pre_moderation_holds_every_notice_even_from_known_posters(
+    client, auth, db, cafe_a, resident, team_a
+):
     set_mode(db, cafe_a, ModerationMode.PRE, approvals_needed=1)
     add_notice(cafe_a, resident, approved_by_id=team_a.moderator.id)  # already trusted
     auth.login(resident)
@@ -56,7 +59,9 @@ def test_post_moderation_publishes_at_once(client, auth, db, cafe_a, resident):
     assert "Cherche bois" in client.get(BOARD).get_data(as_text=True)
 
 
-def test_new_posters_wait_until_the_set_number_of_notices_is_approved(client, auth, db, cafe_a, resident, team_a):
+def test_new_posters_wait_until_the_set_number_of_notices_is_approved(
+    client, auth, db, cafe_a, resident, team_a
+):
     set_mode(db, cafe_a, ModerationMode.NEW_POSTERS, approvals_needed=2)
     for n in range(2):
         auth.login(resident)
@@ -93,8 +98,13 @@ def test_new_posters_link_limit(client, auth, db, cafe_a, resident):
 
 # Blocked words -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["Super CASINO en ligne", "Un casïno ici", "ca\u200bsino gratuit", "cas\u00adino"])
-def test_blocked_words_send_the_notice_to_the_queue_even_in_post_mode(client, auth, db, cafe_a, resident, text):
+
+@pytest.mark.parametrize(
+    "text", ["Super CASINO en ligne", "Un casïno ici", "ca\u200bsino gratuit", "cas\u00adino"]
+)
+def test_blocked_words_send_the_notice_to_the_queue_even_in_post_mode(
+    client, auth, db, cafe_a, resident, text
+):
     set_mode(db, cafe_a, ModerationMode.POST, blocked_words="casino\ncrypto")
     auth.login(resident)
     assert post(client, body=text + " et autres choses.").status_code == 303
@@ -118,6 +128,7 @@ def test_counter_posts_with_a_blocked_word_wait_too(client, auth, db, cafe_a, te
 
 # Reports -------------------------------------------------------------------------------
 
+
 def report(client, notice, reason="spam", note=""):
     return client.post(f"{BOARD}{notice.id}/report", data={"reason": reason, "note": note})
 
@@ -134,14 +145,23 @@ def test_one_report_per_person_per_notice(client, auth, db, cafe_a, resident):
 def test_the_database_refuses_a_second_report_by_the_same_person(app, db, cafe_a, resident):
     notice = add_notice(cafe_a, make_user("auteur@example.org"))
     for _ in range(2):
-        db.session.add(Report(cafe_id=cafe_a.id, notice_id=notice.id, reporter_id=resident.id,
-                              reporter_key=f"u:{resident.id}", reason=ReportReason.SPAM))
+        db.session.add(
+            Report(
+                cafe_id=cafe_a.id,
+                notice_id=notice.id,
+                reporter_id=resident.id,
+                reporter_key=f"u:{resident.id}",
+                reason=ReportReason.SPAM,
+            )
+        )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
 
-def test_threshold_of_distinct_accounts_hides_the_notice_and_tells_the_author(client, auth, db, cafe_a, outbox):
+def test_threshold_of_distinct_accounts_hides_the_notice_and_tells_the_author(
+    client, auth, db, cafe_a, outbox
+):
     author = make_user("auteur@example.org")
     notice = add_notice(cafe_a, author, title="Tonte pas chère")
     for n in range(3):
@@ -206,13 +226,21 @@ def test_restore_closes_reports_and_new_ones_count_from_zero(client, auth, db, c
 
 # The queue and its actions -------------------------------------------------------------
 
+
 def test_queue_lists_pending_hidden_and_reported_notices_only(client, auth, db, cafe_a, team_a, resident):
     add_notice(cafe_a, resident, title="En attente", status=NoticeStatus.PENDING)
     add_notice(cafe_a, resident, title="Masquée", hidden=True)
     reported = add_notice(cafe_a, resident, title="Signalée")
     add_notice(cafe_a, resident, title="Tranquille")
-    db.session.add(Report(cafe_id=cafe_a.id, notice_id=reported.id, reporter_key="a:x", reason=ReportReason.SCAM,
-                          note="<b>louche</b>"))
+    db.session.add(
+        Report(
+            cafe_id=cafe_a.id,
+            notice_id=reported.id,
+            reporter_key="a:x",
+            reason=ReportReason.SCAM,
+            note="<b>louche</b>",
+        )
+    )
     db.session.commit()
     auth.login(team_a.moderator)
     page = client.get(QUEUE).get_data(as_text=True)
@@ -222,7 +250,9 @@ def test_queue_lists_pending_hidden_and_reported_notices_only(client, auth, db, 
     assert 'hx-history="false"' in page
 
 
-def test_approve_inline_with_htmx_returns_the_item_and_tells_the_author(client, auth, db, cafe_a, team_a, resident, outbox):
+def test_approve_inline_with_htmx_returns_the_item_and_tells_the_author(
+    client, auth, db, cafe_a, team_a, resident, outbox
+):
     notice = add_notice(cafe_a, resident, title="Cherche bois", status=NoticeStatus.PENDING)
     auth.login(team_a.moderator)
     response = client.post(f"{QUEUE}notices/{notice.id}/approve", headers=HX)
@@ -237,7 +267,9 @@ def test_approve_inline_with_htmx_returns_the_item_and_tells_the_author(client, 
     assert entry.actor_id == team_a.moderator.id and "Cherche bois" in entry.target
 
 
-def test_reject_needs_a_reason_which_is_sent_to_the_author(client, auth, db, cafe_a, team_a, resident, outbox):
+def test_reject_needs_a_reason_which_is_sent_to_the_author(
+    client, auth, db, cafe_a, team_a, resident, outbox
+):
     notice = add_notice(cafe_a, resident, status=NoticeStatus.PENDING)
     auth.login(team_a.moderator)
     missing = client.post(f"{QUEUE}notices/{notice.id}/reject", data={"reason": ""}, headers=HX)
@@ -285,7 +317,9 @@ def test_queue_query_count_does_not_grow_with_notices(client, auth, db, cafe_a, 
         author = make_user(f"a{n}@example.org")
         add_notice(cafe_a, author, status=NoticeStatus.PENDING)
         reported = add_notice(cafe_a, author)
-        db.session.add(Report(cafe_id=cafe_a.id, notice_id=reported.id, reporter_key=f"a:{n}", reason=ReportReason.SPAM))
+        db.session.add(
+            Report(cafe_id=cafe_a.id, notice_id=reported.id, reporter_key=f"a:{n}", reason=ReportReason.SPAM)
+        )
         db.session.commit()
     with count_queries() as many:
         assert client.get(QUEUE).status_code == 200
@@ -304,6 +338,7 @@ def test_residents_and_staff_below_moderator_cannot_moderate(client, auth, db, c
 
 
 # Suspensions ---------------------------------------------------------------------------
+
 
 def test_suspend_for_some_days_then_lift(client, auth, db, cafe_a, team_a, resident, outbox):
     notice = add_notice(cafe_a, resident)
@@ -334,15 +369,32 @@ def test_suspend_for_good(client, auth, db, cafe_a, team_a, resident):
 
 # Settings ------------------------------------------------------------------------------
 
+
 def test_settings_are_saved_and_validated(client, auth, db, cafe_a, team_a):
     auth.login(team_a.moderator)
     page = client.get(QUEUE + "settings").get_data(as_text=True)
     assert "Seules les annonces des nouveaux auteurs attendent l’approbation" in page
-    bad = client.post(QUEUE + "settings", data={"mode": "pre", "approvals_needed": "1", "report_threshold": "0",
-                                                "max_links_new_posters": "1", "blocked_words": "casino"})
+    bad = client.post(
+        QUEUE + "settings",
+        data={
+            "mode": "pre",
+            "approvals_needed": "1",
+            "report_threshold": "0",
+            "max_links_new_posters": "1",
+            "blocked_words": "casino",
+        },
+    )
     assert bad.status_code == 422 and "casino" in bad.get_data(as_text=True)
-    good = client.post(QUEUE + "settings", data={"mode": "pre", "approvals_needed": "3", "report_threshold": "5",
-                                                 "max_links_new_posters": "0", "blocked_words": "casino, crypto\nloto"})
+    good = client.post(
+        QUEUE + "settings",
+        data={
+            "mode": "pre",
+            "approvals_needed": "3",
+            "report_threshold": "5",
+            "max_links_new_posters": "0",
+            "blocked_words": "casino, crypto\nloto",
+        },
+    )
     assert good.status_code == 303
     settings = db.session.scalar(select(ModerationSettings))
     assert settings.mode == ModerationMode.PRE and settings.report_threshold == 5
@@ -358,6 +410,7 @@ def test_settings_limits_are_enforced_by_the_database(app, db, cafe_a):
 
 
 # Network moderators --------------------------------------------------------------------
+
 
 def test_network_moderators_see_every_cafe_and_act_everywhere(client, auth, db, cafe_a, cafe_b, resident):
     mod = make_user("moderation@example.org", "Modération réseau")
@@ -387,11 +440,19 @@ def test_cafe_moderators_can_do_nothing_in_another_cafe(client, auth, db, cafe_a
     b_notice = add_notice(team_b.cafe, resident, status=NoticeStatus.PENDING)
     auth.login(team_a.moderator)
     for action in ("approve", "reject", "hide", "restore", "suspend"):
-        assert client.post(f"/c/lagrasse/moderation/notices/{b_notice.id}/{action}",
-                           data={"reason": "x", "days": "7"}).status_code == 403
+        assert (
+            client.post(
+                f"/c/lagrasse/moderation/notices/{b_notice.id}/{action}", data={"reason": "x", "days": "7"}
+            ).status_code
+            == 403
+        )
         # Through their own café, the other café's notice does not exist.
-        assert client.post(f"{QUEUE}notices/{b_notice.id}/{action}",
-                           data={"reason": "x", "days": "7"}).status_code == 404
+        assert (
+            client.post(
+                f"{QUEUE}notices/{b_notice.id}/{action}", data={"reason": "x", "days": "7"}
+            ).status_code
+            == 404
+        )
     assert db.session.get(Notice, b_notice.id).status == NoticeStatus.PENDING
     assert db.session.scalar(select(func.count(Suspension.id))) == 0
 

@@ -35,15 +35,33 @@ def form(**overrides) -> dict:
     return data
 
 
-def add_notice(cafe, author=None, title="Donne vélo", body="Un vélo rouge à donner.", status=NoticeStatus.PUBLISHED,
-               category=Category.GIVE_AWAY, expires_in=10, hidden=False, minutes_ago=0, **extra) -> Notice:
+def add_notice(
+    cafe,
+    author=None,
+    title="Donne vélo",
+    body="Un vélo rouge à donner.",
+    status=NoticeStatus.PUBLISHED,
+    category=Category.GIVE_AWAY,
+    expires_in=10,
+    hidden=False,
+    minutes_ago=0,
+    **extra,
+) -> Notice:
     from portal.extensions import db
 
     published = utcnow() - timedelta(minutes=minutes_ago)
     notice = Notice(
-        cafe_id=cafe.id, author_id=author.id if author else None, title=title, body=body,
-        category=category, expires_on=date.today() + timedelta(days=expires_in), status=status,
-        hidden=hidden, published_at=published, on_behalf_of="" if author else "Mme Dupuis", **extra,
+        cafe_id=cafe.id,
+        author_id=author.id if author else None,
+        title=title,
+        body=body,
+        category=category,
+        expires_on=date.today() + timedelta(days=expires_in),
+        status=status,
+        hidden=hidden,
+        published_at=published,
+        on_behalf_of="" if author else "Mme Dupuis",
+        **extra,
     )
     db.session.add(notice)
     db.session.commit()
@@ -60,6 +78,7 @@ def set_mode(db, cafe, mode: ModerationMode, **extra) -> None:
 
 
 # The board -----------------------------------------------------------------------------
+
 
 def test_board_shows_published_notices_newest_first_and_nothing_else(client, cafe_a, resident):
     add_notice(cafe_a, resident, title="Ancienne annonce", minutes_ago=60)
@@ -115,12 +134,15 @@ def test_board_query_count_does_not_grow_with_notices(client, cafe_a, count_quer
 
 # Posting -------------------------------------------------------------------------------
 
+
 def test_anonymous_visitors_are_asked_to_log_in_to_post(client, cafe_a):
     response = client.get(BOARD + "new")
     assert response.status_code == 302 and "/account/login" in response.location
 
 
-def test_invalid_notice_is_422_with_french_messages_by_the_fields_and_typed_text_kept(client, auth, cafe_a, resident):
+def test_invalid_notice_is_422_with_french_messages_by_the_fields_and_typed_text_kept(
+    client, auth, cafe_a, resident
+):
     auth.login(resident)
     too_late = (date.today() + relativedelta(months=3) + timedelta(days=1)).isoformat()
     response = client.post(BOARD + "new", data=form(title="", body="Mon texte à garder", expires_on=too_late))
@@ -172,7 +194,9 @@ def test_authors_edit_renew_and_withdraw_their_notices(client, auth, db, cafe_a,
     assert client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": later.isoformat()}).status_code == 303
     assert db.session.get(Notice, notice.id).expires_on == later
     too_late = date.today() + relativedelta(months=4)
-    assert client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": too_late.isoformat()}).status_code == 422
+    assert (
+        client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": too_late.isoformat()}).status_code == 422
+    )
 
     assert client.post(f"{BOARD}{notice.id}/withdraw").status_code == 303
     assert db.session.get(Notice, notice.id).status == NoticeStatus.WITHDRAWN
@@ -187,7 +211,12 @@ def test_nobody_else_may_edit_renew_or_withdraw(client, auth, db, cafe_a, reside
         auth.login(who)
         assert client.get(f"{BOARD}{notice.id}/edit").status_code == 404
         assert client.post(f"{BOARD}{notice.id}/withdraw").status_code == 404
-        assert client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": date.today().isoformat()}).status_code == 404
+        assert (
+            client.post(
+                f"{BOARD}{notice.id}/renew", data={"expires_on": date.today().isoformat()}
+            ).status_code
+            == 404
+        )
         auth.logout()
     assert db.session.get(Notice, notice.id).status == NoticeStatus.PUBLISHED
 
@@ -213,6 +242,7 @@ def test_staff_post_for_someone_at_the_counter_with_a_name_only(client, auth, db
 
 # Replies -------------------------------------------------------------------------------
 
+
 def test_reply_is_emailed_to_the_author_whose_address_is_never_shown(client, auth, cafe_a, resident, outbox):
     notice = add_notice(cafe_a, resident, relay_contact=True)
     sender = make_user("voisine@example.org", "Marie Voisine")
@@ -220,7 +250,9 @@ def test_reply_is_emailed_to_the_author_whose_address_is_never_shown(client, aut
     assert resident.email not in page
     auth.login(sender)
     assert resident.email not in client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
-    response = client.post(f"{BOARD}{notice.id}/reply", data={"message": "Bonjour, le vélo est-il encore là ?"})
+    response = client.post(
+        f"{BOARD}{notice.id}/reply", data={"message": "Bonjour, le vélo est-il encore là ?"}
+    )
     assert response.status_code == 303
     assert len(outbox) == 1
     mail = outbox[0]
@@ -247,11 +279,16 @@ def test_empty_reply_is_422_and_nothing_is_sent(client, auth, cafe_a, resident, 
 
 # Suspension ----------------------------------------------------------------------------
 
-def test_a_suspended_resident_cannot_post_nor_reply_here_but_can_elsewhere(client, auth, db, cafe_a, cafe_b, resident):
+
+def test_a_suspended_resident_cannot_post_nor_reply_here_but_can_elsewhere(
+    client, auth, db, cafe_a, cafe_b, resident
+):
     set_mode(db, cafe_a, ModerationMode.POST)
     set_mode(db, cafe_b, ModerationMode.POST)
     notice = add_notice(cafe_a, make_user("auteur@example.org"), relay_contact=True)
-    db.session.add(Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=utcnow() + timedelta(days=7), reason="Spam"))
+    db.session.add(
+        Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=utcnow() + timedelta(days=7), reason="Spam")
+    )
     db.session.commit()
     auth.login(resident)
     blocked = client.post(BOARD + "new", data=form())
@@ -264,16 +301,19 @@ def test_a_suspended_resident_cannot_post_nor_reply_here_but_can_elsewhere(clien
 
 def test_an_expired_or_lifted_suspension_no_longer_blocks(client, auth, db, cafe_a, resident):
     set_mode(db, cafe_a, ModerationMode.POST)
-    db.session.add_all([
-        Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=utcnow() - timedelta(minutes=1)),
-        Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=None, lifted_at=utcnow()),
-    ])
+    db.session.add_all(
+        [
+            Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=utcnow() - timedelta(minutes=1)),
+            Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=None, lifted_at=utcnow()),
+        ]
+    )
     db.session.commit()
     auth.login(resident)
     assert client.post(BOARD + "new", data=form()).status_code == 303
 
 
 # Rate limits ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("setting", ["BOARD_POST_IP_RATE_LIMIT", "BOARD_POST_NEW_ACCOUNT_RATE_LIMIT"])
 def test_posting_is_rate_limited_with_the_friendly_page(make_app, cafe_a, resident, setting):

@@ -101,16 +101,17 @@ ModerationMode.LABELS = {
 def _enum(cls, length: int = 20) -> Enum:
     # Values, not names, are stored: they are what URLs and forms use.
     return Enum(
-        cls, native_enum=False, length=length, validate_strings=True,
+        cls,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
         values_callable=lambda members: [m.value for m in members],
     )
 
 
 class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     __table_args__ = (
-        CheckConstraint(
-            "author_id IS NOT NULL OR on_behalf_of <> ''", name="has_author"
-        ),
+        CheckConstraint("author_id IS NOT NULL OR on_behalf_of <> ''", name="has_author"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_notice_board", "cafe_id", "status", "hidden", "expires_on"),
         Index("ix_notice_author", "cafe_id", "author_id"),
@@ -141,7 +142,9 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     hidden_by: Mapped[User | None] = relationship(foreign_keys="Notice.hidden_by_id")
     reports: Mapped[list["Report"]] = relationship(
-        back_populates="notice", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="notice",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Report.created_at",
     )
 
@@ -164,9 +167,7 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
 class Report(CafeScoped, db.Model):
     """One person's report on one notice; the database refuses a second one."""
 
-    __table_args__ = (
-        UniqueConstraint("notice_id", "reporter_key", name="uq_report_notice_reporter"),
-    )
+    __table_args__ = (UniqueConstraint("notice_id", "reporter_key", name="uq_report_notice_reporter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), index=True)
@@ -210,9 +211,7 @@ class ModerationSettings(CafeScoped, Timestamped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mode: Mapped[ModerationMode] = mapped_column(
-        _enum(ModerationMode), default=ModerationMode.NEW_POSTERS
-    )
+    mode: Mapped[ModerationMode] = mapped_column(_enum(ModerationMode), default=ModerationMode.NEW_POSTERS)
     approvals_needed: Mapped[int] = mapped_column(default=2)
     report_threshold: Mapped[int] = mapped_column(default=3)
     blocked_words: Mapped[str] = mapped_column(Text, default="")

@@ -19,13 +19,19 @@ class RejectForm(FlaskForm):
     )
 
 
-SUSPENSION_CHOICES = [("7", _l("7 days")), ("30", _l("30 days")), ("90", _l("3 months")), ("0", _l("For good"))]
+SUSPENSION_CHOICES = [
+    ("7", _l("7 days")),
+    ("30", _l("30 days")),
+    ("90", _l("3 months")),
+    ("0", _l("For good")),
+]
 
 
 class SuspendForm(FlaskForm):
     days = SelectField(_l("For how long"), choices=SUSPENSION_CHOICES, default="7")
     reason = StringField(
-        _l("Reason"), validators=[InputRequired(_l("Give a reason: the person receives it.")), Length(max=500)]
+        _l("Reason"),
+        validators=[InputRequired(_l("Give a reason: the person receives it.")), Length(max=500)],
     )
 
 
@@ -46,6 +52,9 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(_l("Give a number.")), NumberRange(min=0, max=20)],
     )
     blocked_words = TextAreaField(
-        _l("Blocked words"), validators=[Optional(), Length(max=5000)],
-        description=_l("One per line. A notice containing one waits for a moderator instead of being published."),
+        _l("Blocked words"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l(
+            "One per line. A notice containing one waits for a moderator instead of being published."
+        ),
     )

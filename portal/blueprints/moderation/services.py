@@ -69,15 +69,23 @@ def settings_for(cafe: Cafe) -> ModerationSettings:
     settings = db.session.scalar(select(ModerationSettings).where(ModerationSettings.cafe_id == cafe.id))
     if settings is None:
         settings = ModerationSettings(
-            cafe_id=cafe.id, mode=ModerationMode.NEW_POSTERS, approvals_needed=2,
-            report_threshold=3, blocked_words="", max_links_new_posters=1,
+            cafe_id=cafe.id,
+            mode=ModerationMode.NEW_POSTERS,
+            approvals_needed=2,
+            report_threshold=3,
+            blocked_words="",
+            max_links_new_posters=1,
         )
     return settings
 
 
 def save_settings(
-    cafe: Cafe, mode: ModerationMode, approvals_needed: int, report_threshold: int,
-    blocked_words: str, max_links_new_posters: int,
+    cafe: Cafe,
+    mode: ModerationMode,
+    approvals_needed: int,
+    report_threshold: int,
+    blocked_words: str,
+    max_links_new_posters: int,
 ) -> ModerationSettings:
     """Change how the café's board is moderated."""
     settings = settings_for(cafe)
@@ -90,8 +98,13 @@ def save_settings(
     settings.blocked_words = "\n".join(dict.fromkeys(words))
     settings.max_links_new_posters = max_links_new_posters
     audit.record(
-        "moderation.settings_updated", cafe, target=mode.value, approvals_needed=approvals_needed,
-        report_threshold=report_threshold, blocked_words=len(words), max_links=max_links_new_posters,
+        "moderation.settings_updated",
+        cafe,
+        target=mode.value,
+        approvals_needed=approvals_needed,
+        report_threshold=report_threshold,
+        blocked_words=len(words),
+        max_links=max_links_new_posters,
     )
     db.session.commit()
     return settings
@@ -114,11 +127,14 @@ def count_links(*texts: str) -> int:
 
 def approved_count(cafe: Cafe, user: User) -> int:
     """How many of this person's notices a moderator has approved in this café."""
-    return db.session.scalar(
-        select(func.count(Notice.id)).where(
-            Notice.cafe_id == cafe.id, Notice.author_id == user.id, Notice.approved_by_id.is_not(None)
+    return (
+        db.session.scalar(
+            select(func.count(Notice.id)).where(
+                Notice.cafe_id == cafe.id, Notice.author_id == user.id, Notice.approved_by_id.is_not(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def is_new_poster(cafe: Cafe, user: User | None, settings: ModerationSettings | None = None) -> bool:
@@ -145,7 +161,9 @@ def active_suspension(cafe: Cafe, user: User) -> Suspension | None:
     )
 
 
-def initial_status(cafe: Cafe, notice: Notice, author: User | None, trusted: bool) -> tuple[NoticeStatus, str]:
+def initial_status(
+    cafe: Cafe, notice: Notice, author: User | None, trusted: bool
+) -> tuple[NoticeStatus, str]:
     """Published at once or held for a moderator, and why (blocked words always hold)."""
     settings = settings_for(cafe)
     if blocked_words_in(settings, notice.title, notice.body):
@@ -169,15 +187,27 @@ def link_limit_for(cafe: Cafe, author: User | None, trusted: bool) -> int | None
     return settings.max_links_new_posters if is_new_poster(cafe, author, settings) else None
 
 
-def _decide(cafe: Cafe, action: str, notice: Notice | None = None, reason: str = "",
-            subject: User | None = None, actor: User | None = None, **details) -> None:
+def _decide(
+    cafe: Cafe,
+    action: str,
+    notice: Notice | None = None,
+    reason: str = "",
+    subject: User | None = None,
+    actor: User | None = None,
+    **details,
+) -> None:
     """Write one decision to the history and the audit log (the caller commits)."""
     actor = actor if actor is not None else audit.current_actor()
-    db.session.add(ModerationDecision(
-        cafe_id=cafe.id, action=action, notice_id=notice.id if notice else None,
-        subject_user_id=subject.id if subject else None, actor_id=actor.id if actor else None,
-        reason=reason,
-    ))
+    db.session.add(
+        ModerationDecision(
+            cafe_id=cafe.id,
+            action=action,
+            notice_id=notice.id if notice else None,
+            subject_user_id=subject.id if subject else None,
+            actor_id=actor.id if actor else None,
+            reason=reason,
+        )
+    )
     target = f"notice {notice.id}: {notice.title}"[:255] if notice else (subject.email if subject else "")
     audit.record(f"moderation.{action}", cafe, target=target, actor=actor, reason=reason, **details)
 
@@ -186,7 +216,9 @@ def _resolve_reports(notice: Notice) -> None:
     db.session.execute(
         update(Report)
         .where(Report.notice_id == notice.id, Report.resolved_at.is_(None))
-        .values(resolved_at=utcnow(), resolved_by_id=audit.current_actor().id if audit.current_actor() else None)
+        .values(
+            resolved_at=utcnow(), resolved_by_id=audit.current_actor().id if audit.current_actor() else None
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -213,10 +245,16 @@ def approve(cafe: Cafe, notice: Notice) -> None:
     _decide(cafe, "approved", notice, subject=notice.author)
     db.session.commit()
     _tell_author(
-        cafe, notice,
+        cafe,
+        notice,
         _("Your notice is on the board: %(title)s", title=notice.title),
-        _("Hello,\n\nYour notice “%(title)s” has been approved and is now on the board of %(cafe)s:\n%(url)s\n",
-          title=notice.title, cafe=cafe.name, url=_notice_url(cafe, notice)),
+        _(
+            "Hello,\n\nYour notice “%(title)s” has been approved and is now on the board of %(cafe)s:\n"
+            "%(url)s\n",
+            title=notice.title,
+            cafe=cafe.name,
+            url=_notice_url(cafe, notice),
+        ),
     )
 
 
@@ -231,11 +269,16 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     _decide(cafe, "rejected", notice, reason=reason, subject=notice.author)
     db.session.commit()
     _tell_author(
-        cafe, notice,
+        cafe,
+        notice,
         _("Your notice was not published: %(title)s", title=notice.title),
-        _("Hello,\n\nThe moderators of %(cafe)s did not publish your notice “%(title)s”.\n"
-          "Their reason: %(reason)s\n\nYou can post a new notice that takes this into account.\n",
-          cafe=cafe.name, title=notice.title, reason=reason),
+        _(
+            "Hello,\n\nThe moderators of %(cafe)s did not publish your notice “%(title)s”.\n"
+            "Their reason: %(reason)s\n\nYou can post a new notice that takes this into account.\n",
+            cafe=cafe.name,
+            title=notice.title,
+            reason=reason,
+        ),
     )
 
 
@@ -252,10 +295,16 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     _decide(cafe, "hidden", notice, reason=reason, subject=notice.author)
     db.session.commit()
     _tell_author(
-        cafe, notice,
+        cafe,
+        notice,
         _("Your notice is hidden: %(title)s", title=notice.title),
-        _("Hello,\n\nA moderator of %(cafe)s has taken your notice “%(title)s” off the board.\n"
-          "Their reason: %(reason)s\n", cafe=cafe.name, title=notice.title, reason=reason or "—"),
+        _(
+            "Hello,\n\nA moderator of %(cafe)s has taken your notice “%(title)s” off the board.\n"
+            "Their reason: %(reason)s\n",
+            cafe=cafe.name,
+            title=notice.title,
+            reason=reason or "—",
+        ),
     )
 
 
@@ -273,10 +322,16 @@ def restore(cafe: Cafe, notice: Notice) -> None:
     db.session.commit()
     if was_hidden:
         _tell_author(
-            cafe, notice,
+            cafe,
+            notice,
             _("Your notice is back on the board: %(title)s", title=notice.title),
-            _("Hello,\n\nA moderator of %(cafe)s has looked at your notice “%(title)s” and put it back on the board:\n%(url)s\n",
-              cafe=cafe.name, title=notice.title, url=_notice_url(cafe, notice)),
+            _(
+                "Hello,\n\nA moderator of %(cafe)s has looked at your notice “%(title)s” "
+                "and put it back on the board:\n%(url)s\n",
+                cafe=cafe.name,
+                title=notice.title,
+                url=_notice_url(cafe, notice),
+            ),
         )
 
 
@@ -286,8 +341,14 @@ def visitor_key(session_token: str) -> str:
     return "a:" + hashlib.sha256(f"{secret}:{session_token}".encode()).hexdigest()[:40]
 
 
-def report(cafe: Cafe, notice: Notice, reason: ReportReason, note: str,
-           reporter: User | None, anonymous_key: str = "") -> Report:
+def report(
+    cafe: Cafe,
+    notice: Notice,
+    reason: ReportReason,
+    note: str,
+    reporter: User | None,
+    anonymous_key: str = "",
+) -> Report:
     """Record one report; hide the notice when enough distinct accounts reported it.
 
     Only reports from accounts count towards hiding: a visitor without one can clear
@@ -296,8 +357,12 @@ def report(cafe: Cafe, notice: Notice, reason: ReportReason, note: str,
     """
     key = f"u:{reporter.id}" if reporter is not None else anonymous_key
     entry = Report(
-        cafe_id=cafe.id, notice_id=notice.id, reporter_id=reporter.id if reporter else None,
-        reporter_key=key, reason=reason, note=clean_text(note)[:500],
+        cafe_id=cafe.id,
+        notice_id=notice.id,
+        reporter_id=reporter.id if reporter else None,
+        reporter_key=key,
+        reason=reason,
+        note=clean_text(note)[:500],
     )
     db.session.add(entry)
     try:
@@ -305,19 +370,27 @@ def report(cafe: Cafe, notice: Notice, reason: ReportReason, note: str,
     except IntegrityError:
         db.session.rollback()
         raise AlreadyReported from None
-    audit.record("moderation.reported", cafe, target=f"notice {notice.id}: {notice.title}"[:255],
-                 actor=reporter, reason=reason.value)
+    audit.record(
+        "moderation.reported",
+        cafe,
+        target=f"notice {notice.id}: {notice.title}"[:255],
+        actor=reporter,
+        reason=reason.value,
+    )
     db.session.commit()
     _maybe_hide_automatically(cafe, notice)
     return entry
 
 
 def open_account_reports(notice_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(Report.reporter_id))).where(
-            Report.notice_id == notice_id, Report.resolved_at.is_(None), Report.reporter_id.is_not(None)
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(Report.reporter_id))).where(
+                Report.notice_id == notice_id, Report.resolved_at.is_(None), Report.reporter_id.is_not(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
@@ -329,31 +402,47 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
     hidden = db.session.execute(
         update(Notice)
         .where(Notice.id == notice.id, Notice.hidden.is_(False), Notice.status == NoticeStatus.PUBLISHED)
-        .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None,
-                hidden_reason=f"{count} reports")
+        .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None, hidden_reason=f"{count} reports")
         .execution_options(synchronize_session=False)
     ).rowcount
     if hidden != 1:
         db.session.rollback()
         return
-    db.session.add(ModerationDecision(
-        cafe_id=cafe.id, action="auto_hidden", notice_id=notice.id,
-        subject_user_id=notice.author_id, reason=f"{count} reports",
-    ))
-    audit.record("moderation.auto_hidden", cafe, target=f"notice {notice.id}: {notice.title}"[:255],
-                 actor=None, reports=count)
+    db.session.add(
+        ModerationDecision(
+            cafe_id=cafe.id,
+            action="auto_hidden",
+            notice_id=notice.id,
+            subject_user_id=notice.author_id,
+            reason=f"{count} reports",
+        )
+    )
+    audit.record(
+        "moderation.auto_hidden",
+        cafe,
+        target=f"notice {notice.id}: {notice.title}"[:255],
+        actor=None,
+        reports=count,
+    )
     db.session.commit()
     db.session.refresh(notice)
     _tell_author(
-        cafe, notice,
+        cafe,
+        notice,
         _("Your notice is waiting for a moderator: %(title)s", title=notice.title),
-        _("Hello,\n\nSeveral people reported your notice “%(title)s” on the board of %(cafe)s, so it is "
-          "hidden until a moderator looks at it. Nothing is deleted: if the reports are unfounded, "
-          "it will be back on the board.\n", title=notice.title, cafe=cafe.name),
+        _(
+            "Hello,\n\nSeveral people reported your notice “%(title)s” on the board of %(cafe)s, so it is "
+            "hidden until a moderator looks at it. Nothing is deleted: if the reports are unfounded, "
+            "it will be back on the board.\n",
+            title=notice.title,
+            cafe=cafe.name,
+        ),
     )
 
 
-def suspend(cafe: Cafe, user: User, days: int | None, reason: str, notice: Notice | None = None) -> Suspension:
+def suspend(
+    cafe: Cafe, user: User, days: int | None, reason: str, notice: Notice | None = None
+) -> Suspension:
     """Stop someone posting and replying on this café's board, for `days` or for good."""
     until = utcnow() + timedelta(days=days) if days else None
     reason = clean_text(reason)[:500]
@@ -367,9 +456,13 @@ def suspend(cafe: Cafe, user: User, days: int | None, reason: str, notice: Notic
         notify(
             Recipient(email=user.email),
             _("You can no longer post on the board of %(cafe)s", cafe=cafe.name),
-            _("Hello,\n\nThe moderators of %(cafe)s have suspended you from their noticeboard %(until)s.\n"
-              "Their reason: %(reason)s\n", cafe=cafe.name, reason=reason or "—",
-              until=_("until %(date)s", date=until.date().isoformat()) if until else _("for good")),
+            _(
+                "Hello,\n\nThe moderators of %(cafe)s have suspended you from their noticeboard %(until)s.\n"
+                "Their reason: %(reason)s\n",
+                cafe=cafe.name,
+                reason=reason or "—",
+                until=_("until %(date)s", date=until.date().isoformat()) if until else _("for good"),
+            ),
         )
     return suspension
 
@@ -387,25 +480,34 @@ def lift(cafe: Cafe, suspension: Suspension) -> None:
 def active_suspensions(cafe: Cafe) -> list[Suspension]:
     """The café's suspensions in force, most recent first."""
     now = utcnow()
-    return list(db.session.scalars(
-        select(Suspension)
-        .where(Suspension.cafe_id == cafe.id, Suspension.lifted_at.is_(None),
-               or_(Suspension.until.is_(None), Suspension.until > now))
-        .options(selectinload(Suspension.user))
-        .order_by(Suspension.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Suspension)
+            .where(
+                Suspension.cafe_id == cafe.id,
+                Suspension.lifted_at.is_(None),
+                or_(Suspension.until.is_(None), Suspension.until > now),
+            )
+            .options(selectinload(Suspension.user))
+            .order_by(Suspension.created_at.desc())
+        )
+    )
 
 
 def _queue_query(cafe_ids: list[int] | None):
     open_reports = exists().where(Report.notice_id == Notice.id, Report.resolved_at.is_(None))
     query = (
         select(Notice)
-        .where(or_(
-            Notice.status == NoticeStatus.PENDING,
-            (Notice.status == NoticeStatus.PUBLISHED) & (Notice.hidden.is_(True) | open_reports),
-        ))
+        .where(
+            or_(
+                Notice.status == NoticeStatus.PENDING,
+                (Notice.status == NoticeStatus.PUBLISHED) & (Notice.hidden.is_(True) | open_reports),
+            )
+        )
         .options(
-            selectinload(Notice.author), selectinload(Notice.reports), selectinload(Notice.cafe),
+            selectinload(Notice.author),
+            selectinload(Notice.reports),
+            selectinload(Notice.cafe),
             selectinload(Notice.posted_by),
         )
         .order_by(Notice.hidden.desc(), Notice.created_at)
@@ -441,7 +543,8 @@ def history(cafe: Cafe, page: int, per_page: int = 50):
         select(ModerationDecision)
         .where(ModerationDecision.cafe_id == cafe.id)
         .options(
-            selectinload(ModerationDecision.actor), selectinload(ModerationDecision.notice),
+            selectinload(ModerationDecision.actor),
+            selectinload(ModerationDecision.notice),
             selectinload(ModerationDecision.subject_user),
         )
         .order_by(ModerationDecision.created_at.desc(), ModerationDecision.id.desc())

@@ -9,7 +9,8 @@ from ...validators import PhoneNumber
 
 class NoticeForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[InputRequired(_l("Give your notice a title.")), Length(min=3, max=120)],
+        _l("Title"),
+        validators=[InputRequired(_l("Give your notice a title.")), Length(min=3, max=120)],
         description=_l("For example: Giving away a child’s bike."),
     )
     body = TextAreaField(
@@ -23,9 +24,12 @@ class NoticeForm(FlaskForm):
         validators=[InputRequired(_l("Choose a date."))],
         description=_l("Two weeks by default, three months at most."),
     )
-    relay_contact = BooleanField(_l("Neighbours may write to me through the site (my email stays hidden)"), default=True)
+    relay_contact = BooleanField(
+        _l("Neighbours may write to me through the site (my email stays hidden)"), default=True
+    )
     contact_phone = StringField(
-        _l("Phone number to show (optional)"), validators=[Optional(), PhoneNumber()],
+        _l("Phone number to show (optional)"),
+        validators=[Optional(), PhoneNumber()],
         description=_l("Only if you want it on the board for everyone to see."),
     )
 
@@ -45,7 +49,10 @@ class NoticeForm(FlaskForm):
     def validate_body(self, field):
         from ..moderation.services import count_links
 
-        if self.link_limit is not None and count_links(field.data or "", self.title.data or "") > self.link_limit:
+        if (
+            self.link_limit is not None
+            and count_links(field.data or "", self.title.data or "") > self.link_limit
+        ):
             if self.link_limit == 0:
                 raise ValidationError(_l("Your first notices may not contain web links."))
             raise ValidationError(
@@ -58,7 +65,10 @@ class NoticeForm(FlaskForm):
         if self.relay_possible and not self.relay_contact.data and not self.contact_phone.data:
             self.contact_phone.errors = [
                 *self.contact_phone.errors,
-                _l("Neighbours need a way to reach you: accept messages through the site, or give a phone number."),
+                _l(
+                    "Neighbours need a way to reach you: accept messages through the site, "
+                    "or give a phone number."
+                ),
             ]
             valid = False
         return valid
@@ -66,7 +76,8 @@ class NoticeForm(FlaskForm):
 
 class CounterNoticeForm(NoticeForm):
     on_behalf_of = StringField(
-        _l("Name of the person"), validators=[InputRequired(_l("Give the person’s name.")), Length(max=120)],
+        _l("Name of the person"),
+        validators=[InputRequired(_l("Give the person’s name.")), Length(max=120)],
         description=_l("As it should appear on the board, for example: Mme Dupuis."),
     )
 
@@ -86,13 +97,16 @@ class ReplyForm(FlaskForm):
     message = TextAreaField(
         _l("Your message"),
         validators=[InputRequired(_l("Write your message.")), Length(min=5, max=2000)],
-        description=_l("The author receives it by email, with your name and email address so they can answer."),
+        description=_l(
+            "The author receives it by email, with your name and email address so they can answer."
+        ),
     )
 
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        _l("What is wrong with this notice?"), choices=ReportReason.choices,
+        _l("What is wrong with this notice?"),
+        choices=ReportReason.choices,
         validators=[InputRequired(_l("Choose a reason."))],
     )
     note = TextAreaField(_l("Anything to add (optional)"), validators=[Optional(), Length(max=500)])
@@ -103,6 +117,8 @@ class CategoryFilterForm(FlaskForm):
         csrf = False
 
     category = SelectField(
-        _l("Category"), choices=lambda: [("", _l("All categories"))] + Category.choices(),
-        validators=[Optional()], validate_choice=False,
+        _l("Category"),
+        choices=lambda: [("", _l("All categories"))] + Category.choices(),
+        validators=[Optional()],
+        validate_choice=False,
     )

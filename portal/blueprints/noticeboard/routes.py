@@ -55,10 +55,14 @@ def rate_limited(action: str, user_limit=None):
 
     def decorator(view):
         per_user = user_limit or (lambda: _limit(f"BOARD_{action}_USER_RATE_LIMIT"))
-        view = limiter.limit(per_user, key_func=_user_key, methods=["POST"], scope=f"board-{action}-user")(view)
+        view = limiter.limit(per_user, key_func=_user_key, methods=["POST"], scope=f"board-{action}-user")(
+            view
+        )
         view = limiter.limit(
-            lambda: _limit(f"BOARD_{action}_IP_RATE_LIMIT"), key_func=get_remote_address,
-            methods=["POST"], scope=f"board-{action}-ip",
+            lambda: _limit(f"BOARD_{action}_IP_RATE_LIMIT"),
+            key_func=get_remote_address,
+            methods=["POST"],
+            scope=f"board-{action}-ip",
         )(view)
         return view
 
@@ -109,8 +113,11 @@ def _suspended_page(error: services.Suspended):
 
 def _data(form: NoticeForm) -> services.NoticeData:
     return services.NoticeData(
-        title=form.title.data, body=form.body.data, category=Category(form.category.data),
-        expires_on=form.expires_on.data, relay_contact=bool(form.relay_contact.data),
+        title=form.title.data,
+        body=form.body.data,
+        category=Category(form.category.data),
+        expires_on=form.expires_on.data,
+        relay_contact=bool(form.relay_contact.data),
         contact_phone=form.contact_phone.data or "",
     )
 
@@ -131,8 +138,11 @@ def index():
     except ValueError:
         category = None
     return render(
-        "noticeboard/index.html", block="notice_list",
-        notices=services.board(g.cafe, category), filter_form=form, category=category,
+        "noticeboard/index.html",
+        block="notice_list",
+        notices=services.board(g.cafe, category),
+        filter_form=form,
+        category=category,
         today=services.today_in(g.cafe),
     )
 
@@ -146,13 +156,16 @@ def detail(notice_id: int):
 def _detail_page(notice: Notice, reply_form=None, renew_form=None, status: int = 200):
     me = _me()
     return render(
-        "noticeboard/detail.html", status=status, notice=notice,
+        "noticeboard/detail.html",
+        status=status,
+        notice=notice,
         today=services.today_in(g.cafe),
         reply_form=reply_form or ReplyForm(formdata=None),
         can_reply=services.can_reply(notice) and notice.is_visible(services.today_in(g.cafe)),
         can_edit=services.can_edit(notice, me, has_role(Role.STAFF)),
         is_author=me is not None and notice.author_id == me.id,
-        renew_form=renew_form or RenewForm(formdata=None, data={"expires_on": services.default_expiry(g.cafe)}),
+        renew_form=renew_form
+        or RenewForm(formdata=None, data={"expires_on": services.default_expiry(g.cafe)}),
         action_form=ActionForm(),
         latest=services.latest_expiry(g.cafe),
         today_value=services.today_in(g.cafe),
@@ -231,7 +244,9 @@ def edit(notice_id: int):
             flash(_("Your changes are saved."), "success")
         return redirect_to(url_for(".detail", notice_id=notice.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("noticeboard/form.html", form=form, notice=notice, counter=counter, **limits), status
+    return render_template(
+        "noticeboard/form.html", form=form, notice=notice, counter=counter, **limits
+    ), status
 
 
 @bp.post("/<int:notice_id>/renew")
@@ -241,7 +256,10 @@ def renew(notice_id: int):
     form = RenewForm(today=services.today_in(g.cafe), latest=services.latest_expiry(g.cafe))
     if form.validate_on_submit():
         services.renew(g.cafe, notice, form.expires_on.data)
-        flash(_("Your notice stays on the board until %(date)s.", date=notice.expires_on.strftime("%d/%m/%Y")), "success")
+        flash(
+            _("Your notice stays on the board until %(date)s.", date=notice.expires_on.strftime("%d/%m/%Y")),
+            "success",
+        )
         return redirect_to(url_for(".detail", notice_id=notice.id))
     return _detail_page(notice, renew_form=form, status=422)
 
@@ -294,8 +312,12 @@ def report(notice_id: int):
     if form.validate_on_submit():
         try:
             moderation.report(
-                g.cafe, notice, ReportReason(form.reason.data), form.note.data or "",
-                reporter=me, anonymous_key="" if me else _anonymous_key(),
+                g.cafe,
+                notice,
+                ReportReason(form.reason.data),
+                form.note.data or "",
+                reporter=me,
+                anonymous_key="" if me else _anonymous_key(),
             )
         except moderation.AlreadyReported:
             flash(_("You have already reported this notice. The moderators will look at it."), "info")
@@ -310,6 +332,8 @@ def report(notice_id: int):
 @login_required
 def mine():
     return render_template(
-        "noticeboard/mine.html", notices=services.my_notices(g.cafe, _me()),
-        today=services.today_in(g.cafe), action_form=ActionForm(),
+        "noticeboard/mine.html",
+        notices=services.my_notices(g.cafe, _me()),
+        today=services.today_in(g.cafe),
+        action_form=ActionForm(),
     )

@@ -81,11 +81,13 @@ def latest(cafe: Cafe, count: int = 3) -> list[Notice]:
 
 def my_notices(cafe: Cafe, user: User) -> list[Notice]:
     """Everything this person posted here, in every state, newest first."""
-    return list(db.session.scalars(
-        select(Notice)
-        .where(Notice.cafe_id == cafe.id, Notice.author_id == user.id)
-        .order_by(Notice.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.cafe_id == cafe.id, Notice.author_id == user.id)
+            .order_by(Notice.created_at.desc())
+        )
+    )
 
 
 def can_see(cafe: Cafe, notice: Notice, user: User | None, is_moderator: bool) -> bool:
@@ -155,8 +157,12 @@ def create_counter_notice(cafe: Cafe, staff: User, on_behalf_of: str, data: Noti
     _place(cafe, notice, trusted=True)
     db.session.add(notice)
     db.session.flush()
-    audit.record("noticeboard.posted_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255],
-                 on_behalf_of=notice.on_behalf_of)
+    audit.record(
+        "noticeboard.posted_for",
+        cafe,
+        target=f"notice {notice.id}: {notice.title}"[:255],
+        on_behalf_of=notice.on_behalf_of,
+    )
     db.session.commit()
     return notice
 
@@ -204,7 +210,11 @@ def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
             "Hello,\n\n%(name)s replied to your notice “%(title)s” on the board of %(cafe)s:\n\n"
             "%(message)s\n\nTo answer, write to %(name)s at %(email)s.\n"
             "Your own address has not been shown to them.\n\nThe notice: %(url)s\n",
-            name=sender.display_name, title=notice.title, cafe=cafe.name,
-            message=clean_text(message), email=sender.email, url=url,
+            name=sender.display_name,
+            title=notice.title,
+            cafe=cafe.name,
+            message=clean_text(message),
+            email=sender.email,
+            url=url,
         ),
     )
