@@ -192,7 +192,7 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
         "Gagnez de l’argent facilement",
         "Investissez dans notre casino en ligne, gains garantis !",
         Category.OTHER, author=people["manager"], days_ago=1,
-        hidden=True, hidden_at=now - timedelta(hours=5), hidden_reason="3 reports",
+        hidden=True, hidden_at=now - timedelta(hours=5),
     )
     rejected = notice(
         "Vends voiture",
@@ -220,7 +220,7 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
                               reporter_key=f"u:{user.id}", reason=ReportReason.SCAM))
     db.session.add_all([
         ModerationDecision(cafe_id=cafe.id, action="auto_hidden", notice_id=hidden.id,
-                           subject_user_id=people["manager"].id, reason="3 reports",
+                           subject_user_id=people["manager"].id,
                            created_at=now - timedelta(hours=5)),
         ModerationDecision(cafe_id=cafe.id, action="rejected", notice_id=rejected.id,
                            subject_user_id=resident.id, actor_id=moderator.id,

@@ -402,7 +402,7 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
     hidden = db.session.execute(
         update(Notice)
         .where(Notice.id == notice.id, Notice.hidden.is_(False), Notice.status == NoticeStatus.PUBLISHED)
-        .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None, hidden_reason=f"{count} reports")
+        .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None, hidden_reason="")
         .execution_options(synchronize_session=False)
     ).rowcount
     if hidden != 1:
@@ -414,7 +414,7 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
             action="auto_hidden",
             notice_id=notice.id,
             subject_user_id=notice.author_id,
-            reason=f"{count} reports",
+            reason="",
         )
     )
     audit.record(

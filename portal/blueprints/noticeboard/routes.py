@@ -144,6 +144,7 @@ def index():
         filter_form=form,
         category=category,
         today=services.today_in(g.cafe),
+        can_moderate=is_moderator(),
     )
 
 
