@@ -462,3 +462,35 @@ def test_expiry_default_and_limit(app, cafe_a):
 
     assert services.default_expiry(cafe_a) == services.today_in(cafe_a) + timedelta(days=14)
     assert services.latest_expiry(cafe_a) > services.today_in(cafe_a) + timedelta(days=88)
+
+
+# Concurrency ---------------------------------------------------------------------------
+
+
+def test_reports_arriving_together_hide_the_notice_exactly_once(app, db, cafe_a, outbox):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    author = make_user("auteur@example.org")
+    notice_id = add_notice(cafe_a, author).id
+    clients = []
+    for n in range(6):
+        voisin = make_user(f"voisin{n}@example.org")
+        client = app.test_client()
+        client.post("/account/login", data={"email": voisin.email, "password": "correct-horse-battery"})
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+
+    def send(client):
+        barrier.wait()
+        return client.post(f"{BOARD}{notice_id}/report", data={"reason": "spam"}).status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(send, clients))
+    assert statuses == [303] * len(clients)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Report.id))) == 6
+    assert db.session.get(Notice, notice_id).hidden
+    decisions = db.session.scalars(select(ModerationDecision.action)).all()
+    assert decisions == ["auto_hidden"]
+    assert len([m for m in outbox if m["To"] == author.email]) == 1
