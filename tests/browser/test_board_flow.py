@@ -63,7 +63,9 @@ def test_post_wait_approve_report(live_server, new_page, javascript):
     if javascript:
         moderator.wait_for_function("() => window.htmx !== undefined")
         moderator.evaluate("() => { window.stillTheSamePage = true }")
-        with moderator.expect_response(lambda r: r.url.endswith("/approve") and r.request.headers.get("hx-request") == "true"):
+        with moderator.expect_response(
+            lambda r: r.url.endswith("/approve") and r.request.headers.get("hx-request") == "true"
+        ):
             item.get_by_role("button", name="Approuver").click()
         expect(item).to_contain_text("Approuvée : l’annonce est sur le tableau.")
         expect(item.get_by_role("button", name="Masquer")).to_be_visible()
@@ -96,7 +98,9 @@ def test_filter_the_board_with_htmx(live_server, new_page):
     page = new_page(javascript=True)
     page.goto(f"{live_server}{CAFE}/board/")
     page.wait_for_function("() => window.htmx !== undefined")
-    with page.expect_response(lambda r: "category=carpool" in r.url and r.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda r: "category=carpool" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
         page.get_by_label("Afficher", exact=True).select_option(label="Covoiturage")
     expect(page).to_have_url(re.compile(r"category=carpool"))
     expect(page.locator("#notice-list li.card")).to_have_count(1)

@@ -20,21 +20,10 @@ from . import bp, services
 from .forms import CategoryFilterForm, CounterNoticeForm, NoticeForm, RenewForm, ReplyForm, ReportForm
 from .text import linkify, plain
 
-# Gancio's numbers: 6 requests per 5 minutes per address; per account, fewer notices
-# on the first day (as Discourse does), and a few replies an hour.
-DEFAULT_LIMITS = {
-    "BOARD_POST_IP_RATE_LIMIT": "6 per 5 minutes",
-    "BOARD_POST_USER_RATE_LIMIT": "10 per day",
-    "BOARD_POST_NEW_ACCOUNT_RATE_LIMIT": "3 per day",
-    "BOARD_REPLY_IP_RATE_LIMIT": "6 per 5 minutes",
-    "BOARD_REPLY_USER_RATE_LIMIT": "10 per hour",
-    "BOARD_REPORT_IP_RATE_LIMIT": "6 per 5 minutes",
-    "BOARD_REPORT_USER_RATE_LIMIT": "20 per day",
-}
-
 
 def _limit(key: str) -> str:
-    return current_app.config.get(key, DEFAULT_LIMITS[key])
+    """A rate limit from the configuration (BOARD_*_RATE_LIMIT, see portal/config.py)."""
+    return current_app.config[key]
 
 
 def _user_key() -> str:
