@@ -494,3 +494,15 @@ def test_reports_arriving_together_hide_the_notice_exactly_once(app, db, cafe_a,
     decisions = db.session.scalars(select(ModerationDecision.action)).all()
     assert decisions == ["auto_hidden"]
     assert len([m for m in outbox if m["To"] == author.email]) == 1
+
+
+def test_network_moderators_are_named_from_the_command_line(app, db, runner):
+    user = make_user("moderation@example.org")
+    result = runner.invoke(args=["network-moderator", "add", "Moderation@example.org"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).is_network_moderator
+    assert runner.invoke(args=["network-moderator", "remove", user.email]).exit_code == 0
+    db.session.expire_all()
+    assert not db.session.get(type(user), user.id).is_network_moderator
+    assert runner.invoke(args=["network-moderator", "add", "nobody@example.org"]).exit_code != 0

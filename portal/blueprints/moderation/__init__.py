@@ -2,6 +2,8 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 # The network moderators' queue of every café, outside any café.
-network_bp = Blueprint("network_moderation", __name__, url_prefix="/network/moderation")
+network_bp = Blueprint(
+    "network_moderation", __name__, url_prefix="/network/moderation", cli_group="network-moderator"
+)
 
-from . import routes  # noqa: E402,F401
+from . import commands, routes  # noqa: E402,F401
