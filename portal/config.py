@@ -61,6 +61,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    # Noticeboard: per address as Gancio does, per account stricter on an account's first day.
+    BOARD_POST_IP_RATE_LIMIT = os.environ.get("BOARD_POST_IP_RATE_LIMIT", "6 per 5 minutes")
+    BOARD_POST_USER_RATE_LIMIT = os.environ.get("BOARD_POST_USER_RATE_LIMIT", "10 per day")
+    BOARD_POST_NEW_ACCOUNT_RATE_LIMIT = os.environ.get("BOARD_POST_NEW_ACCOUNT_RATE_LIMIT", "3 per day")
+    BOARD_REPLY_IP_RATE_LIMIT = os.environ.get("BOARD_REPLY_IP_RATE_LIMIT", "6 per 5 minutes")
+    BOARD_REPLY_USER_RATE_LIMIT = os.environ.get("BOARD_REPLY_USER_RATE_LIMIT", "10 per hour")
+    BOARD_REPORT_IP_RATE_LIMIT = os.environ.get("BOARD_REPORT_IP_RATE_LIMIT", "6 per 5 minutes")
+    BOARD_REPORT_USER_RATE_LIMIT = os.environ.get("BOARD_REPORT_USER_RATE_LIMIT", "20 per day")
 
     PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20

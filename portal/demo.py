@@ -5,7 +5,23 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Cafe, CafeService, HoursException, Membership, Role, User, WeeklyHours, utcnow
+from .models import (
+    Cafe,
+    CafeService,
+    Category,
+    HoursException,
+    Membership,
+    ModerationDecision,
+    ModerationSettings,
+    Notice,
+    NoticeStatus,
+    Report,
+    ReportReason,
+    Role,
+    User,
+    WeeklyHours,
+    utcnow,
+)
 
 DEMO_PASSWORD = "comptoir-demo"
 ADMIN_EMAIL = "reseau@example.org"
@@ -98,11 +114,115 @@ def seed_demo() -> bool:
             ),
         ]
         db.session.add(cafe)
+        people = {}
         for (role_key, role, title), first_name in zip(DEMO_ROLES, FIRST_NAMES[short], strict=True):
             user = User(email=f"{role_key}.{short}@example.org", display_name=f"{first_name} ({title})")
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
+            people[role_key] = user
             if role is not None:
                 db.session.add(Membership(cafe=cafe, user=user, role=role))
+        db.session.flush()
+        seed_noticeboard(cafe, people)
     db.session.commit()
     return True
+
+
+def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
+    """A board with notices in every state: on the board, waiting, reported and hidden,
+    reported but still up, rejected, expired and withdrawn.
+
+    The resident has one approved notice: still a new poster (two are needed), so what
+    they post next waits in the queue, as the demo of moderation wants.
+    """
+    now = utcnow()
+    today = now.astimezone(cafe.zone).date()
+    resident, staff, moderator = people["resident"], people["staff"], people["moderator"]
+    db.session.add(ModerationSettings(cafe_id=cafe.id, blocked_words="casino\ncrypto"))
+
+    def notice(title, body, category, status=NoticeStatus.PUBLISHED, author=None, on_behalf_of="",
+               days_ago=1, expires_in=13, phone="", **extra):
+        created = now - timedelta(days=days_ago)
+        item = Notice(
+            cafe_id=cafe.id, author_id=author.id if author else None, on_behalf_of=on_behalf_of,
+            posted_by_id=(author or staff).id, title=title, body=body, category=category,
+            expires_on=today + timedelta(days=expires_in), relay_contact=author is not None,
+            contact_phone=phone, status=status, created_at=created, updated_at=created,
+            published_at=created if status != NoticeStatus.PENDING else None, **extra,
+        )
+        db.session.add(item)
+        return item
+
+    notice(
+        "Donne vélo enfant 16 pouces",
+        "Vélo rouge avec petites roues, un peu rouillé mais il roule très bien.\n"
+        "À venir chercher le samedi matin. Plus de photos : https://exemple.org/velo",
+        Category.GIVE_AWAY, author=resident, days_ago=2,
+        approved_at=now - timedelta(days=2), approved_by_id=moderator.id,
+    )
+    notice(
+        "Covoiturage pour le marché du jeudi",
+        "Je descends au marché tous les jeudis vers 8 h 30, deux places libres.\nParticipation libre.",
+        Category.CARPOOL, on_behalf_of="Mme Delpech", phone="+33553620101", days_ago=3,
+    )
+    notice(
+        "Chorale : on cherche des voix",
+        "La chorale du village reprend les répétitions le mardi à 18 h à la salle des fêtes.\n"
+        "Débutants bienvenus !",
+        Category.ASSOCIATION, on_behalf_of="Comité des fêtes", days_ago=5, expires_in=40,
+    )
+    notice(
+        "Chat tigré perdu près du lavoir",
+        "Notre chat Filou, tigré avec un collier bleu, n’est pas rentré depuis lundi.\n"
+        "Merci de regarder dans vos granges.",
+        Category.LOST_FOUND, author=resident, days_ago=1,
+    )
+    reported = notice(
+        "Tonte de pelouse pas chère",
+        "Je tonds vos pelouses, tarifs imbattables, appelez vite.",
+        Category.SERVICES, author=people["helper"], days_ago=2,
+    )
+    notice(
+        "Cherche bois de chauffage",
+        "Je cherche deux stères de chêne sec, livrés si possible avant l’hiver.",
+        Category.LOOKING_FOR, status=NoticeStatus.PENDING, author=resident, days_ago=0,
+        held_because="new_poster",
+    )
+    hidden = notice(
+        "Gagnez de l’argent facilement",
+        "Investissez dans notre casino en ligne, gains garantis !",
+        Category.OTHER, author=people["manager"], days_ago=1,
+        hidden=True, hidden_at=now - timedelta(hours=5),
+    )
+    rejected = notice(
+        "Vends voiture",
+        "Vends voiture, prix à débattre, appeler le soir.",
+        Category.OTHER, status=NoticeStatus.REJECTED, author=resident, days_ago=6,
+        reject_reason="Les ventes de véhicules ne sont pas acceptées sur ce tableau.",
+    )
+    notice(
+        "Perdu trousseau de clés",
+        "Trousseau avec un porte-clés en forme de sardine, perdu à la fête du village.",
+        Category.LOST_FOUND, author=resident, days_ago=30, expires_in=-3,
+    )
+    notice(
+        "Donne chaton",
+        "Un chaton de deux mois cherche une famille.",
+        Category.GIVE_AWAY, status=NoticeStatus.WITHDRAWN, author=resident, days_ago=8,
+    )
+    db.session.flush()
+    db.session.add(Report(cafe_id=cafe.id, notice_id=reported.id, reporter_id=resident.id,
+                          reporter_key=f"u:{resident.id}", reason=ReportReason.SPAM,
+                          note="Déjà vu sur trois autres panneaux."))
+    for key in ("resident", "staff", "helper"):
+        user = people[key]
+        db.session.add(Report(cafe_id=cafe.id, notice_id=hidden.id, reporter_id=user.id,
+                              reporter_key=f"u:{user.id}", reason=ReportReason.SCAM))
+    db.session.add_all([
+        ModerationDecision(cafe_id=cafe.id, action="auto_hidden", notice_id=hidden.id,
+                           subject_user_id=people["manager"].id,
+                           created_at=now - timedelta(hours=5)),
+        ModerationDecision(cafe_id=cafe.id, action="rejected", notice_id=rejected.id,
+                           subject_user_id=resident.id, actor_id=moderator.id,
+                           reason=rejected.reject_reason, created_at=now - timedelta(days=6)),
+    ])

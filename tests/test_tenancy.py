@@ -9,7 +9,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import HoursException, Invitation, Membership, Role, utcnow
+from portal.models import (
+    Category,
+    HoursException,
+    Invitation,
+    Membership,
+    Notice,
+    NoticeStatus,
+    Role,
+    Suspension,
+    utcnow,
+)
 
 from .conftest import make_user
 
@@ -30,6 +40,25 @@ CAFE_ENDPOINTS = {
     "cafe.manage.remove_member": (Role.MANAGER, "POST"),
     "cafe.manage.audit_log": (Role.MANAGER, "GET"),
     "cafe.manage.join": ("logged-in", "GET"),
+    "cafe.noticeboard.index": (PUBLIC, "GET"),
+    "cafe.noticeboard.detail": (PUBLIC, "GET"),
+    "cafe.noticeboard.report": (PUBLIC, "GET"),
+    "cafe.noticeboard.new": ("logged-in", "GET"),
+    "cafe.noticeboard.mine": ("logged-in", "GET"),
+    "cafe.noticeboard.edit": ("logged-in", "POST"),
+    "cafe.noticeboard.renew": ("logged-in", "POST"),
+    "cafe.noticeboard.withdraw": ("logged-in", "POST"),
+    "cafe.noticeboard.reply": ("logged-in", "POST"),
+    "cafe.noticeboard.new_for_someone": (Role.STAFF, "POST"),
+    "cafe.moderation.queue": (Role.MODERATOR, "GET"),
+    "cafe.moderation.approve": (Role.MODERATOR, "POST"),
+    "cafe.moderation.reject": (Role.MODERATOR, "POST"),
+    "cafe.moderation.hide": (Role.MODERATOR, "POST"),
+    "cafe.moderation.restore": (Role.MODERATOR, "POST"),
+    "cafe.moderation.suspend": (Role.MODERATOR, "POST"),
+    "cafe.moderation.lift": (Role.MODERATOR, "POST"),
+    "cafe.moderation.history": (Role.MODERATOR, "GET"),
+    "cafe.moderation.settings": (Role.MODERATOR, "POST"),
 }
 
 
@@ -43,16 +72,23 @@ def test_every_cafe_endpoint_is_classified(app):
 
 def owned_objects(db, cafe, member):
     """One object of each café-owned kind, for the ids in URLs."""
+    cafe_id, member_id = cafe.id, member.id
     exception = HoursException(cafe=cafe, day=date.today() + timedelta(days=30), closed=True)
     invitation = Invitation(
         cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
         expires_at=utcnow() + timedelta(days=7),
     )
-    db.session.add_all([exception, invitation])
+    notice = Notice(
+        cafe_id=cafe_id, author_id=member_id, title="Donne vélo", body="Un vélo rouge à donner.",
+        category=Category.GIVE_AWAY, expires_on=date.today() + timedelta(days=10),
+        status=NoticeStatus.PENDING,
+    )
+    suspension = Suspension(cafe_id=cafe_id, user_id=member_id, reason="test")
+    db.session.add_all([exception, invitation, notice, suspension])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token"}
+            "token": "not-a-token", "notice_id": notice.id, "suspension_id": suspension.id}
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -77,6 +113,8 @@ def test_staff_of_another_cafe_are_forbidden(app, client, auth, db, team_a, team
     assert response.status_code == 403
     assert db.session.get(HoursException, ids["exception_id"]) is not None
     assert db.session.get(Membership, ids["membership_id"]) is not None
+    assert db.session.get(Notice, ids["notice_id"]).status == NoticeStatus.PENDING
+    assert db.session.get(Suspension, ids["suspension_id"]).lifted_at is None
 
 
 ENDPOINTS_WITH_IDS = [
@@ -85,6 +123,18 @@ ENDPOINTS_WITH_IDS = [
     "cafe.manage.change_role",
     "cafe.manage.remove_member",
     "cafe.manage.join",
+    "cafe.noticeboard.detail",
+    "cafe.noticeboard.report",
+    "cafe.noticeboard.edit",
+    "cafe.noticeboard.renew",
+    "cafe.noticeboard.withdraw",
+    "cafe.noticeboard.reply",
+    "cafe.moderation.approve",
+    "cafe.moderation.reject",
+    "cafe.moderation.hide",
+    "cafe.moderation.restore",
+    "cafe.moderation.suspend",
+    "cafe.moderation.lift",
 ]
 
 
@@ -99,6 +149,9 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(HoursException, other["exception_id"]) is not None
     assert db.session.get(Invitation, other["invitation_id"]) is not None
     assert db.session.get(Membership, other["membership_id"]).role == Role.STAFF
+    notice = db.session.get(Notice, other["notice_id"])
+    assert notice.status == NoticeStatus.PENDING and not notice.hidden
+    assert db.session.get(Suspension, other["suspension_id"]).lifted_at is None
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

@@ -1,11 +1,31 @@
 """All models, importable from one place (and seen by Alembic's autogenerate)."""
 
 from .audit import AuditEntry
+from .board import (
+    Category,
+    ModerationDecision,
+    ModerationMode,
+    ModerationSettings,
+    Notice,
+    NoticeStatus,
+    Report,
+    ReportReason,
+    Suspension,
+)
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "Category",
+    "ModerationDecision",
+    "ModerationMode",
+    "ModerationSettings",
+    "Notice",
+    "NoticeStatus",
+    "Report",
+    "ReportReason",
+    "Suspension",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",

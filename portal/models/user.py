@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,10 +51,16 @@ class User(UserMixin, Timestamped, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_network_admin: Mapped[bool] = mapped_column(default=False)
+    # Moderates every café's noticeboard, and nothing else; network admins are moderators too.
+    is_network_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def moderates_network(self) -> bool:
+        return bool(self.is_network_admin or self.is_network_moderator)
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("noticeboard", __name__, url_prefix="/board")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,220 @@
+"""The noticeboard: what is on it, posting, editing, renewing, withdrawing, replying."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ... import audit
+from ...extensions import db
+from ...models import Cafe, Category, Notice, NoticeStatus, User, utcnow
+from ...notify import Recipient, notify
+from ...validators import normalise_phone
+from ..moderation import services as moderation
+from ..moderation.services import clean_text
+
+DEFAULT_DAYS = 14
+
+
+class Suspended(Exception):
+    """The person is suspended from this café's board."""
+
+    def __init__(self, suspension):
+        super().__init__()
+        self.suspension = suspension
+
+
+@dataclass
+class NoticeData:
+    title: str
+    body: str
+    category: Category
+    expires_on: date
+    relay_contact: bool
+    contact_phone: str
+
+
+def today_in(cafe: Cafe, now: datetime | None = None) -> date:
+    """The date it is at the café (an overseas café may already be on tomorrow)."""
+    return (now or utcnow()).astimezone(cafe.zone).date()
+
+
+def default_expiry(cafe: Cafe) -> date:
+    return today_in(cafe) + timedelta(days=DEFAULT_DAYS)
+
+
+def latest_expiry(cafe: Cafe) -> date:
+    """A notice lives three months at most."""
+    return today_in(cafe) + relativedelta(months=3)
+
+
+def _visible(cafe: Cafe):
+    return (
+        select(Notice)
+        .where(
+            Notice.cafe_id == cafe.id,
+            Notice.status == NoticeStatus.PUBLISHED,
+            Notice.hidden.is_(False),
+            Notice.expires_on >= today_in(cafe),
+        )
+        .options(selectinload(Notice.author))
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+    )
+
+
+def board(cafe: Cafe, category: Category | None = None) -> list[Notice]:
+    """Published notices that are neither hidden nor expired, newest first."""
+    query = _visible(cafe)
+    if category is not None:
+        query = query.where(Notice.category == category)
+    return list(db.session.scalars(query))
+
+
+def latest(cafe: Cafe, count: int = 3) -> list[Notice]:
+    """The newest notices, for the café's home page."""
+    return list(db.session.scalars(_visible(cafe).limit(count)))
+
+
+def my_notices(cafe: Cafe, user: User) -> list[Notice]:
+    """Everything this person posted here, in every state, newest first."""
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.cafe_id == cafe.id, Notice.author_id == user.id)
+            .order_by(Notice.created_at.desc())
+        )
+    )
+
+
+def can_see(cafe: Cafe, notice: Notice, user: User | None, is_moderator: bool) -> bool:
+    """Everyone sees the board; authors and moderators also see what is not on it."""
+    if notice.is_visible(today_in(cafe)):
+        return True
+    if is_moderator:
+        return True
+    return user is not None and notice.author_id == user.id
+
+
+def can_edit(notice: Notice, user: User | None, is_staff: bool) -> bool:
+    """Authors edit theirs; staff edit what they posted for someone at the counter."""
+    if user is None or notice.status in (NoticeStatus.REJECTED, NoticeStatus.WITHDRAWN):
+        return False
+    if notice.author_id is not None:
+        return notice.author_id == user.id
+    return is_staff
+
+
+def check_not_suspended(cafe: Cafe, user: User) -> None:
+    """Raise Suspended when this person may not post or reply here now."""
+    suspension = moderation.active_suspension(cafe, user)
+    if suspension is not None:
+        raise Suspended(suspension)
+
+
+def link_limit(cafe: Cafe, user: User | None, trusted: bool) -> int | None:
+    """How many web links this poster may include (None: as many as they like)."""
+    return moderation.link_limit_for(cafe, user, trusted)
+
+
+def _apply(notice: Notice, data: NoticeData) -> None:
+    notice.title = clean_text(data.title)[:120]
+    notice.body = clean_text(data.body)
+    notice.category = data.category
+    notice.expires_on = data.expires_on
+    notice.relay_contact = data.relay_contact and notice.author_id is not None
+    notice.contact_phone = normalise_phone(data.contact_phone) if data.contact_phone else ""
+
+
+def _place(cafe: Cafe, notice: Notice, trusted: bool) -> None:
+    status, why = moderation.initial_status(cafe, notice, notice.author, trusted)
+    notice.status = status
+    notice.held_because = why
+    if status == NoticeStatus.PUBLISHED:
+        notice.published_at = notice.published_at or utcnow()
+
+
+def create_notice(cafe: Cafe, author: User, data: NoticeData) -> Notice:
+    """A resident's notice: published at once or sent to the queue, as the café decided."""
+    check_not_suspended(cafe, author)
+    notice = Notice(cafe_id=cafe.id, author=author, posted_by=author)
+    notice.author_id = author.id
+    _apply(notice, data)
+    _place(cafe, notice, trusted=False)
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
+def create_counter_notice(cafe: Cafe, staff: User, on_behalf_of: str, data: NoticeData) -> Notice:
+    """A notice typed by staff for someone at the counter: a name, no account."""
+    notice = Notice(cafe_id=cafe.id, on_behalf_of=clean_text(on_behalf_of)[:120], posted_by=staff)
+    data.relay_contact = False
+    _apply(notice, data)
+    _place(cafe, notice, trusted=True)
+    db.session.add(notice)
+    db.session.flush()
+    audit.record(
+        "noticeboard.posted_for",
+        cafe,
+        target=f"notice {notice.id}: {notice.title}"[:255],
+        on_behalf_of=notice.on_behalf_of,
+    )
+    db.session.commit()
+    return notice
+
+
+def update_notice(cafe: Cafe, notice: Notice, data: NoticeData, editor: User, trusted: bool) -> None:
+    """Save an edit; a published notice goes through the same checks as a new one."""
+    if notice.author_id is not None:
+        check_not_suspended(cafe, editor)
+    data.relay_contact = data.relay_contact and notice.author_id is not None
+    _apply(notice, data)
+    if notice.status == NoticeStatus.PUBLISHED and not notice.hidden:
+        _place(cafe, notice, trusted)
+    if notice.author_id is None:
+        audit.record("noticeboard.edited_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255])
+    db.session.commit()
+
+
+def renew(cafe: Cafe, notice: Notice, expires_on: date) -> None:
+    """Keep a notice on the board longer (at most three months from today)."""
+    notice.expires_on = min(expires_on, latest_expiry(cafe))
+    db.session.commit()
+
+
+def withdraw(cafe: Cafe, notice: Notice) -> None:
+    """The author takes their notice off the board; it stays in the history."""
+    notice.status = NoticeStatus.WITHDRAWN
+    if notice.author_id is None:
+        audit.record("noticeboard.withdrawn_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255])
+    db.session.commit()
+
+
+def can_reply(notice: Notice) -> bool:
+    """Replies are relayed only to authors with an account who asked for it."""
+    return notice.relay_contact and notice.author is not None and bool(notice.author.email)
+
+
+def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
+    """Email the author a resident's message; the sender sees no address, the author gets theirs."""
+    check_not_suspended(cafe, sender)
+    url = url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    notify(
+        Recipient(email=notice.author.email),
+        _("A reply to your notice: %(title)s", title=notice.title),
+        _(
+            "Hello,\n\n%(name)s replied to your notice “%(title)s” on the board of %(cafe)s:\n\n"
+            "%(message)s\n\nTo answer, write to %(name)s at %(email)s.\n"
+            "Your own address has not been shown to them.\n\nThe notice: %(url)s\n",
+            name=sender.display_name,
+            title=notice.title,
+            cafe=cafe.name,
+            message=clean_text(message),
+            email=sender.email,
+            url=url,
+        ),
+    )
