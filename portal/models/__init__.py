@@ -2,10 +2,30 @@
 
 from .audit import AuditEntry
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
+from .event import (
+    CATEGORY_LABELS,
+    Event,
+    EventCategory,
+    EventOccurrenceOverride,
+    EventStatus,
+    OccurrenceSeats,
+    Recurrence,
+    Rsvp,
+    RsvpStatus,
+)
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "CATEGORY_LABELS",
+    "Event",
+    "EventCategory",
+    "EventOccurrenceOverride",
+    "EventStatus",
+    "OccurrenceSeats",
+    "Recurrence",
+    "Rsvp",
+    "RsvpStatus",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",
