@@ -121,7 +121,7 @@ class Event(CafeScoped, Timestamped, db.Model):
 
     @property
     def is_recurring(self) -> bool:
-        return self.recurrence != Recurrence.NONE
+        return self.recurrence not in (None, Recurrence.NONE)
 
     @property
     def is_cancelled(self) -> bool:
