@@ -178,9 +178,9 @@ def test_full_event_offers_the_waiting_list_and_promotes_on_cancel(client, cafe_
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"name": ""}, "Ce champ est obligatoire"),
+        ({"name": ""}, "Ce champ est requis"),
         ({"email": "", "phone": ""}, "adresse e-mail ou un numéro de téléphone"),
-        ({"email": "pas-un-mail"}, "adresse e-mail"),
+        ({"email": "pas-un-mail"}, "Adresse électronique non valide"),
         ({"email": "", "phone": "12"}, "numéro de téléphone n’est pas valide"),
         ({"party_size": "0"}, "Entre 1 et 10 personnes"),
         ({"party_size": "99"}, "Entre 1 et 10 personnes"),
@@ -314,18 +314,18 @@ def test_duplicate_prefills_the_form(client, auth, team_a):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"title": ""}, "Ce champ est obligatoire"),
+        ({"title": ""}, "Ce champ est requis"),
         ({"day": "2020-01-01"}, "Cette date est passée"),
-        ({"day": "pas une date"}, "Not a valid date value"),
+        ({"day": "pas une date"}, "pas une date valide"),
         ({"end_time": "20:00"}, "La fin doit être après le début"),
         ({"place_kind": "elsewhere", "place": ""}, "Indiquez où"),
         ({"recurrence": "weekly"}, "Dites quand la série se termine"),
-        ({"recurrence": "weekly", "repeat_count": "500"}, "Number must be between 1 and 200"),
+        ({"recurrence": "weekly", "repeat_count": "500"}, "compris entre 1 et 200"),
         ({"recurrence": "weekly", "repeat_until": "2099-01-01"}, "deux ans au plus"),
-        ({"recurrence": "weekly", "repeat_until": "2000-01-01", "day": None}, "après la première"),
+        ({"recurrence": "weekly", "repeat_until": local_day(5).isoformat()}, "après la première"),
         ({"recurrence": "weekly", "repeat_until": "2099-01-01", "repeat_count": "3"}, "pas les deux"),
-        ({"capacity": "0"}, "Number must be between 1 and 10000"),
-        ({"category": "rave"}, "Not a valid choice"),
+        ({"capacity": "0"}, "compris entre 1 et 10000"),
+        ({"category": "rave"}, "pas un choix valide"),
     ],
 )
 def test_event_form_bad_input(client, auth, team_a, overrides, message):

@@ -241,7 +241,7 @@ def feed_atom():
             entries.append(occurrence)
     updated = max((o.event.updated_at for o in entries), default=g.cafe.updated_at)
     response = make_response(render_template(
-        "events/feed.atom", entries=entries[:50], updated=updated,
+        "events/feed.atom.xml", entries=entries[:50], updated=updated,
         feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
     ))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
