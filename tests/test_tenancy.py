@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import HoursException, Invitation, Membership, Role, utcnow
+from portal.models import Event, EventCategory, HoursException, Invitation, Membership, Recurrence, Role, Rsvp, utcnow
 
 from .conftest import make_user
 
@@ -30,6 +30,28 @@ CAFE_ENDPOINTS = {
     "cafe.manage.remove_member": (Role.MANAGER, "POST"),
     "cafe.manage.audit_log": (Role.MANAGER, "GET"),
     "cafe.manage.join": ("logged-in", "GET"),
+    "cafe.events.index": (PUBLIC, "GET"),
+    "cafe.events.detail": (PUBLIC, "GET"),
+    "cafe.events.event_ics": (PUBLIC, "GET"),
+    "cafe.events.feed_ics": (PUBLIC, "GET"),
+    "cafe.events.feed_atom": (PUBLIC, "GET"),
+    "cafe.events.programme": (PUBLIC, "GET"),
+    "cafe.events.rsvp": (PUBLIC, "POST"),
+    "cafe.events.find_rsvp": (PUBLIC, "GET"),
+    "cafe.events.my_rsvp": (PUBLIC, "GET"),
+    "cafe.events.cancel_rsvp": (PUBLIC, "POST"),
+    "cafe.events.manage": (Role.STAFF, "GET"),
+    "cafe.events.new": (Role.STAFF, "POST"),
+    "cafe.events.duplicate": (Role.STAFF, "GET"),
+    "cafe.events.edit": (Role.STAFF, "POST"),
+    "cafe.events.cancel": (Role.STAFF, "POST"),
+    "cafe.events.reinstate": (Role.STAFF, "POST"),
+    "cafe.events.delete": (Role.STAFF, "POST"),
+    "cafe.events.occurrences": (Role.STAFF, "POST"),
+    "cafe.events.attendees": (Role.STAFF, "GET"),
+    "cafe.events.staff_cancel_rsvp": (Role.STAFF, "POST"),
+    # Network admins only; a café role is not enough (checked in test_events).
+    "cafe.events.network_copy": (Role.MANAGER, "GET"),
 }
 
 
@@ -48,11 +70,18 @@ def owned_objects(db, cafe, member):
         cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
         expires_at=utcnow() + timedelta(days=7),
     )
-    db.session.add_all([exception, invitation])
+    start = utcnow() + timedelta(days=3)
+    event = Event(cafe=cafe, title="Belote", category=EventCategory.CARDS, starts_at=start,
+                  ends_at=start + timedelta(hours=2), recurrence=Recurrence.WEEKLY, repeat_count=4,
+                  rsvp_enabled=True, capacity=10)
+    db.session.add_all([exception, invitation, event])
+    db.session.flush()
+    rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne", email="j@example.org")
+    db.session.add(rsvp)
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token"}
+            "token": "not-a-token", "event_id": event.id, "rsvp_id": rsvp.id, "code": rsvp.code}
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -85,6 +114,19 @@ ENDPOINTS_WITH_IDS = [
     "cafe.manage.change_role",
     "cafe.manage.remove_member",
     "cafe.manage.join",
+    "cafe.events.detail",
+    "cafe.events.event_ics",
+    "cafe.events.rsvp",
+    "cafe.events.my_rsvp",
+    "cafe.events.cancel_rsvp",
+    "cafe.events.duplicate",
+    "cafe.events.edit",
+    "cafe.events.cancel",
+    "cafe.events.reinstate",
+    "cafe.events.delete",
+    "cafe.events.occurrences",
+    "cafe.events.attendees",
+    "cafe.events.staff_cancel_rsvp",
 ]
 
 
@@ -99,6 +141,8 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(HoursException, other["exception_id"]) is not None
     assert db.session.get(Invitation, other["invitation_id"]) is not None
     assert db.session.get(Membership, other["membership_id"]).role == Role.STAFF
+    assert db.session.get(Event, other["event_id"]).status.value == "scheduled"
+    assert db.session.get(Rsvp, other["rsvp_id"]).status.value == "going"
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):
