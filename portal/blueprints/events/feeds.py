@@ -1,12 +1,16 @@
 """Calendar feeds: iCalendar (RFC 5545, with VTIMEZONE, RRULE, EXDATE, RECURRENCE-ID) and Atom."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import icalendar
 from flask import url_for
 
 from ...models import Cafe, Event, EventStatus, Recurrence
 from .recurrence import local_naive, to_utc
+
+def cal_year() -> int:
+    return datetime.now().year
+
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -90,5 +94,7 @@ def calendar(cafe: Cafe, events: list[Event], name: str) -> bytes:
         page = url_for("cafe.events.detail", cafe_slug=cafe.slug, event_id=event.id, _external=True)
         for component in _vevent(cafe, event, page):
             cal.add_component(component)
-    cal.add_missing_timezones()
+    # The zone's rules over the events' years only, not the library's default 1970–2038.
+    years = [e.starts_at.year for e in events] or [cal_year()]
+    cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 3, 1, 1))
     return cal.to_ical()

@@ -251,11 +251,12 @@ def feed_atom():
 @bp.get("/events/programme")
 def programme():
     period = "month" if request.args.get("period") == "month" else "week"
-    first, last, occurrences = services.programme(g.cafe, period)
+    offset = min(max(request.args.get("offset", 0, type=int), 0), 12)
+    first, last, occurrences = services.programme(g.cafe, period, offset)
     cafe_url = url_for("cafe.cafes.home", _external=True)
     qr = segno.make(cafe_url, error="m").svg_inline(scale=4, title=_("QR code: %(url)s", url=cafe_url))
     return render_template(
-        "events/programme.html", period=period, first=first, last=last, days=_by_day(occurrences),
+        "events/programme.html", period=period, offset=offset, first=first, last=last, days=_by_day(occurrences),
         qr=Markup(qr), cafe_url=cafe_url,
     )
 

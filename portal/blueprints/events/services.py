@@ -132,14 +132,18 @@ def this_week(cafe: Cafe) -> list[Occurrence]:
     return [o for o in occurrences_between(cafe, now - timedelta(hours=12), end) if o.ends_at > now]
 
 
-def programme(cafe: Cafe, period: str, today: date | None = None) -> tuple[date, date, list[Occurrence]]:
-    """The week (Monday to Sunday) or the calendar month around today, for the printed programme."""
+def programme(
+    cafe: Cafe, period: str, offset: int = 0, today: date | None = None
+) -> tuple[date, date, list[Occurrence]]:
+    """The week (Monday to Sunday) or the calendar month, `offset` periods from today's, for the print."""
     today = today or utcnow().astimezone(cafe.zone).date()
     if period == "month":
         first = today.replace(day=1)
+        for _ in range(offset):
+            first = (first + timedelta(days=32)).replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     else:
-        first = today - timedelta(days=today.weekday())
+        first = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
         last = first + timedelta(days=6)
     start = to_utc(datetime.combine(first, time(0)), cafe.zone)
     end = to_utc(datetime.combine(last + timedelta(days=1), time(0)), cafe.zone)
