@@ -137,9 +137,12 @@ def seed_demo_events(cafe: Cafe, today: date) -> None:
     )
     db.session.flush()
     second = to_utc(datetime.combine(belote_day + timedelta(days=7), time(20, 0)), zone)
-    belote.overrides.append(EventOccurrenceOverride(
-        cafe_id=cafe.id, original_start=second, cancelled=True, reason="La salle accueille le repas des aînés ce soir-là.",
-    ))
+    belote.overrides.append(
+        EventOccurrenceOverride(
+            cafe_id=cafe.id, original_start=second, cancelled=True,
+            reason="La salle accueille le repas des aînés ce soir-là.",
+        )
+    )
     market_day = on(6, 1)  # a Sunday morning, then the same Sunday of each month
     event(
         market_day, time(8, 30), 4, title="Marché des producteurs", category=EventCategory.MARKET,
@@ -149,13 +152,16 @@ def seed_demo_events(cafe: Cafe, today: date) -> None:
             datetime.combine(market_day, time(8, 30))), repeat_count=6,
     )
     event(
-        on(5, 1), time(20, 30), 2, title="Concert : chansons françaises au comptoir", category=EventCategory.CONCERT,
+        on(5, 1), time(20, 30), 2, title="Concert : chansons françaises au comptoir",
+        category=EventCategory.CONCERT,
         description="Le duo Les Cousins reprend Brassens, Barbara et Souchon.\nChapeau pour les musiciens.",
         price="8 €", rsvp_enabled=True, capacity=40, for_all_ages=True,
-        accessibility="Places assises réservées aux personnes à mobilité réduite ; boucle magnétique au comptoir.",
+        accessibility="Places assises réservées aux personnes à mobilité réduite ; "
+        "boucle magnétique au comptoir.",
     )
     event(
-        on(1), time(14, 0), 2, title="Atelier numérique : mes démarches en ligne", category=EventCategory.DIGITAL,
+        on(1), time(14, 0), 2, title="Atelier numérique : mes démarches en ligne",
+        category=EventCategory.DIGITAL,
         description="Créer son compte Ameli, déclarer ses impôts, prendre un rendez-vous médical.\n"
         "Apportez votre téléphone ou votre tablette ; le café prête des tablettes.",
         rsvp_enabled=True, capacity=6, recurrence=Recurrence.BIWEEKLY, repeat_count=4,

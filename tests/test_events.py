@@ -34,8 +34,14 @@ def at(day: date, hour: int, minute: int = 0, zone="Europe/Paris") -> datetime:
 
 def make_event(cafe, title="Concert de jazz", days=3, hour=20, hours=2, **extra) -> Event:
     start = at(local_day(days), hour)
-    event = Event(cafe=cafe, title=title, starts_at=start, ends_at=start + timedelta(hours=hours),
-                  category=extra.pop("category", EventCategory.CONCERT), **extra)
+    event = Event(
+        cafe=cafe,
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        category=extra.pop("category", EventCategory.CONCERT),
+        **extra,
+    )
     _db.session.add(event)
     _db.session.commit()
     return event
@@ -43,10 +49,21 @@ def make_event(cafe, title="Concert de jazz", days=3, hour=20, hours=2, **extra)
 
 def event_form(**overrides) -> dict:
     data = {
-        "title": "Loto de Noël", "category": "association", "description": "Venez nombreux",
-        "day": local_day(10).isoformat(), "start_time": "20:00", "end_time": "23:00",
-        "place_kind": "cafe", "place": "", "price": "", "accessibility": "", "capacity": "",
-        "recurrence": "none", "monthly_week": "same", "repeat_until": "", "repeat_count": "",
+        "title": "Loto de Noël",
+        "category": "association",
+        "description": "Venez nombreux",
+        "day": local_day(10).isoformat(),
+        "start_time": "20:00",
+        "end_time": "23:00",
+        "place_kind": "cafe",
+        "place": "",
+        "price": "",
+        "accessibility": "",
+        "capacity": "",
+        "recurrence": "none",
+        "monthly_week": "same",
+        "repeat_until": "",
+        "repeat_count": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -64,7 +81,9 @@ def test_list_groups_by_day_and_filters(client, cafe_a):
     assert "Belote" in page and "Concert de jazz" not in page
     page = client.get(f"{BASE}/events/?all_ages=1").get_data(as_text=True)
     assert "Belote" in page and "Concert de jazz" not in page
-    fragment = client.get(f"{BASE}/events/?category=cards", headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = client.get(f"{BASE}/events/?category=cards", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert fragment.lstrip().startswith('<section id="event-results"')
 
 
@@ -81,7 +100,9 @@ def test_more_link_pages_with_and_without_htmx(app, client, cafe_a):
     page = client.get(f"{BASE}/events/").get_data(as_text=True)
     assert "Atelier 2" in page and "Atelier 3" not in page
     assert 'href="/c/saint-jean-de-cole/events/?page=2"' in page
-    fragment = client.get(f"{BASE}/events/?page=2", headers={"HX-Request": "true", "HX-Target": "more-events"})
+    fragment = client.get(
+        f"{BASE}/events/?page=2", headers={"HX-Request": "true", "HX-Target": "more-events"}
+    )
     text = fragment.get_data(as_text=True)
     assert "Atelier 3" in text and "Atelier 4" in text and "<html" not in text and "more-events" not in text
 
@@ -95,13 +116,22 @@ def test_list_page_query_count_is_constant(client, cafe_a, count_queries):
     make_event(cafe_a, "Un", days=1, rsvp_enabled=True, capacity=10)
     few = queries()
     for n in range(10):
-        make_event(cafe_a, f"Série {n}", days=2, rsvp_enabled=True, capacity=5, recurrence=Recurrence.WEEKLY,
-                   repeat_count=8)
+        make_event(
+            cafe_a,
+            f"Série {n}",
+            days=2,
+            rsvp_enabled=True,
+            capacity=5,
+            recurrence=Recurrence.WEEKLY,
+            repeat_count=8,
+        )
     assert queries() == few
 
 
 def test_detail_escapes_description_keeps_lines_and_links(client, cafe_a):
-    event = make_event(cafe_a, description="Ligne 1\n<script>alert(1)</script>\nInfos : https://example.org/jazz?a=1&b=2.")
+    event = make_event(
+        cafe_a, description="Ligne 1\n<script>alert(1)</script>\nInfos : https://example.org/jazz?a=1&b=2."
+    )
     page = client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -131,8 +161,13 @@ def test_unknown_event_and_bad_occurrence_are_404(client, cafe_a):
 
 
 def rsvp_data(event, **overrides):
-    data = {"occurrence": occurrence_key(event.starts_at), "name": "Jeanne", "email": "jeanne@example.org",
-            "phone": "", "party_size": "2"}
+    data = {
+        "occurrence": occurrence_key(event.starts_at),
+        "name": "Jeanne",
+        "email": "jeanne@example.org",
+        "phone": "",
+        "party_size": "2",
+    }
     data.update(overrides)
     return data
 
@@ -158,13 +193,16 @@ def test_rsvp_without_account_then_cancel_with_the_code(client, cafe_a, outbox):
 def test_full_event_offers_the_waiting_list_and_promotes_on_cancel(client, cafe_a):
     event = make_event(cafe_a, rsvp_enabled=True, capacity=2)
     client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Paul"))
-    response = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1"))
+    response = client.post(
+        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1")
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "complet" in page and "liste d’attente" in page
     assert 'value="Zoé"' in page
-    response = client.post(f"{BASE}/events/{event.id}/rsvp",
-                           data=rsvp_data(event, name="Zoé", party_size="1", waitlist="1"))
+    response = client.post(
+        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1", waitlist="1")
+    )
     assert response.status_code == 303
     zoe = _db.session.query(Rsvp).filter_by(name="Zoé").one()
     assert zoe.status == RsvpStatus.WAITLIST
@@ -217,9 +255,15 @@ def test_cafe_ics_parses_back_with_rrule_exdate_and_recurrence_id(client, cafe_a
     third = series.starts_at + timedelta(days=14)
     moved_to = third + timedelta(days=1)
     series.overrides = [
-        EventOccurrenceOverride(cafe_id=cafe_a.id, original_start=second, cancelled=True, reason="Salle prise"),
-        EventOccurrenceOverride(cafe_id=cafe_a.id, original_start=third, new_starts_at=moved_to,
-                                new_ends_at=moved_to + timedelta(hours=2)),
+        EventOccurrenceOverride(
+            cafe_id=cafe_a.id, original_start=second, cancelled=True, reason="Salle prise"
+        ),
+        EventOccurrenceOverride(
+            cafe_id=cafe_a.id,
+            original_start=third,
+            new_starts_at=moved_to,
+            new_ends_at=moved_to + timedelta(hours=2),
+        ),
     ]
     make_event(cafe_a, "Concert", days=4)
     _db.session.commit()
@@ -244,8 +288,9 @@ def test_cafe_ics_parses_back_with_rrule_exdate_and_recurrence_id(client, cafe_a
 
 
 def test_event_ics_and_monthly_rule(client, cafe_a):
-    event = make_event(cafe_a, "Marché", recurrence=Recurrence.MONTHLY, monthly_week=-1,
-                       repeat_until=local_day(200))
+    event = make_event(
+        cafe_a, "Marché", recurrence=Recurrence.MONTHLY, monthly_week=-1, repeat_until=local_day(200)
+    )
     cal = icalendar.Calendar.from_ical(client.get(f"{BASE}/events/{event.id}.ics").data)
     vevent = cal.walk("VEVENT")[0]
     assert vevent["RRULE"]["FREQ"] == ["MONTHLY"]
@@ -286,12 +331,17 @@ def test_staff_create_edit_cancel_delete_all_audited(client, auth, team_a):
     assert response.status_code == 303, response.get_data(as_text=True)
     event = _db.session.query(Event).one()
     assert event.starts_at.astimezone(team_a.cafe.zone).hour == 20 and event.capacity == 30
-    response = client.post(f"{BASE}/events/manage/{event.id}/edit",
-                           data=event_form(title="Grand loto", day=local_day(11).isoformat()))
+    response = client.post(
+        f"{BASE}/events/manage/{event.id}/edit",
+        data=event_form(title="Grand loto", day=local_day(11).isoformat()),
+    )
     assert response.status_code == 303
     _db.session.expire_all()
     assert _db.session.get(Event, event.id).title == "Grand loto"
-    assert client.post(f"{BASE}/events/manage/{event.id}/cancel", data={"reason": "Salle inondée"}).status_code == 303
+    assert (
+        client.post(f"{BASE}/events/manage/{event.id}/cancel", data={"reason": "Salle inondée"}).status_code
+        == 303
+    )
     page = client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
     assert "Annulé" in page and "Salle inondée" in page
     assert client.post(f"{BASE}/events/manage/{event.id}/delete").status_code == 303
@@ -306,7 +356,9 @@ def test_duplicate_prefills_the_form(client, auth, team_a):
     page = client.get(f"{BASE}/events/manage/{event.id}/duplicate").get_data(as_text=True)
     assert 'value="Atelier tablette"' in page and 'value="2 €"' in page
     assert f'name="copied_from" value="{event.id}"' in page
-    client.post(f"{BASE}/events/manage/new", data=event_form(title="Atelier tablette", copied_from=str(event.id)))
+    client.post(
+        f"{BASE}/events/manage/new", data=event_form(title="Atelier tablette", copied_from=str(event.id))
+    )
     copy = _db.session.query(Event).filter(Event.id != event.id).one()
     assert copy.copied_from_id == event.id
 
@@ -333,7 +385,7 @@ def test_event_form_bad_input(client, auth, team_a, overrides, message):
     response = client.post(f"{BASE}/events/manage/new", data=event_form(**overrides))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert message in page, page[page.find("<main"):]
+    assert message in page, page[page.find("<main") :]
     assert 'aria-invalid="true"' in page
     assert _db.session.query(Event).count() == 0
 
@@ -343,8 +395,10 @@ def test_capacity_cannot_go_below_seats_taken(client, auth, team_a):
     client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="4"))
     auth.login(team_a.staff)
     day = event.starts_at.astimezone(team_a.cafe.zone)
-    response = client.post(f"{BASE}/events/manage/{event.id}/edit", data=event_form(
-        day=day.date().isoformat(), rsvp_enabled="y", capacity="3"))
+    response = client.post(
+        f"{BASE}/events/manage/{event.id}/edit",
+        data=event_form(day=day.date().isoformat(), rsvp_enabled="y", capacity="3"),
+    )
     assert response.status_code == 422
     assert "4 personnes ont déjà dit" in response.get_data(as_text=True)
 
@@ -372,21 +426,34 @@ def test_cancel_and_move_one_occurrence(client, auth, team_a):
     ok = client.post(url, data={"occurrence": occurrence_key(second), "action": "cancel", "reason": "Foire"})
     assert ok.status_code == 303
     new_day = (third + timedelta(days=1)).astimezone(team_a.cafe.zone).date()
-    ok = client.post(url, data={"occurrence": occurrence_key(third), "action": "move", "reason": "",
-                                "new_day": new_day.isoformat(), "new_start_time": "15:00", "new_end_time": "17:00"})
+    ok = client.post(
+        url,
+        data={
+            "occurrence": occurrence_key(third),
+            "action": "move",
+            "reason": "",
+            "new_day": new_day.isoformat(),
+            "new_start_time": "15:00",
+            "new_end_time": "17:00",
+        },
+    )
     assert ok.status_code == 303
     page = client.get(f"{BASE}/events/").get_data(as_text=True)
     assert "Foire" in page and "Nouvelle date" in page
     assert client.get(f"{BASE}/events/{series.id}?on={occurrence_key(third)}").status_code == 200
-    overrides = _db.session.query(EventOccurrenceOverride).order_by(EventOccurrenceOverride.original_start).all()
+    overrides = (
+        _db.session.query(EventOccurrenceOverride).order_by(EventOccurrenceOverride.original_start).all()
+    )
     assert [o.cancelled for o in overrides] == [True, False]
     assert overrides[1].new_starts_at.astimezone(team_a.cafe.zone).hour == 15
 
 
 def test_attendee_list_for_staff_only(client, auth, team_a, resident):
     event = make_event(team_a.cafe, rsvp_enabled=True, capacity=10)
-    client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Jeanne Martin", email="",
-                                                                  phone="05 53 12 34 56"))
+    client.post(
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, name="Jeanne Martin", email="", phone="05 53 12 34 56"),
+    )
     url = f"{BASE}/events/manage/{event.id}/attendees"
     auth.login(resident)
     assert client.get(url).status_code == 403
@@ -406,7 +473,9 @@ def test_network_admin_publishes_in_several_cafes(client, auth, admin, team_a, c
     auth.logout()
     auth.login(admin)
     assert client.post(url, data=event_form(title="Théâtre itinérant")).status_code == 422  # no café chosen
-    response = client.post(url, data={**event_form(title="Théâtre itinérant"), "cafes": [team_a.cafe.id, cafe_b.id]})
+    response = client.post(
+        url, data={**event_form(title="Théâtre itinérant"), "cafes": [team_a.cafe.id, cafe_b.id]}
+    )
     assert response.status_code == 303
     copies = _db.session.query(Event).filter_by(title="Théâtre itinérant").all()
     assert sorted(e.cafe_id for e in copies) == sorted([team_a.cafe.id, cafe_b.id])

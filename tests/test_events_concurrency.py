@@ -38,9 +38,17 @@ def post(url: str, data: dict) -> int:
 @pytest.mark.parametrize("party", [1, 2])
 def test_parallel_rsvps_never_overbook(server, cafe_a, party):
     start = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
-    event = Event(cafe=cafe_a, title="Concert", category=EventCategory.CONCERT, starts_at=start,
-                  ends_at=start + timedelta(hours=2), rsvp_enabled=True, capacity=7,
-                  recurrence=Recurrence.WEEKLY, repeat_count=3)
+    event = Event(
+        cafe=cafe_a,
+        title="Concert",
+        category=EventCategory.CONCERT,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        rsvp_enabled=True,
+        capacity=7,
+        recurrence=Recurrence.WEEKLY,
+        repeat_count=3,
+    )
     _db.session.add(event)
     _db.session.commit()
     event_id = event.id
@@ -48,8 +56,15 @@ def test_parallel_rsvps_never_overbook(server, cafe_a, party):
     attempts = 24
 
     def answer(n: int) -> int:
-        return post(url, {"occurrence": occurrence_key(start), "name": f"Personne {n}",
-                          "email": f"p{n}@example.org", "party_size": str(party)})
+        return post(
+            url,
+            {
+                "occurrence": occurrence_key(start),
+                "name": f"Personne {n}",
+                "email": f"p{n}@example.org",
+                "party_size": str(party),
+            },
+        )
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         statuses = list(pool.map(answer, range(attempts)))

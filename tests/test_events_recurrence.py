@@ -40,7 +40,10 @@ def test_weekly_event_stays_at_20h_across_the_autumn_clock_change():
     event = make_event(local(2026, 10, 15, 20, 0), recurrence=Recurrence.WEEKLY, repeat_count=4)
     occurrences = expand(event, PARIS, *window())
     assert wall_times(occurrences) == [
-        "2026-10-15 20:00", "2026-10-22 20:00", "2026-10-29 20:00", "2026-11-05 20:00",
+        "2026-10-15 20:00",
+        "2026-10-22 20:00",
+        "2026-10-29 20:00",
+        "2026-11-05 20:00",
     ]
     assert [o.starts_at.hour for o in occurrences] == [18, 18, 19, 19]  # in UTC
     assert all(o.ends_at - o.starts_at == timedelta(hours=3) for o in occurrences)
@@ -65,9 +68,14 @@ def test_a_zone_without_dst_is_plain():
 
 
 def test_every_other_week_with_until_includes_the_last_day():
-    event = make_event(local(2026, 1, 5, 14, 0), recurrence=Recurrence.BIWEEKLY, repeat_until=date(2026, 2, 16))
+    event = make_event(
+        local(2026, 1, 5, 14, 0), recurrence=Recurrence.BIWEEKLY, repeat_until=date(2026, 2, 16)
+    )
     assert wall_times(expand(event, PARIS, *window())) == [
-        "2026-01-05 14:00", "2026-01-19 14:00", "2026-02-02 14:00", "2026-02-16 14:00",
+        "2026-01-05 14:00",
+        "2026-01-19 14:00",
+        "2026-02-02 14:00",
+        "2026-02-16 14:00",
     ]
 
 
@@ -79,24 +87,38 @@ def test_count_limits_the_series():
 
 def test_monthly_fifth_friday_skips_months_without_one():
     # 2026: Fridays the 29th/30th/31st: January 30, May 29, July 31, October 30.
-    event = make_event(local(2026, 1, 30, 19, 0), recurrence=Recurrence.MONTHLY, monthly_week=5,
-                       repeat_until=date(2026, 12, 31))
+    event = make_event(
+        local(2026, 1, 30, 19, 0),
+        recurrence=Recurrence.MONTHLY,
+        monthly_week=5,
+        repeat_until=date(2026, 12, 31),
+    )
     assert wall_times(expand(event, PARIS, *window())) == [
-        "2026-01-30 19:00", "2026-05-29 19:00", "2026-07-31 19:00", "2026-10-30 19:00",
+        "2026-01-30 19:00",
+        "2026-05-29 19:00",
+        "2026-07-31 19:00",
+        "2026-10-30 19:00",
     ]
 
 
 def test_monthly_last_saturday_follows_month_ends():
-    event = make_event(local(2026, 1, 31, 8, 0), recurrence=Recurrence.MONTHLY, monthly_week=-1, repeat_count=4)
+    event = make_event(
+        local(2026, 1, 31, 8, 0), recurrence=Recurrence.MONTHLY, monthly_week=-1, repeat_count=4
+    )
     assert wall_times(expand(event, PARIS, *window())) == [
-        "2026-01-31 08:00", "2026-02-28 08:00", "2026-03-28 08:00", "2026-04-25 08:00",
+        "2026-01-31 08:00",
+        "2026-02-28 08:00",
+        "2026-03-28 08:00",
+        "2026-04-25 08:00",
     ]
 
 
 def test_monthly_second_tuesday_from_the_start_date():
     event = make_event(local(2026, 2, 10, 10, 0), recurrence=Recurrence.MONTHLY, repeat_count=3)
     assert wall_times(expand(event, PARIS, *window())) == [
-        "2026-02-10 10:00", "2026-03-10 10:00", "2026-04-14 10:00",
+        "2026-02-10 10:00",
+        "2026-03-10 10:00",
+        "2026-04-14 10:00",
     ]
 
 
@@ -114,9 +136,11 @@ def test_a_moved_occurrence_shows_at_its_new_time_and_keeps_its_name():
     event = make_event(local(2026, 10, 15, 20, 0), recurrence=Recurrence.WEEKLY, repeat_count=3)
     second = local(2026, 10, 22, 20, 0)
     new_start = local(2026, 10, 24, 15, 0)
-    event.overrides = [EventOccurrenceOverride(
-        original_start=second, new_starts_at=new_start, new_ends_at=new_start + timedelta(hours=2)
-    )]
+    event.overrides = [
+        EventOccurrenceOverride(
+            original_start=second, new_starts_at=new_start, new_ends_at=new_start + timedelta(hours=2)
+        )
+    ]
     occurrences = expand(event, PARIS, *window())
     assert wall_times(occurrences) == ["2026-10-15 20:00", "2026-10-24 15:00", "2026-10-29 20:00"]
     assert occurrences[1].moved and occurrences[1].original_start == second

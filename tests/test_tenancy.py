@@ -9,7 +9,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import Event, EventCategory, HoursException, Invitation, Membership, Recurrence, Role, Rsvp, utcnow
+from portal.models import (
+    Event,
+    EventCategory,
+    HoursException,
+    Invitation,
+    Membership,
+    Recurrence,
+    Role,
+    Rsvp,
+    utcnow,
+)
 
 from .conftest import make_user
 
@@ -76,7 +86,8 @@ def owned_objects(db, cafe, member):
                   rsvp_enabled=True, capacity=10)
     db.session.add_all([exception, invitation, event])
     db.session.flush()
-    rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne", email="j@example.org")
+    rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne",
+                email="j@example.org")
     db.session.add(rsvp)
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()

@@ -69,8 +69,13 @@ class RsvpStatus(enum.StrEnum):
 
 
 def _enum(kind) -> Enum:
-    return Enum(kind, native_enum=False, length=20, validate_strings=True,
-                values_callable=lambda members: [m.value for m in members])
+    return Enum(
+        kind,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Event(CafeScoped, Timestamped, db.Model):
@@ -115,7 +120,9 @@ class Event(CafeScoped, Timestamped, db.Model):
     cafe: Mapped[Cafe] = relationship()
     created_by: Mapped[User | None] = relationship()
     overrides: Mapped[list["EventOccurrenceOverride"]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="event",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="EventOccurrenceOverride.original_start",
     )
 

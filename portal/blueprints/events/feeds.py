@@ -8,6 +8,7 @@ from flask import url_for
 from ...models import Cafe, Event, EventStatus, Recurrence
 from .recurrence import local_naive, to_utc
 
+
 def cal_year() -> int:
     return datetime.now().year
 
@@ -54,8 +55,12 @@ def _vevent(cafe: Cafe, event: Event, page_url: str) -> list[icalendar.Event]:
         description = f"{event.cancel_reason}\n\n{description}"
     if description:
         vevent.add("description", description)
-    vevent.add("location", f"{cafe.name}, {cafe.address} {cafe.postcode} {cafe.village}".strip()
-               if event.at_cafe else event.place)
+    vevent.add(
+        "location",
+        f"{cafe.name}, {cafe.address} {cafe.postcode} {cafe.village}".strip()
+        if event.at_cafe
+        else event.place,
+    )
     vevent.add("url", page_url)
     vevent.add("categories", [event.category.label])
     vevent.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")

@@ -36,27 +36,38 @@ class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=160)])
     category = SelectField(_l("Category"), choices=category_choices, default="other")
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=5000)],
+        _l("Description"),
+        validators=[Optional(), Length(max=5000)],
         description=_l("Plain text. Line breaks are kept; web addresses become links."),
     )
     for_all_ages = BooleanField(_l("For all ages"))
     day = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
-    end_time = TimeField(_l("Ends at"), validators=[InputRequired()],
-                         description=_l("An end earlier than the start means the next day."))
+    end_time = TimeField(
+        _l("Ends at"),
+        validators=[InputRequired()],
+        description=_l("An end earlier than the start means the next day."),
+    )
     place_kind = RadioField(
-        _l("Where"), choices=[("cafe", _l("At the café")), ("elsewhere", _l("Somewhere else"))], default="cafe"
+        _l("Where"),
+        choices=[("cafe", _l("At the café")), ("elsewhere", _l("Somewhere else"))],
+        default="cafe",
     )
     place = StringField(_l("Place (when not at the café)"), validators=[Optional(), Length(max=200)])
-    price = StringField(_l("Price"), validators=[Optional(), Length(max=80)],
-                        description=_l("Leave empty when it is free. For example: 5 €, 8 € with a meal."))
+    price = StringField(
+        _l("Price"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Leave empty when it is free. For example: 5 €, 8 € with a meal."),
+    )
     accessibility = TextAreaField(
-        _l("Accessibility"), validators=[Optional(), Length(max=1000)],
+        _l("Accessibility"),
+        validators=[Optional(), Length(max=1000)],
         description=_l("For example: step-free access, accessible toilets, hearing loop."),
     )
     rsvp_enabled = BooleanField(_l("People say they are coming (RSVP)"))
     capacity = IntegerField(
-        _l("Seats"), validators=[Optional(), NumberRange(min=1, max=10000)],
+        _l("Seats"),
+        validators=[Optional(), NumberRange(min=1, max=10000)],
         description=_l("Leave empty for no limit."),
     )
     recurrence = SelectField(
@@ -71,7 +82,10 @@ class EventForm(FlaskForm):
     )
     monthly_week = SelectField(
         _l("Which weekday of the month"),
-        choices=[("same", _l("The same as the first date (e.g. the 2nd Tuesday)")), ("last", _l("The last one"))],
+        choices=[
+            ("same", _l("The same as the first date (e.g. the 2nd Tuesday)")),
+            ("last", _l("The last one")),
+        ],
         default="same",
     )
     repeat_until = DateField(_l("Repeat until"), validators=[Optional()])
@@ -133,7 +147,9 @@ class EventForm(FlaskForm):
         repeating = recurrence != Recurrence.NONE
         monthly_week = None
         if recurrence == Recurrence.MONTHLY:
-            monthly_week = -1 if self.monthly_week.data == "last" else nth_weekday_of_month(self.local_start())
+            monthly_week = (
+                -1 if self.monthly_week.data == "last" else nth_weekday_of_month(self.local_start())
+            )
         return {
             "title": self.title.data.strip(),
             "description": (self.description.data or "").strip(),
@@ -158,13 +174,23 @@ class EventForm(FlaskForm):
         """What the form shows for an existing event."""
         start, end = local_naive(event.starts_at, zone), local_naive(event.ends_at, zone)
         return {
-            "title": event.title, "category": event.category.value, "description": event.description,
-            "for_all_ages": event.for_all_ages, "day": start.date(), "start_time": start.time(),
-            "end_time": end.time(), "place_kind": "cafe" if event.at_cafe else "elsewhere",
-            "place": event.place, "price": event.price, "accessibility": event.accessibility,
-            "rsvp_enabled": event.rsvp_enabled, "capacity": event.capacity,
-            "recurrence": event.recurrence.value, "monthly_week": "last" if event.monthly_week == -1 else "same",
-            "repeat_until": event.repeat_until, "repeat_count": event.repeat_count,
+            "title": event.title,
+            "category": event.category.value,
+            "description": event.description,
+            "for_all_ages": event.for_all_ages,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "place_kind": "cafe" if event.at_cafe else "elsewhere",
+            "place": event.place,
+            "price": event.price,
+            "accessibility": event.accessibility,
+            "rsvp_enabled": event.rsvp_enabled,
+            "capacity": event.capacity,
+            "recurrence": event.recurrence.value,
+            "monthly_week": "last" if event.monthly_week == -1 else "same",
+            "repeat_until": event.repeat_until,
+            "repeat_count": event.repeat_count,
         }
 
 
@@ -186,7 +212,8 @@ class NetworkEventForm(EventForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(
-        _l("Reason shown to visitors"), validators=[InputRequired(), Length(max=300)],
+        _l("Reason shown to visitors"),
+        validators=[InputRequired(), Length(max=300)],
         description=_l("For example: the musicians are ill; postponed to spring."),
     )
 
@@ -195,8 +222,11 @@ class OccurrenceForm(FlaskForm):
     occurrence = SelectField(_l("Date"), validators=[InputRequired()])
     action = RadioField(
         _l("What to do"),
-        choices=[("cancel", _l("Cancel this date")), ("move", _l("Move this date")),
-                 ("restore", _l("Put it back as usual"))],
+        choices=[
+            ("cancel", _l("Cancel this date")),
+            ("move", _l("Move this date")),
+            ("restore", _l("Put it back as usual")),
+        ],
         default="cancel",
     )
     reason = StringField(_l("Reason shown to visitors"), validators=[Optional(), Length(max=300)])
@@ -233,16 +263,21 @@ class RsvpForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[Optional(), Email(), Length(max=255)])
     phone = TelField(_l("Or phone number"), validators=[Optional(), PhoneNumber()])
     party_size = IntegerField(
-        _l("Number of people"), default=1,
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_PARTY,
-                                                 message=_l("Between 1 and %(max)d people.", max=MAX_PARTY))],
+        _l("Number of people"),
+        default=1,
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=MAX_PARTY, message=_l("Between 1 and %(max)d people.", max=MAX_PARTY)),
+        ],
     )
     waitlist = HiddenField(default="")
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if not self.email.errors and not self.phone.errors and not (self.email.data or self.phone.data):
-            self.email.errors.append(_l("Give an email address or a phone number, so the café can reach you."))
+            self.email.errors.append(
+                _l("Give an email address or a phone number, so the café can reach you.")
+            )
             valid = False
         return valid
 

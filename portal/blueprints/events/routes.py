@@ -35,7 +35,9 @@ URL_PATTERN = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 def linkify(text: str) -> Markup:
     """Plain text to HTML: escaped first, then web addresses as links and line breaks kept."""
     escaped = str(escape(text or ""))
-    linked = URL_PATTERN.sub(lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener">{m.group(0)}</a>', escaped)
+    linked = URL_PATTERN.sub(
+        lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener">{m.group(0)}</a>', escaped
+    )
     return Markup(linked.replace("\n", "<br>\n"))
 
 
@@ -48,7 +50,9 @@ def when_label(occurrence) -> str:
     start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
     day = format_date(start, "EEEE d MMMM")
     if end.date() != start.date() and end - start > timedelta(hours=12):
-        return f"{day}, {format_time_short(start)} – {format_date(end, 'EEEE d MMMM')}, {format_time_short(end)}"
+        return (
+            f"{day}, {format_time_short(start)} – {format_date(end, 'EEEE d MMMM')}, {format_time_short(end)}"
+        )
     return f"{day}, {format_time_short(start)} – {format_time_short(end)}"
 
 
@@ -81,7 +85,11 @@ def feed_links():
     return {
         "cafe_feeds": [
             ("text/calendar", _("Events (iCalendar)"), url_for("cafe.events.feed_ics", cafe_slug=cafe.slug)),
-            ("application/atom+xml", _("Events (Atom)"), url_for("cafe.events.feed_atom", cafe_slug=cafe.slug)),
+            (
+                "application/atom+xml",
+                _("Events (Atom)"),
+                url_for("cafe.events.feed_atom", cafe_slug=cafe.slug),
+            ),
         ]
     }
 
@@ -94,13 +102,24 @@ def index():
     category, all_ages, past = _filters()
     page = request.args.get("page", 1, type=int)
     result = services.list_page(
-        g.cafe, page=page, per_page=current_app.config.get("EVENTS_PAGE_SIZE", 20), category=category or None,
-        all_ages=all_ages, past=past,
+        g.cafe,
+        page=page,
+        per_page=current_app.config.get("EVENTS_PAGE_SIZE", 20),
+        category=category or None,
+        all_ages=all_ages,
+        past=past,
     )
     block = "event_rows" if request.headers.get("HX-Target") == "more-events" else "event_results"
     return render(
-        "events/index.html", block=block, result=result, days=_by_day(result.occurrences), category=category,
-        all_ages=all_ages, past=past, categories=list(EventCategory), seats_left=services.seats_left,
+        "events/index.html",
+        block=block,
+        result=result,
+        days=_by_day(result.occurrences),
+        category=category,
+        all_ages=all_ages,
+        past=past,
+        categories=list(EventCategory),
+        seats_left=services.seats_left,
     )
 
 
@@ -114,13 +133,21 @@ def _occurrence_or_404(event: Event, key: str | None):
     return occurrence
 
 
-def _detail_page(event: Event, occurrence, form: RsvpForm | None = None, status: int = 200, full: int | None = None):
+def _detail_page(
+    event: Event, occurrence, form: RsvpForm | None = None, status: int = 200, full: int | None = None
+):
     if form is None:
         form = RsvpForm(formdata=None, data={"occurrence": occurrence.key, "party_size": 1})
     return render(
-        "events/detail.html", block="rsvp_panel", status=status, event=event, occurrence=occurrence,
+        "events/detail.html",
+        block="rsvp_panel",
+        status=status,
+        event=event,
+        occurrence=occurrence,
         next_dates=services.next_occurrences(g.cafe, event) if event.is_recurring else [],
-        seats_left=services.seats_left_for(event, occurrence.original_start), form=form, full=full,
+        seats_left=services.seats_left_for(event, occurrence.original_start),
+        form=form,
+        full=full,
         can_answer=event.rsvp_enabled and not occurrence.is_cancelled and occurrence.starts_at > utcnow(),
     )
 
@@ -141,8 +168,14 @@ def rsvp(event_id: int):
     user = current_user._get_current_object() if current_user.is_authenticated else None
     try:
         answer = services.answer(
-            g.cafe, occurrence, form.name.data, form.email.data or "", form.phone.data or "",
-            form.party_size.data, waitlist=form.waitlist.data == "1", user=user,
+            g.cafe,
+            occurrence,
+            form.name.data,
+            form.email.data or "",
+            form.phone.data or "",
+            form.party_size.data,
+            waitlist=form.waitlist.data == "1",
+            user=user,
         )
     except services.EventFull as full:
         form.waitlist.data = "1"
@@ -233,17 +266,23 @@ def feed_ics():
 
 @bp.get("/events.atom")
 def feed_atom():
-    occurrences = services.occurrences_between(g.cafe, utcnow() - timedelta(hours=12), utcnow() + timedelta(days=62))
+    occurrences = services.occurrences_between(
+        g.cafe, utcnow() - timedelta(hours=12), utcnow() + timedelta(days=62)
+    )
     seen, entries = set(), []
     for occurrence in occurrences:  # one entry per event, at its next date
         if occurrence.event.id not in seen:
             seen.add(occurrence.event.id)
             entries.append(occurrence)
     updated = max((o.event.updated_at for o in entries), default=g.cafe.updated_at)
-    response = make_response(render_template(
-        "events/feed.atom.xml", entries=entries[:50], updated=updated,
-        feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
-    ))
+    response = make_response(
+        render_template(
+            "events/feed.atom.xml",
+            entries=entries[:50],
+            updated=updated,
+            feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+        )
+    )
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
 
@@ -256,8 +295,14 @@ def programme():
     cafe_url = url_for("cafe.cafes.home", _external=True)
     qr = segno.make(cafe_url, error="m").svg_inline(scale=4, title=_("QR code: %(url)s", url=cafe_url))
     return render_template(
-        "events/programme.html", period=period, offset=offset, first=first, last=last, days=_by_day(occurrences),
-        qr=Markup(qr), cafe_url=cafe_url,
+        "events/programme.html",
+        period=period,
+        offset=offset,
+        first=first,
+        last=last,
+        days=_by_day(occurrences),
+        qr=Markup(qr),
+        cafe_url=cafe_url,
     )
 
 
@@ -268,8 +313,12 @@ def programme():
 @cafe_role_required(Role.STAFF)
 def manage():
     past = request.args.get("when") == "past"
-    return render_template("events/manage.html", events=services.staff_events(g.cafe, past=past), past=past,
-                           action_form=ActionForm())
+    return render_template(
+        "events/manage.html",
+        events=services.staff_events(g.cafe, past=past),
+        past=past,
+        action_form=ActionForm(),
+    )
 
 
 def _event_form_page(form, event=None, status=200, title=None):
@@ -282,7 +331,11 @@ def new():
     form = EventForm(zone=g.cafe.zone, is_new=True)
     if form.validate_on_submit():
         copied = request.form.get("copied_from", type=int)
-        source = db.session.scalar(select(Event).where(Event.cafe_id == g.cafe.id, Event.id == copied)) if copied else None
+        source = (
+            db.session.scalar(select(Event).where(Event.cafe_id == g.cafe.id, Event.id == copied))
+            if copied
+            else None
+        )
         event = services.create_event(g.cafe, form.fields(), copied_from=source)
         flash(_("The event is published."), "success")
         return redirect_to(url_for(".detail", event_id=event.id))
@@ -296,8 +349,13 @@ def duplicate(event_id: int):
     data = EventForm.data_from(event, g.cafe.zone)
     data["day"] = None  # a copy needs its own date
     form = EventForm(formdata=None, data=data, zone=g.cafe.zone)
-    return render_template("events/form.html", form=form, event=None, copied_from=event,
-                           title=_("Copy of “%(title)s”", title=event.title))
+    return render_template(
+        "events/form.html",
+        form=form,
+        event=None,
+        copied_from=event,
+        title=_("Copy of “%(title)s”", title=event.title),
+    )
 
 
 @bp.route("/events/manage/<int:event_id>/edit", methods=["GET", "POST"])
@@ -307,19 +365,28 @@ def edit(event_id: int):
     if request.method == "POST":
         form = EventForm(zone=g.cafe.zone, is_new=False)
     else:
-        form = EventForm(formdata=None, data=EventForm.data_from(event, g.cafe.zone), zone=g.cafe.zone, is_new=False)
+        form = EventForm(
+            formdata=None, data=EventForm.data_from(event, g.cafe.zone), zone=g.cafe.zone, is_new=False
+        )
     if form.validate_on_submit():
         try:
             services.update_event(g.cafe, event, form.fields())
         except services.CapacityTooSmall as error:
             form.capacity.errors.append(
-                _("%(taken)d people already said they are coming: the capacity cannot be lower.", taken=error.taken)
+                _(
+                    "%(taken)d people already said they are coming: the capacity cannot be lower.",
+                    taken=error.taken,
+                )
             )
         else:
             flash(_("The event is saved."), "success")
             return redirect_to(url_for(".detail", event_id=event.id))
-    return _event_form_page(form, event, status=422 if request.method == "POST" else 200,
-                            title=_("Edit “%(title)s”", title=event.title))
+    return _event_form_page(
+        form,
+        event,
+        status=422 if request.method == "POST" else 200,
+        title=_("Edit “%(title)s”", title=event.title),
+    )
 
 
 @bp.route("/events/manage/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -331,7 +398,9 @@ def cancel(event_id: int):
         services.cancel_event(g.cafe, event, form.reason.data)
         flash(_("The event is cancelled; the reason is shown on its page."), "success")
         return redirect_to(url_for(".detail", event_id=event.id))
-    return render_template("events/cancel.html", form=form, event=event), 422 if request.method == "POST" else 200
+    return render_template(
+        "events/cancel.html", form=form, event=event
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.post("/events/manage/<int:event_id>/reinstate")
@@ -371,7 +440,9 @@ def occurrences(event_id: int):
             services.cancel_occurrence(g.cafe, event, original, form.reason.data)
             flash(_("This date is cancelled; the others are unchanged."), "success")
         elif form.action.data == "move":
-            services.move_occurrence(g.cafe, event, original, *form.new_times(g.cafe.zone), form.reason.data or "")
+            services.move_occurrence(
+                g.cafe, event, original, *form.new_times(g.cafe.zone), form.reason.data or ""
+            )
             flash(_("This date is moved; the others are unchanged."), "success")
         else:
             services.restore_occurrence(g.cafe, event, original)
@@ -388,11 +459,18 @@ def attendees(event_id: int):
     occurrence = _occurrence_or_404(event, request.args.get("on"))
     people = services.attendees(g.cafe, event, occurrence.original_start)
     going = [p for p in people if p.status == RsvpStatus.GOING]
-    response = make_response(render_template(
-        "events/attendees.html", event=event, occurrence=occurrence, going=going,
-        waiting=[p for p in people if p.status == RsvpStatus.WAITLIST], total=sum(p.party_size for p in going),
-        next_dates=services.next_occurrences(g.cafe, event) if event.is_recurring else [], action_form=ActionForm(),
-    ))
+    response = make_response(
+        render_template(
+            "events/attendees.html",
+            event=event,
+            occurrence=occurrence,
+            going=going,
+            waiting=[p for p in people if p.status == RsvpStatus.WAITLIST],
+            total=sum(p.party_size for p in going),
+            next_dates=services.next_occurrences(g.cafe, event) if event.is_recurring else [],
+            action_form=ActionForm(),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -404,7 +482,9 @@ def staff_cancel_rsvp(rsvp_id: int):
     if ActionForm().validate_on_submit():
         services.staff_cancel_rsvp(g.cafe, answer)
         flash(_("%(name)s is taken off the list.", name=answer.name), "success")
-    return redirect_to(url_for(".attendees", event_id=answer.event_id, on=occurrence_key(answer.occurrence_start)))
+    return redirect_to(
+        url_for(".attendees", event_id=answer.event_id, on=occurrence_key(answer.occurrence_start))
+    )
 
 
 @bp.route("/events/manage/network", methods=["GET", "POST"])
@@ -423,5 +503,6 @@ def network_copy():
         flash(_("The event is published in %(count)d cafés.", count=len(copies)), "success")
         return redirect_to(url_for(".manage"))
     status = 422 if request.method == "POST" else 200
-    return render_template("events/form.html", form=form, event=None, network=True,
-                           title=_("Publish an event in several cafés")), status
+    return render_template(
+        "events/form.html", form=form, event=None, network=True, title=_("Publish an event in several cafés")
+    ), status

@@ -31,9 +31,22 @@ HORIZON = timedelta(days=366)
 
 # The columns a staff form sets; the rest (status, copies, author) have their own rules.
 EDITABLE = (
-    "title", "description", "category", "for_all_ages", "starts_at", "ends_at", "at_cafe", "place",
-    "price", "accessibility", "capacity", "rsvp_enabled", "recurrence", "monthly_week",
-    "repeat_until", "repeat_count",
+    "title",
+    "description",
+    "category",
+    "for_all_ages",
+    "starts_at",
+    "ends_at",
+    "at_cafe",
+    "place",
+    "price",
+    "accessibility",
+    "capacity",
+    "rsvp_enabled",
+    "recurrence",
+    "monthly_week",
+    "repeat_until",
+    "repeat_count",
 )
 
 
@@ -76,7 +89,11 @@ def _events_query(cafe: Cafe, start: datetime, end: datetime, category: str | No
 
 
 def occurrences_between(
-    cafe: Cafe, start: datetime, end: datetime, category: str | None = None, all_ages: bool = False,
+    cafe: Cafe,
+    start: datetime,
+    end: datetime,
+    category: str | None = None,
+    all_ages: bool = False,
     include_cancelled: bool = True,
 ) -> list[Occurrence]:
     """Every occurrence of the café's events starting in [start, end), by start time (two queries)."""
@@ -101,7 +118,11 @@ class OccurrencePage:
 
 
 def list_page(
-    cafe: Cafe, page: int = 1, per_page: int = 20, category: str | None = None, all_ages: bool = False,
+    cafe: Cafe,
+    page: int = 1,
+    per_page: int = 20,
+    category: str | None = None,
+    all_ages: bool = False,
     past: bool = False,
 ) -> OccurrencePage:
     """One page of upcoming (or past, newest first) occurrences, with the seats left of each."""
@@ -112,7 +133,8 @@ def list_page(
     else:
         # Still on while it runs: an event that started an hour ago is not "past" yet.
         occurrences = [
-            o for o in occurrences_between(cafe, now - timedelta(hours=12), now + HORIZON, category, all_ages)
+            o
+            for o in occurrences_between(cafe, now - timedelta(hours=12), now + HORIZON, category, all_ages)
             if o.ends_at > now
         ]
     chunk = occurrences[(page - 1) * per_page : page * per_page]
@@ -197,9 +219,11 @@ def staff_events(cafe: Cafe, past: bool = False) -> list[Event]:
     now = utcnow()
     query = select(Event).where(Event.cafe_id == cafe.id)
     if past:
-        query = query.where(Event.recurrence == Recurrence.NONE, Event.ends_at <= now).order_by(
-            Event.starts_at.desc()
-        ).limit(100)
+        query = (
+            query.where(Event.recurrence == Recurrence.NONE, Event.ends_at <= now)
+            .order_by(Event.starts_at.desc())
+            .limit(100)
+        )
     else:
         query = query.where(or_(Event.recurrence != Recurrence.NONE, Event.ends_at > now)).order_by(
             Event.starts_at
@@ -210,13 +234,21 @@ def staff_events(cafe: Cafe, past: bool = False) -> list[Event]:
 # Staff changes --------------------------------------------------------------------------
 
 
-def create_event(cafe: Cafe, fields: dict, copied_from: Event | None = None, actor: User | None = None) -> Event:
+def create_event(
+    cafe: Cafe, fields: dict, copied_from: Event | None = None, actor: User | None = None
+) -> Event:
     """Publish a new event in the café."""
-    event = Event(cafe=cafe, created_by=actor or audit.current_actor(), copied_from_id=copied_from.id
-                  if copied_from is not None else None, **{k: fields[k] for k in EDITABLE})
+    event = Event(
+        cafe=cafe,
+        created_by=actor or audit.current_actor(),
+        copied_from_id=copied_from.id if copied_from is not None else None,
+        **{k: fields[k] for k in EDITABLE},
+    )
     db.session.add(event)
     db.session.flush()
-    audit.record("events.created", cafe, target=f"#{event.id} {event.title}", starts_at=event.starts_at.isoformat())
+    audit.record(
+        "events.created", cafe, target=f"#{event.id} {event.title}", starts_at=event.starts_at.isoformat()
+    )
     db.session.commit()
     return event
 
@@ -224,9 +256,12 @@ def create_event(cafe: Cafe, fields: dict, copied_from: Event | None = None, act
 def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     """Save a staff edit; the capacity may not go below the seats already taken."""
     new_capacity = fields["capacity"]
-    taken = db.session.scalar(
-        select(func.max(OccurrenceSeats.seats_taken)).where(OccurrenceSeats.event_id == event.id)
-    ) or 0
+    taken = (
+        db.session.scalar(
+            select(func.max(OccurrenceSeats.seats_taken)).where(OccurrenceSeats.event_id == event.id)
+        )
+        or 0
+    )
     if new_capacity is not None and taken > new_capacity:
         raise CapacityTooSmall(taken)
     changed = sorted(k for k in EDITABLE if getattr(event, k) != fields[k])
@@ -281,10 +316,17 @@ def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason
     override.cancelled = True
     override.reason = reason.strip()
     override.new_starts_at = override.new_ends_at = None
-    audit.record("events.occurrence_cancelled", cafe, target=f"#{event.id} {event.title}",
-                 occurrence=occurrence_key(original_start), reason=override.reason)
+    audit.record(
+        "events.occurrence_cancelled",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+        reason=override.reason,
+    )
     db.session.commit()
-    _tell_attendees(cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason)
+    _tell_attendees(
+        cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
+    )
 
 
 def move_occurrence(
@@ -295,8 +337,14 @@ def move_occurrence(
     override.cancelled = False
     override.new_starts_at, override.new_ends_at = starts_at, ends_at
     override.reason = reason.strip()
-    audit.record("events.occurrence_moved", cafe, target=f"#{event.id} {event.title}",
-                 occurrence=occurrence_key(original_start), starts_at=starts_at.isoformat(), reason=override.reason)
+    audit.record(
+        "events.occurrence_moved",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+        starts_at=starts_at.isoformat(),
+        reason=override.reason,
+    )
     db.session.commit()
     _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
 
@@ -306,8 +354,12 @@ def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> No
     for existing in list(event.overrides):
         if existing.original_start == original_start:
             event.overrides.remove(existing)
-    audit.record("events.occurrence_restored", cafe, target=f"#{event.id} {event.title}",
-                 occurrence=occurrence_key(original_start))
+    audit.record(
+        "events.occurrence_restored",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+    )
     db.session.commit()
 
 
@@ -331,8 +383,12 @@ def attendees(cafe: Cafe, event: Event, original_start: datetime) -> list[Rsvp]:
     return list(
         db.session.scalars(
             select(Rsvp)
-            .where(Rsvp.cafe_id == cafe.id, Rsvp.event_id == event.id, Rsvp.occurrence_start == original_start,
-                   Rsvp.status != RsvpStatus.CANCELLED)
+            .where(
+                Rsvp.cafe_id == cafe.id,
+                Rsvp.event_id == event.id,
+                Rsvp.occurrence_start == original_start,
+                Rsvp.status != RsvpStatus.CANCELLED,
+            )
             .order_by(Rsvp.status, Rsvp.created_at, Rsvp.id)
         )
     )
@@ -366,7 +422,10 @@ def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
         .where(
             OccurrenceSeats.event_id == event.id,
             OccurrenceSeats.occurrence_start == original_start,
-            or_(OccurrenceSeats.capacity.is_(None), OccurrenceSeats.seats_taken + party <= OccurrenceSeats.capacity),
+            or_(
+                OccurrenceSeats.capacity.is_(None),
+                OccurrenceSeats.seats_taken + party <= OccurrenceSeats.capacity,
+            ),
         )
         .values(seats_taken=OccurrenceSeats.seats_taken + party)
         .execution_options(synchronize_session=False)
@@ -378,9 +437,11 @@ def _release_seats(event_id: int, original_start: datetime, party: int) -> None:
     db.session.execute(
         update(OccurrenceSeats)
         .where(OccurrenceSeats.event_id == event_id, OccurrenceSeats.occurrence_start == original_start)
-        .values(seats_taken=func.max(OccurrenceSeats.seats_taken - party, 0)
-                if db.session.get_bind().dialect.name == "sqlite"
-                else func.greatest(OccurrenceSeats.seats_taken - party, 0))
+        .values(
+            seats_taken=func.max(OccurrenceSeats.seats_taken - party, 0)
+            if db.session.get_bind().dialect.name == "sqlite"
+            else func.greatest(OccurrenceSeats.seats_taken - party, 0)
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -389,17 +450,26 @@ def seats_left_for(event: Event, original_start: datetime) -> int | None:
     """Seats still free for one occurrence, None when there is no limit."""
     if event.capacity is None:
         return None
-    taken = db.session.scalar(
-        select(OccurrenceSeats.seats_taken).where(
-            OccurrenceSeats.event_id == event.id, OccurrenceSeats.occurrence_start == original_start
+    taken = (
+        db.session.scalar(
+            select(OccurrenceSeats.seats_taken).where(
+                OccurrenceSeats.event_id == event.id, OccurrenceSeats.occurrence_start == original_start
+            )
         )
-    ) or 0
+        or 0
+    )
     return max(event.capacity - taken, 0)
 
 
 def answer(
-    cafe: Cafe, occurrence: Occurrence, name: str, email: str, phone: str, party_size: int,
-    waitlist: bool = False, user: User | None = None,
+    cafe: Cafe,
+    occurrence: Occurrence,
+    name: str,
+    email: str,
+    phone: str,
+    party_size: int,
+    waitlist: bool = False,
+    user: User | None = None,
 ) -> Rsvp:
     """Say someone is coming: seats are taken atomically, or (if asked) a place on the waiting list.
 
@@ -418,9 +488,15 @@ def answer(
         db.session.rollback()
         raise EventFull(seats_left_for(event, occurrence.original_start) or 0)
     rsvp = Rsvp(
-        cafe_id=cafe.id, event_id=event.id, occurrence_start=occurrence.original_start, name=name.strip(),
-        email=email.strip().lower(), phone=normalise_phone(phone) if phone else "", party_size=party_size,
-        status=status, user_id=user.id if user is not None else None,
+        cafe_id=cafe.id,
+        event_id=event.id,
+        occurrence_start=occurrence.original_start,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=normalise_phone(phone) if phone else "",
+        party_size=party_size,
+        status=status,
+        user_id=user.id if user is not None else None,
     )
     db.session.add(rsvp)
     db.session.commit()
@@ -448,8 +524,11 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
         _release_seats(rsvp.event_id, rsvp.occurrence_start, rsvp.party_size)
         waiting = db.session.scalars(
             select(Rsvp)
-            .where(Rsvp.event_id == rsvp.event_id, Rsvp.occurrence_start == rsvp.occurrence_start,
-                   Rsvp.status == RsvpStatus.WAITLIST)
+            .where(
+                Rsvp.event_id == rsvp.event_id,
+                Rsvp.occurrence_start == rsvp.occurrence_start,
+                Rsvp.status == RsvpStatus.WAITLIST,
+            )
             .order_by(Rsvp.created_at, Rsvp.id)
         ).all()
         for candidate in waiting:
@@ -487,15 +566,25 @@ def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = Fa
     body = _(
         "%(title)s, %(when)s, at %(cafe)s.\nPeople: %(party)d.\nYour code: %(code)s\n"
         "To cancel, open %(link)s\n",
-        title=occurrence.event.title, when=_when(cafe, occurrence), cafe=cafe.name,
-        party=rsvp.party_size, code=rsvp.code, link=link,
+        title=occurrence.event.title,
+        when=_when(cafe, occurrence),
+        cafe=cafe.name,
+        party=rsvp.party_size,
+        code=rsvp.code,
+        link=link,
     )
     mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
-    notify(Recipient(email=rsvp.email, mobile=mobile), subject, body,
-           sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}")
+    notify(
+        Recipient(email=rsvp.email, mobile=mobile),
+        subject,
+        body,
+        sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}",
+    )
 
 
-def _tell_attendees(cafe: Cafe, event: Event, original_start: datetime | None, subject: str, reason: str) -> None:
+def _tell_attendees(
+    cafe: Cafe, event: Event, original_start: datetime | None, subject: str, reason: str
+) -> None:
     query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
     if original_start is not None:
         query = query.where(Rsvp.occurrence_start == original_start)
