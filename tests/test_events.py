@@ -479,3 +479,30 @@ def test_network_admin_publishes_in_several_cafes(client, auth, admin, team_a, c
     assert response.status_code == 303
     copies = _db.session.query(Event).filter_by(title="Théâtre itinérant").all()
     assert sorted(e.cafe_id for e in copies) == sorted([team_a.cafe.id, cafe_b.id])
+
+
+def test_rsvp_with_htmx_gets_the_panel_or_a_redirect(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=1)
+    headers = {"HX-Request": "true", "HX-Target": "rsvp-panel"}
+    ok = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="1"), headers=headers)
+    assert ok.status_code == 200 and "/events/rsvp/" in ok.headers["HX-Redirect"]
+    full = client.post(
+        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="1"), headers=headers
+    )
+    assert full.status_code == 409
+    text = full.get_data(as_text=True)
+    assert (
+        text.lstrip().startswith('<section id="rsvp-panel"')
+        and 'name="waitlist" type="hidden" value="1"' in text
+    )
+
+
+def test_rsvp_is_rate_limited_per_address(make_app, cafe_a):
+    limited = make_app(RATELIMIT_ENABLED=True, RSVP_RATE_LIMIT="2 per minute")
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=50)
+    client = limited.test_client()
+    statuses = [
+        client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="1")).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [303, 303, 429]

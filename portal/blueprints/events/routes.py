@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from ...extensions import db
+from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
@@ -137,7 +137,10 @@ def _detail_page(
     event: Event, occurrence, form: RsvpForm | None = None, status: int = 200, full: int | None = None
 ):
     if form is None:
-        form = RsvpForm(formdata=None, data={"occurrence": occurrence.key, "party_size": 1})
+        data = {"occurrence": occurrence.key, "party_size": 1}
+        if current_user.is_authenticated:
+            data.update(name=current_user.display_name, email=current_user.email)
+        form = RsvpForm(formdata=None, data=data)
     return render(
         "events/detail.html",
         block="rsvp_panel",
@@ -159,6 +162,8 @@ def detail(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/rsvp")
+# Against spam, per IP; generous, since a café tablet may answer for many people.
+@limiter.limit(lambda: current_app.config.get("RSVP_RATE_LIMIT", "20 per 10 minutes"))
 def rsvp(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
     form = RsvpForm()

@@ -1,7 +1,7 @@
 """Events: listing occurrences, seats and RSVPs, staff changes. Every staff change is audited."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -593,11 +593,3 @@ def _tell_attendees(
     for rsvp in db.session.scalars(query):
         mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
         notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
-
-
-def categories() -> list[EventCategory]:
-    return list(EventCategory)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
