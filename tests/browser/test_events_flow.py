@@ -104,3 +104,53 @@ def test_screenshots_of_the_event_pages(live_server, new_page, shots_dir):
     page.goto(live_server + CAFE + "/events/")
     page.get_by_role("link", name=CONCERT).click()
     page.screenshot(path=str(shots_dir / "event-390.png"), full_page=True)
+
+
+def log_in(page, live_server, email: str) -> None:
+    page.goto(live_server + "/account/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill("comptoir-demo")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Se connecter").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_staff_publish_a_weekly_event_and_cancel_one_date(live_server, new_page, axe_js, javascript):
+    from datetime import date, timedelta
+
+    page = new_page(javascript=javascript, bypass_csp=True)
+    log_in(page, live_server, "staff.saint-jean@example.org")
+    page.goto(live_server + CAFE + "/manage/")
+    page.get_by_role("link", name="Événements").click()
+    page.get_by_role("link", name="Nouvel événement").click()
+    if javascript:  # axe itself needs JavaScript
+        violations = axe_violations(page, axe_js)
+        assert not violations, describe("new event form", violations)
+
+    first = date.today() + timedelta(days=3)
+    page.get_by_label("Titre").fill("Scrabble du mardi")
+    page.get_by_label("Catégorie").select_option(label="Jeux de cartes")
+    page.get_by_label("Date", exact=True).fill(first.isoformat())
+    page.get_by_label("Début").fill("14:30")
+    page.get_by_label("Fin").fill("17:00")
+    page.get_by_label("Répétition").select_option(label="Chaque semaine")
+    page.get_by_role("button", name="Publier").click()
+    # No end to the series: refused, with the message by the field and the title kept.
+    expect(page.locator("#repeat_until-error")).to_contain_text("Dites quand la série se termine")
+    expect(page.get_by_label("Titre")).to_have_value("Scrabble du mardi")
+
+    page.get_by_label("Ou un nombre de fois").fill("5")
+    page.get_by_role("button", name="Publier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scrabble du mardi")
+    page.get_by_role("link", name="Annuler ou déplacer une date").click()
+    if javascript:
+        violations = axe_violations(page, axe_js)
+        assert not violations, describe("dates form", violations)
+    page.get_by_label("Date", exact=True).select_option(index=1)
+    page.get_by_label("Raison affichée aux visiteurs").fill("Le café est fermé ce jour-là.")
+    page.get_by_role("button", name="Enregistrer cette date").click()
+    expect(page.locator("#messages")).to_contain_text("Cette date est annulée")
+
+    page.goto(live_server + CAFE + "/events/?category=cards")
+    expect(page.locator("#event-results")).to_contain_text("Le café est fermé ce jour-là.")
+    expect(page.locator("#event-results .event-card", has_text="Scrabble du mardi")).to_have_count(5)

@@ -13,7 +13,6 @@ from ...extensions import db
 from ...models import (
     Cafe,
     Event,
-    EventCategory,
     EventOccurrenceOverride,
     EventStatus,
     OccurrenceSeats,
