@@ -506,3 +506,27 @@ def test_rsvp_is_rate_limited_per_address(make_app, cafe_a):
         for _ in range(3)
     ]
     assert statuses == [303, 303, 429]
+
+
+def test_old_rsvp_contacts_are_purged_but_counts_kept(client, cafe_a):
+    from portal.blueprints.events.services import purge_rsvp_contacts
+
+    old = make_event(cafe_a, days=-120, rsvp_enabled=True)
+    recent = make_event(cafe_a, days=-10, rsvp_enabled=True)
+    for event in (old, recent):
+        _db.session.add(
+            Rsvp(
+                cafe_id=cafe_a.id,
+                event_id=event.id,
+                occurrence_start=event.starts_at,
+                name="Jeanne",
+                email="j@example.org",
+                party_size=3,
+            )
+        )
+    _db.session.commit()
+    assert purge_rsvp_contacts(timedelta(days=90)) == 1
+    _db.session.expire_all()
+    rows = {r.event_id: r for r in _db.session.query(Rsvp)}
+    assert (rows[old.id].name, rows[old.id].email, rows[old.id].party_size) == ("", "", 3)
+    assert rows[recent.id].name == "Jeanne"
