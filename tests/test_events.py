@@ -530,3 +530,44 @@ def test_old_rsvp_contacts_are_purged_but_counts_kept(client, cafe_a):
     rows = {r.event_id: r for r in _db.session.query(Rsvp)}
     assert (rows[old.id].name, rows[old.id].email, rows[old.id].party_size) == ("", "", 3)
     assert rows[recent.id].name == "Jeanne"
+
+
+def test_answers_follow_an_event_moved_to_another_day(client, auth, team_a):
+    event = make_event(team_a.cafe, rsvp_enabled=True, capacity=10, days=5)
+    client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="3"))
+    auth.login(team_a.staff)
+    new_day = local_day(6)
+    response = client.post(
+        f"{BASE}/events/manage/{event.id}/edit",
+        data=event_form(day=new_day.isoformat(), start_time="18:00", rsvp_enabled="y", capacity="10"),
+    )
+    assert response.status_code == 303
+    new_start = at(new_day, 18)
+    assert _db.session.query(Rsvp).one().occurrence_start == new_start
+    assert _db.session.query(OccurrenceSeats).one().occurrence_start == new_start
+    page = client.get(f"{BASE}/events/manage/{event.id}/attendees").get_data(as_text=True)
+    assert "Jeanne" in page
+    assert "7" in client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
+
+
+def test_date_changes_follow_a_series_moved_by_a_week(client, auth, team_a):
+    series = make_event(team_a.cafe, "Belote", days=3, recurrence=Recurrence.WEEKLY, repeat_count=4)
+    zone = team_a.cafe.zone
+    second = series.starts_at + timedelta(days=7)
+    third = series.starts_at + timedelta(days=14)
+    series.overrides = [
+        EventOccurrenceOverride(cafe_id=team_a.cafe.id, original_start=second, cancelled=True, reason="A"),
+        EventOccurrenceOverride(cafe_id=team_a.cafe.id, original_start=third, cancelled=True, reason="B"),
+    ]
+    _db.session.commit()
+    auth.login(team_a.staff)
+    first_day = (series.starts_at + timedelta(days=7)).astimezone(zone).date()
+    response = client.post(
+        f"{BASE}/events/manage/{series.id}/edit",
+        data=event_form(title="Belote", day=first_day.isoformat(), recurrence="weekly", repeat_count="4"),
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    moved = {
+        o.reason: o.original_start.astimezone(zone).date() for o in _db.session.query(EventOccurrenceOverride)
+    }
+    assert moved == {"A": first_day + timedelta(days=7), "B": first_day + timedelta(days=14)}

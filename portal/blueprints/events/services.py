@@ -1,7 +1,7 @@
 """Events: listing occurrences, seats and RSVPs, staff changes. Every staff change is audited."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -24,7 +24,7 @@ from ...models import (
 )
 from ...notify import Recipient, notify
 from ...validators import normalise_phone
-from .recurrence import Occurrence, expand, find_occurrence, occurrence_key, to_utc
+from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
 HORIZON = timedelta(days=366)
 
@@ -264,14 +264,48 @@ def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     if new_capacity is not None and taken > new_capacity:
         raise CapacityTooSmall(taken)
     changed = sorted(k for k in EDITABLE if getattr(event, k) != fields[k])
+    old_starts = all_starts(event, cafe.zone)
     for key in EDITABLE:
         setattr(event, key, fields[key])
+    new_starts = all_starts(event, cafe.zone)
+    if old_starts != new_starts:
+        _follow_dates(event, dict(zip(old_starts, new_starts, strict=False)))
     db.session.execute(
         update(OccurrenceSeats).where(OccurrenceSeats.event_id == event.id).values(capacity=new_capacity)
     )
     audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
     db.session.commit()
     return event
+
+
+_DATED = (
+    (OccurrenceSeats, OccurrenceSeats.occurrence_start),
+    (Rsvp, Rsvp.occurrence_start),
+    (EventOccurrenceOverride, EventOccurrenceOverride.original_start),
+)
+
+
+def _follow_dates(event: Event, mapping: dict[datetime, datetime]) -> None:
+    """When an event's date or time changes, its answers, seats and date changes follow:
+    the nth occurrence before is the nth after."""
+    used = set()
+    for model, column in _DATED:
+        used.update(db.session.scalars(select(column).where(model.event_id == event.id).distinct()))
+    moves = {old: new for old, new in mapping.items() if old in used and old != new}
+    if not moves:
+        return
+    # Through a parking spot first: moving by exactly a week would collide with the next date.
+    parking = {old: datetime(1900, 1, 1, tzinfo=UTC) + timedelta(minutes=n) for n, old in enumerate(moves)}
+    for step in (parking, {parking[old]: new for old, new in moves.items()}):
+        for source, target in step.items():
+            for model, column in _DATED:
+                db.session.execute(
+                    update(model)
+                    .where(model.event_id == event.id, column == source)
+                    .values({column.key: target})
+                    .execution_options(synchronize_session=False)
+                )
+    db.session.expire(event, ["overrides"])
 
 
 def cancel_event(cafe: Cafe, event: Event, reason: str) -> None:
