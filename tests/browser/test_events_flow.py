@@ -133,7 +133,7 @@ def test_staff_publish_a_weekly_event_and_cancel_one_date(live_server, new_page,
     page.get_by_label("Date", exact=True).fill(first.isoformat())
     page.get_by_label("Début").fill("14:30")
     page.get_by_label("Fin").fill("17:00")
-    page.get_by_label("Répétition").select_option(label="Chaque semaine")
+    page.get_by_label("Fréquence").select_option(label="Chaque semaine")
     page.get_by_role("button", name="Publier").click()
     # No end to the series: refused, with the message by the field and the title kept.
     expect(page.locator("#repeat_until-error")).to_contain_text("Dites quand la série se termine")

@@ -43,11 +43,7 @@ class EventForm(FlaskForm):
     for_all_ages = BooleanField(_l("For all ages"))
     day = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
-    end_time = TimeField(
-        _l("Ends at"),
-        validators=[InputRequired()],
-        description=_l("An end earlier than the start means the next day."),
-    )
+    end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     place_kind = RadioField(
         _l("Where"),
         choices=[("cafe", _l("At the café")), ("elsewhere", _l("Somewhere else"))],
@@ -71,7 +67,7 @@ class EventForm(FlaskForm):
         description=_l("Leave empty for no limit."),
     )
     recurrence = SelectField(
-        _l("Repeats"),
+        _l("How often"),
         choices=[
             (Recurrence.NONE.value, _l("Does not repeat")),
             (Recurrence.WEEKLY.value, _l("Every week")),
@@ -83,7 +79,7 @@ class EventForm(FlaskForm):
     monthly_week = SelectField(
         _l("Which weekday of the month"),
         choices=[
-            ("same", _l("The same as the first date (e.g. the 2nd Tuesday)")),
+            ("same", _l("As on the first date (e.g. 2nd Tuesday)")),
             ("last", _l("The last one")),
         ],
         default="same",

@@ -16,7 +16,7 @@ from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
-from ...tenancy import cafe_role_required, get_cafe_owned_or_404, is_network_admin
+from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, is_network_admin
 from . import bp, feeds, services
 from .forms import (
     CancelForm,
@@ -138,7 +138,8 @@ def _detail_page(
 ):
     if form is None:
         data = {"occurrence": occurrence.key, "party_size": 1}
-        if current_user.is_authenticated:
+        # Staff answering at the counter do it for someone else: no prefill for them.
+        if current_user.is_authenticated and not has_role(Role.HELPER):
             data.update(name=current_user.display_name, email=current_user.email)
         form = RsvpForm(formdata=None, data=data)
     return render(
