@@ -571,3 +571,29 @@ def test_date_changes_follow_a_series_moved_by_a_week(client, auth, team_a):
         o.reason: o.original_start.astimezone(zone).date() for o in _db.session.query(EventOccurrenceOverride)
     }
     assert moved == {"A": first_day + timedelta(days=7), "B": first_day + timedelta(days=14)}
+
+
+def test_staff_pages_render(client, auth, team_a, admin):
+    series = make_event(
+        team_a.cafe, "Belote", recurrence=Recurrence.WEEKLY, repeat_count=3, rsvp_enabled=True
+    )
+    auth.login(team_a.staff)
+    for path in [
+        "/events/manage/",
+        "/events/manage/?when=past",
+        "/events/manage/new",
+        f"/events/manage/{series.id}/edit",
+        f"/events/manage/{series.id}/duplicate",
+        f"/events/manage/{series.id}/cancel",
+        f"/events/manage/{series.id}/dates",
+        f"/events/manage/{series.id}/attendees",
+        f"/events/manage/{series.id}/attendees?on={occurrence_key(series.starts_at + timedelta(days=7))}",
+    ]:
+        response = client.get(BASE + path)
+        assert response.status_code == 200, path
+    page = client.get(f"{BASE}/events/manage/").get_data(as_text=True)
+    assert "Belote" in page and "Publier dans plusieurs cafés" not in page
+    auth.logout()
+    auth.login(admin)
+    assert "Publier dans plusieurs cafés" in client.get(f"{BASE}/events/manage/").get_data(as_text=True)
+    assert client.get(f"{BASE}/events/manage/network").status_code == 200
