@@ -154,3 +154,20 @@ def test_staff_publish_a_weekly_event_and_cancel_one_date(live_server, new_page,
     page.goto(live_server + CAFE + "/events/?category=cards")
     expect(page.locator("#event-results")).to_contain_text("Le café est fermé ce jour-là.")
     expect(page.locator("#event-results .event-card", has_text="Scrabble du mardi")).to_have_count(5)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_more_events_with_and_without_javascript(live_server, new_page, javascript):
+    page = new_page(javascript=javascript)
+    page.goto(live_server + CAFE + "/events/")
+    cards = page.locator("#event-results .event-card")
+    first_page = cards.count()
+    assert first_page == 20
+    page.get_by_role("link", name="Plus d’événements").click()
+    if javascript:
+        expect(cards.nth(first_page)).to_be_visible()  # appended in place, same page
+        expect(page).to_have_url(re.compile(r"/events/$"))
+        expect(page.get_by_role("link", name="Plus d’événements")).to_have_count(0)
+    else:
+        expect(page).to_have_url(re.compile(r"page=2"))
+        expect(cards.first).to_be_visible()
