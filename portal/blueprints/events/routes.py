@@ -251,23 +251,11 @@ def event_ics(event_id: int):
     return _ics_response(feeds.calendar(g.cafe, [event], event.title), f"event-{event.id}.ics")
 
 
-def _feed_events(cafe: Cafe) -> list[Event]:
-    """Series still running and events from the last month on."""
-    since = utcnow() - timedelta(days=31)
-    query = (
-        select(Event)
-        .where(Event.cafe_id == cafe.id)
-        .where((Event.recurrence != "none") | (Event.ends_at > since))
-        .order_by(Event.starts_at)
-    )
-    from sqlalchemy.orm import selectinload
-
-    return list(db.session.scalars(query.options(selectinload(Event.overrides))))
-
-
 @bp.get("/events.ics")
 def feed_ics():
-    return _ics_response(feeds.calendar(g.cafe, _feed_events(g.cafe), g.cafe.name), f"{g.cafe.slug}.ics")
+    return _ics_response(
+        feeds.calendar(g.cafe, services.feed_events(g.cafe), g.cafe.name), f"{g.cafe.slug}.ics"
+    )
 
 
 @bp.get("/events.atom")

@@ -230,6 +230,20 @@ def staff_events(cafe: Cafe, past: bool = False) -> list[Event]:
     return list(db.session.scalars(query))
 
 
+def feed_events(cafe: Cafe) -> list[Event]:
+    """What the café's calendar feed carries: running series and events from the last month on."""
+    since = utcnow() - timedelta(days=31)
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.cafe_id == cafe.id)
+            .where(or_(Event.recurrence != Recurrence.NONE, Event.ends_at > since))
+            .options(selectinload(Event.overrides))
+            .order_by(Event.starts_at)
+        )
+    )
+
+
 # Staff changes --------------------------------------------------------------------------
 
 
