@@ -1,6 +1,6 @@
 """A realistic demo network: cafés in several departments, a team and a resident each."""
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -124,6 +124,7 @@ def seed_demo() -> bool:
                 db.session.add(Membership(cafe=cafe, user=user, role=role))
         db.session.flush()
         seed_noticeboard(cafe, people)
+        seed_demo_events(cafe, utcnow().astimezone(cafe.zone).date())
     db.session.commit()
     return True
 
@@ -226,3 +227,76 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
                            subject_user_id=resident.id, actor_id=moderator.id,
                            reason=rejected.reject_reason, created_at=now - timedelta(days=6)),
     ])
+
+
+def seed_demo_events(cafe: Cafe, today: date) -> None:
+    """A realistic month at the café: weekly belote (one evening cancelled), a monthly market,
+    a concert with seats, digital workshops, a meal, an association meeting."""
+    from .blueprints.events.recurrence import nth_weekday_of_month, to_utc
+    from .models import Event, EventCategory, EventOccurrenceOverride, Recurrence
+
+    zone = cafe.zone
+
+    def on(weekday: int, weeks_ahead: int = 0) -> date:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)
+
+    def event(day: date, start: time, hours: float, **fields) -> Event:
+        local = datetime.combine(day, start)
+        made = Event(cafe=cafe, starts_at=to_utc(local, zone),
+                     ends_at=to_utc(local + timedelta(hours=hours), zone), **fields)
+        db.session.add(made)
+        return made
+
+    belote_day = on(3)  # Thursday evenings
+    belote = event(
+        belote_day, time(20, 0), 3, title="Concours de belote", category=EventCategory.CARDS,
+        description="Tous les jeudis, concours de belote en équipes tirées au sort.\n"
+        "Inscription sur place dès 19 h 30. Lots pour les trois premières équipes.",
+        price="3 € par joueur", recurrence=Recurrence.WEEKLY, repeat_count=12,
+        accessibility="Salle de plain-pied, toilettes accessibles.",
+    )
+    db.session.flush()
+    second = to_utc(datetime.combine(belote_day + timedelta(days=7), time(20, 0)), zone)
+    belote.overrides.append(
+        EventOccurrenceOverride(
+            cafe_id=cafe.id, original_start=second, cancelled=True,
+            reason="La salle accueille le repas des aînés ce soir-là.",
+        )
+    )
+    market_day = on(6, 1)  # a Sunday morning, then the same Sunday of each month
+    event(
+        market_day, time(8, 30), 4, title="Marché des producteurs", category=EventCategory.MARKET,
+        description="Légumes, fromages, miel et pain au levain des fermes alentour.\n"
+        "Plus d’informations : https://example.org/marche-producteurs",
+        for_all_ages=True, recurrence=Recurrence.MONTHLY, monthly_week=nth_weekday_of_month(
+            datetime.combine(market_day, time(8, 30))), repeat_count=6,
+    )
+    event(
+        on(5, 1), time(20, 30), 2, title="Concert : chansons françaises au comptoir",
+        category=EventCategory.CONCERT,
+        description="Le duo Les Cousins reprend Brassens, Barbara et Souchon.\nChapeau pour les musiciens.",
+        price="8 €", rsvp_enabled=True, capacity=40, for_all_ages=True,
+        accessibility="Places assises réservées aux personnes à mobilité réduite ; "
+        "boucle magnétique au comptoir.",
+    )
+    event(
+        on(1), time(14, 0), 2, title="Atelier numérique : mes démarches en ligne",
+        category=EventCategory.DIGITAL,
+        description="Créer son compte Ameli, déclarer ses impôts, prendre un rendez-vous médical.\n"
+        "Apportez votre téléphone ou votre tablette ; le café prête des tablettes.",
+        rsvp_enabled=True, capacity=6, recurrence=Recurrence.BIWEEKLY, repeat_count=4,
+    )
+    event(
+        on(4, 2), time(12, 0), 2.5, title="Repas partagé des aînés", category=EventCategory.MEAL,
+        description="Un repas simple et chaleureux : potage, blanquette, tarte aux pommes.",
+        price="12 €, boisson comprise", rsvp_enabled=True, capacity=24,
+    )
+    event(
+        on(2, 1), time(18, 30), 1.5, title="Réunion du comité des fêtes", category=EventCategory.ASSOCIATION,
+        description="Préparation de la fête du village. Toutes les idées sont bienvenues !",
+    )
+    event(
+        on(3, 1), time(10, 0), 2, title="Atelier tricot et papotage", category=EventCategory.WORKSHOP,
+        description="Laine et aiguilles fournies. Débutants bienvenus.", for_all_ages=True,
+        at_cafe=False, place="Salle des fêtes, à côté de la mairie",
+    )

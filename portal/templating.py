@@ -7,9 +7,10 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from .models import Role
-from .validators import format_phone
 from .security import HTMX_CDN_URL, HTMX_LOCAL_FILE, HTMX_SRI
 from .tenancy import current_role, has_role, is_network_admin
+from .text import linkify, plain
+from .validators import format_phone
 
 
 def safe_next_url(value: str | None, fallback: str) -> str:
@@ -40,6 +41,8 @@ def init_app(app: Flask) -> None:
     # "vendredi 27 novembre": the year is noise for the coming days.
     app.jinja_env.filters["day_month"] = lambda d: format_date(d, "EEEE d MMMM")
     app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
 
     @app.context_processor

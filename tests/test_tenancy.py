@@ -11,12 +11,16 @@ import pytest
 
 from portal.models import (
     Category,
+    Event,
+    EventCategory,
     HoursException,
     Invitation,
     Membership,
     Notice,
     NoticeStatus,
+    Recurrence,
     Role,
+    Rsvp,
     Suspension,
     utcnow,
 )
@@ -59,6 +63,28 @@ CAFE_ENDPOINTS = {
     "cafe.moderation.lift": (Role.MODERATOR, "POST"),
     "cafe.moderation.history": (Role.MODERATOR, "GET"),
     "cafe.moderation.settings": (Role.MODERATOR, "POST"),
+    "cafe.events.index": (PUBLIC, "GET"),
+    "cafe.events.detail": (PUBLIC, "GET"),
+    "cafe.events.event_ics": (PUBLIC, "GET"),
+    "cafe.events.feed_ics": (PUBLIC, "GET"),
+    "cafe.events.feed_atom": (PUBLIC, "GET"),
+    "cafe.events.programme": (PUBLIC, "GET"),
+    "cafe.events.rsvp": (PUBLIC, "POST"),
+    "cafe.events.find_rsvp": (PUBLIC, "GET"),
+    "cafe.events.my_rsvp": (PUBLIC, "GET"),
+    "cafe.events.cancel_rsvp": (PUBLIC, "POST"),
+    "cafe.events.manage": (Role.STAFF, "GET"),
+    "cafe.events.new": (Role.STAFF, "POST"),
+    "cafe.events.duplicate": (Role.STAFF, "GET"),
+    "cafe.events.edit": (Role.STAFF, "POST"),
+    "cafe.events.cancel": (Role.STAFF, "POST"),
+    "cafe.events.reinstate": (Role.STAFF, "POST"),
+    "cafe.events.delete": (Role.STAFF, "POST"),
+    "cafe.events.occurrences": (Role.STAFF, "POST"),
+    "cafe.events.attendees": (Role.STAFF, "GET"),
+    "cafe.events.staff_cancel_rsvp": (Role.STAFF, "POST"),
+    # Network admins only; a café role is not enough (checked in test_events).
+    "cafe.events.network_copy": (Role.MANAGER, "GET"),
 }
 
 
@@ -84,11 +110,20 @@ def owned_objects(db, cafe, member):
         status=NoticeStatus.PENDING,
     )
     suspension = Suspension(cafe_id=cafe_id, user_id=member_id, reason="test")
-    db.session.add_all([exception, invitation, notice, suspension])
+    start = utcnow() + timedelta(days=3)
+    event = Event(cafe=cafe, title="Belote", category=EventCategory.CARDS, starts_at=start,
+                  ends_at=start + timedelta(hours=2), recurrence=Recurrence.WEEKLY, repeat_count=4,
+                  rsvp_enabled=True, capacity=10)
+    db.session.add_all([exception, invitation, notice, suspension, event])
+    db.session.flush()
+    rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne",
+                email="j@example.org")
+    db.session.add(rsvp)
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token", "notice_id": notice.id, "suspension_id": suspension.id}
+            "token": "not-a-token", "notice_id": notice.id, "suspension_id": suspension.id,
+            "event_id": event.id, "rsvp_id": rsvp.id, "code": rsvp.code}
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -135,6 +170,19 @@ ENDPOINTS_WITH_IDS = [
     "cafe.moderation.restore",
     "cafe.moderation.suspend",
     "cafe.moderation.lift",
+    "cafe.events.detail",
+    "cafe.events.event_ics",
+    "cafe.events.rsvp",
+    "cafe.events.my_rsvp",
+    "cafe.events.cancel_rsvp",
+    "cafe.events.duplicate",
+    "cafe.events.edit",
+    "cafe.events.cancel",
+    "cafe.events.reinstate",
+    "cafe.events.delete",
+    "cafe.events.occurrences",
+    "cafe.events.attendees",
+    "cafe.events.staff_cancel_rsvp",
 ]
 
 
@@ -152,6 +200,8 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     notice = db.session.get(Notice, other["notice_id"])
     assert notice.status == NoticeStatus.PENDING and not notice.hidden
     assert db.session.get(Suspension, other["suspension_id"]).lifted_at is None
+    assert db.session.get(Event, other["event_id"]).status.value == "scheduled"
+    assert db.session.get(Rsvp, other["rsvp_id"]).status.value == "going"
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

@@ -13,6 +13,17 @@ from .board import (
     Suspension,
 )
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
+from .event import (
+    CATEGORY_LABELS,
+    Event,
+    EventCategory,
+    EventOccurrenceOverride,
+    EventStatus,
+    OccurrenceSeats,
+    Recurrence,
+    Rsvp,
+    RsvpStatus,
+)
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -26,6 +37,15 @@ __all__ = [
     "Report",
     "ReportReason",
     "Suspension",
+    "CATEGORY_LABELS",
+    "Event",
+    "EventCategory",
+    "EventOccurrenceOverride",
+    "EventStatus",
+    "OccurrenceSeats",
+    "Recurrence",
+    "Rsvp",
+    "RsvpStatus",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",

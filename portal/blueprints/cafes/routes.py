@@ -5,6 +5,7 @@ from flask import g
 from ...htmx import render
 from ...models import utcnow
 from ..noticeboard.services import latest as latest_notices
+from ..events.services import this_week
 from . import bp
 from .services import is_open_at, next_seven_days, upcoming_exceptions
 
@@ -18,4 +19,5 @@ def home():
         exceptions=upcoming_exceptions(cafe),
         open_now=is_open_at(cafe, utcnow()),
         notices=latest_notices(cafe, 3),
+        events=this_week(cafe),
     )

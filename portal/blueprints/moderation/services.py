@@ -31,14 +31,10 @@ from ...models import (
     utcnow,
 )
 from ...notify import Recipient, notify
+from ...text import INVISIBLE
 
 # Bidirectional overrides and invisible characters: they let a title pretend to be
 # something else on screen ("gpj.exe"), or hide a blocked word ("ar\u200bnaque").
-INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x061C, 0x200E, 0x200F]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
-)
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 

@@ -18,7 +18,6 @@ from ..moderation import services as moderation
 from ..moderation.access import is_moderator
 from . import bp, services
 from .forms import CategoryFilterForm, CounterNoticeForm, NoticeForm, RenewForm, ReplyForm, ReportForm
-from .text import linkify, plain
 
 
 def _limit(key: str) -> str:
@@ -66,16 +65,6 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-@bp.app_template_filter("linkify")
-def linkify_filter(value):
-    return linkify(value)
-
-
-@bp.app_template_filter("plain")
-def plain_filter(value):
-    return plain(value)
 
 
 def _me():

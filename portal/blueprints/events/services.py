@@ -1,0 +1,655 @@
+"""Events: listing occurrences, seats and RSVPs, staff changes. Every staff change is audited."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ... import audit
+from ...extensions import db
+from ...models import (
+    Cafe,
+    Event,
+    EventOccurrenceOverride,
+    EventStatus,
+    OccurrenceSeats,
+    Recurrence,
+    Rsvp,
+    RsvpStatus,
+    User,
+    utcnow,
+)
+from ...notify import Recipient, notify
+from ...validators import normalise_phone
+from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
+
+HORIZON = timedelta(days=366)
+
+# The columns a staff form sets; the rest (status, copies, author) have their own rules.
+EDITABLE = (
+    "title",
+    "description",
+    "category",
+    "for_all_ages",
+    "starts_at",
+    "ends_at",
+    "at_cafe",
+    "place",
+    "price",
+    "accessibility",
+    "capacity",
+    "rsvp_enabled",
+    "recurrence",
+    "monthly_week",
+    "repeat_until",
+    "repeat_count",
+)
+
+
+class EventFull(Exception):
+    """Not enough seats left for the party."""
+
+    def __init__(self, seats_left: int):
+        super().__init__(seats_left)
+        self.seats_left = seats_left
+
+
+class RsvpClosed(Exception):
+    """RSVP is off, the occurrence is cancelled or already started."""
+
+
+class CapacityTooSmall(Exception):
+    """More people already said they are coming than the new capacity."""
+
+    def __init__(self, taken: int):
+        super().__init__(taken)
+        self.taken = taken
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _events_query(cafe: Cafe, start: datetime, end: datetime, category: str | None, all_ages: bool):
+    query = (
+        select(Event)
+        .where(Event.cafe_id == cafe.id, Event.starts_at < end)
+        # A one-off event that ended before the window cannot be in it; a series may.
+        .where(or_(Event.recurrence != Recurrence.NONE, Event.ends_at > start - timedelta(days=1)))
+        .options(selectinload(Event.overrides))
+    )
+    if category:
+        query = query.where(Event.category == category)
+    if all_ages:
+        query = query.where(Event.for_all_ages.is_(True))
+    return query
+
+
+def occurrences_between(
+    cafe: Cafe,
+    start: datetime,
+    end: datetime,
+    category: str | None = None,
+    all_ages: bool = False,
+    include_cancelled: bool = True,
+) -> list[Occurrence]:
+    """Every occurrence of the café's events starting in [start, end), by start time (two queries)."""
+    events = db.session.scalars(_events_query(cafe, start, end, category, all_ages)).all()
+    occurrences = []
+    for event in events:
+        occurrences.extend(expand(event, cafe.zone, start, end, include_cancelled=include_cancelled))
+    occurrences.sort(key=lambda o: (o.starts_at, o.event.title))
+    return occurrences
+
+
+@dataclass
+class OccurrencePage:
+    occurrences: list[Occurrence]
+    page: int
+    has_next: bool
+    seats: dict = field(default_factory=dict)
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
+
+def list_page(
+    cafe: Cafe,
+    page: int = 1,
+    per_page: int = 20,
+    category: str | None = None,
+    all_ages: bool = False,
+    past: bool = False,
+) -> OccurrencePage:
+    """One page of upcoming (or past, newest first) occurrences, with the seats left of each."""
+    page = max(page, 1)
+    now = utcnow()
+    if past:
+        occurrences = occurrences_between(cafe, now - HORIZON, now, category, all_ages)[::-1]
+    else:
+        # Still on while it runs: an event that started an hour ago is not "past" yet.
+        occurrences = [
+            o
+            for o in occurrences_between(cafe, now - timedelta(hours=12), now + HORIZON, category, all_ages)
+            if o.ends_at > now
+        ]
+    chunk = occurrences[(page - 1) * per_page : page * per_page]
+    return OccurrencePage(
+        occurrences=chunk,
+        page=page,
+        has_next=len(occurrences) > page * per_page,
+        seats=seats_taken(cafe, chunk),
+    )
+
+
+def this_week(cafe: Cafe) -> list[Occurrence]:
+    """What's on from now to the end of the seventh day, cancelled ones included."""
+    now = utcnow()
+    today = now.astimezone(cafe.zone).date()
+    end = to_utc(datetime.combine(today + timedelta(days=7), time(0)), cafe.zone)
+    return [o for o in occurrences_between(cafe, now - timedelta(hours=12), end) if o.ends_at > now]
+
+
+def programme(
+    cafe: Cafe, period: str, offset: int = 0, today: date | None = None
+) -> tuple[date, date, list[Occurrence]]:
+    """The week (Monday to Sunday) or the calendar month, `offset` periods from today's, for the print."""
+    today = today or utcnow().astimezone(cafe.zone).date()
+    if period == "month":
+        first = today.replace(day=1)
+        for _ in range(offset):
+            first = (first + timedelta(days=32)).replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    else:
+        first = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
+        last = first + timedelta(days=6)
+    start = to_utc(datetime.combine(first, time(0)), cafe.zone)
+    end = to_utc(datetime.combine(last + timedelta(days=1), time(0)), cafe.zone)
+    return first, last, occurrences_between(cafe, start, end)
+
+
+def seats_taken(cafe: Cafe, occurrences: list[Occurrence]) -> dict[tuple[int, datetime], int]:
+    """Seats taken per (event id, original start), one query for them all."""
+    ids = {o.event.id for o in occurrences if o.event.rsvp_enabled}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(OccurrenceSeats.event_id, OccurrenceSeats.occurrence_start, OccurrenceSeats.seats_taken)
+        .join(Event, Event.id == OccurrenceSeats.event_id)
+        .where(Event.cafe_id == cafe.id, OccurrenceSeats.event_id.in_(ids))
+    ).all()
+    return {(event_id, start): taken for event_id, start, taken in rows}
+
+
+def seats_left(occurrence: Occurrence, taken: dict) -> int | None:
+    """Seats still free for an occurrence, None when there is no limit."""
+    capacity = occurrence.event.capacity
+    if capacity is None:
+        return None
+    return max(capacity - taken.get((occurrence.event.id, occurrence.original_start), 0), 0)
+
+
+def occurrence_of(cafe: Cafe, event: Event, original_start: datetime | None) -> Occurrence | None:
+    """The occurrence named by its original start; without one, the next to come (or the last one)."""
+    if original_start is not None:
+        return find_occurrence(event, cafe.zone, original_start)
+    now = utcnow()
+    coming = expand(event, cafe.zone, now - timedelta(hours=12), now + HORIZON * 2)
+    coming = [o for o in coming if o.ends_at > now]
+    if coming:
+        return coming[0]
+    past = expand(event, cafe.zone, event.starts_at - timedelta(days=1), now)
+    return past[-1] if past else Occurrence(event, event.starts_at, event.starts_at, event.ends_at)
+
+
+def next_occurrences(cafe: Cafe, event: Event, limit: int = 12) -> list[Occurrence]:
+    """The next occurrences of a series (cancelled ones shown), for choosing a date."""
+    now = utcnow()
+    return [o for o in expand(event, cafe.zone, now - timedelta(hours=12), now + HORIZON) if o.ends_at > now][
+        :limit
+    ]
+
+
+def staff_events(cafe: Cafe, past: bool = False) -> list[Event]:
+    """The café's events for the staff list: running and coming series and events, or past ones."""
+    now = utcnow()
+    query = select(Event).where(Event.cafe_id == cafe.id)
+    if past:
+        query = (
+            query.where(Event.recurrence == Recurrence.NONE, Event.ends_at <= now)
+            .order_by(Event.starts_at.desc())
+            .limit(100)
+        )
+    else:
+        query = query.where(or_(Event.recurrence != Recurrence.NONE, Event.ends_at > now)).order_by(
+            Event.starts_at
+        )
+    return list(db.session.scalars(query))
+
+
+def feed_events(cafe: Cafe) -> list[Event]:
+    """What the café's calendar feed carries: running series and events from the last month on."""
+    since = utcnow() - timedelta(days=31)
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.cafe_id == cafe.id)
+            .where(or_(Event.recurrence != Recurrence.NONE, Event.ends_at > since))
+            .options(selectinload(Event.overrides))
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+# Staff changes --------------------------------------------------------------------------
+
+
+def create_event(
+    cafe: Cafe, fields: dict, copied_from: Event | None = None, actor: User | None = None
+) -> Event:
+    """Publish a new event in the café."""
+    event = Event(
+        cafe=cafe,
+        created_by=actor or audit.current_actor(),
+        copied_from_id=copied_from.id if copied_from is not None else None,
+        **{k: fields[k] for k in EDITABLE},
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "events.created", cafe, target=f"#{event.id} {event.title}", starts_at=event.starts_at.isoformat()
+    )
+    db.session.commit()
+    return event
+
+
+def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
+    """Save a staff edit; the capacity may not go below the seats already taken."""
+    new_capacity = fields["capacity"]
+    taken = (
+        db.session.scalar(
+            select(func.max(OccurrenceSeats.seats_taken)).where(OccurrenceSeats.event_id == event.id)
+        )
+        or 0
+    )
+    if new_capacity is not None and taken > new_capacity:
+        raise CapacityTooSmall(taken)
+    changed = sorted(k for k in EDITABLE if getattr(event, k) != fields[k])
+    old_starts = all_starts(event, cafe.zone)
+    for key in EDITABLE:
+        setattr(event, key, fields[key])
+    new_starts = all_starts(event, cafe.zone)
+    if old_starts != new_starts:
+        _follow_dates(event, dict(zip(old_starts, new_starts, strict=False)))
+    db.session.execute(
+        update(OccurrenceSeats).where(OccurrenceSeats.event_id == event.id).values(capacity=new_capacity)
+    )
+    audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
+    db.session.commit()
+    return event
+
+
+_DATED = (
+    (OccurrenceSeats, OccurrenceSeats.occurrence_start),
+    (Rsvp, Rsvp.occurrence_start),
+    (EventOccurrenceOverride, EventOccurrenceOverride.original_start),
+)
+
+
+def _follow_dates(event: Event, mapping: dict[datetime, datetime]) -> None:
+    """When an event's date or time changes, its answers, seats and date changes follow:
+    the nth occurrence before is the nth after."""
+    used = set()
+    for model, column in _DATED:
+        used.update(db.session.scalars(select(column).where(model.event_id == event.id).distinct()))
+    moves = {old: new for old, new in mapping.items() if old in used and old != new}
+    if not moves:
+        return
+    # Through a parking spot first: moving by exactly a week would collide with the next date.
+    parking = {old: datetime(1900, 1, 1, tzinfo=UTC) + timedelta(minutes=n) for n, old in enumerate(moves)}
+    for step in (parking, {parking[old]: new for old, new in moves.items()}):
+        for source, target in step.items():
+            for model, column in _DATED:
+                db.session.execute(
+                    update(model)
+                    .where(model.event_id == event.id, column == source)
+                    .values({column.key: target})
+                    .execution_options(synchronize_session=False)
+                )
+    db.session.expire(event, ["overrides"])
+
+
+def cancel_event(cafe: Cafe, event: Event, reason: str) -> None:
+    """Cancel the whole event (every occurrence); it stays on the page with the reason."""
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = reason.strip()
+    audit.record("events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason)
+    db.session.commit()
+    _tell_attendees(cafe, event, None, _("Cancelled: %(title)s", title=event.title), event.cancel_reason)
+
+
+def reinstate_event(cafe: Cafe, event: Event) -> None:
+    """Undo a cancellation."""
+    event.status = EventStatus.SCHEDULED
+    event.cancel_reason = ""
+    audit.record("events.reinstated", cafe, target=f"#{event.id} {event.title}")
+    db.session.commit()
+
+
+def delete_event(cafe: Cafe, event: Event) -> None:
+    """Remove an event, its exceptions and its RSVPs."""
+    audit.record("events.deleted", cafe, target=f"#{event.id} {event.title}")
+    db.session.execute(delete(Rsvp).where(Rsvp.event_id == event.id))
+    db.session.execute(delete(OccurrenceSeats).where(OccurrenceSeats.event_id == event.id))
+    db.session.delete(event)
+    db.session.commit()
+
+
+def _override(event: Event, original_start: datetime) -> EventOccurrenceOverride:
+    for existing in event.overrides:
+        if existing.original_start == original_start:
+            return existing
+    override = EventOccurrenceOverride(cafe_id=event.cafe_id, original_start=original_start)
+    event.overrides.append(override)
+    return override
+
+
+def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason: str) -> None:
+    """Cancel one date of a series, the others untouched."""
+    override = _override(event, original_start)
+    override.cancelled = True
+    override.reason = reason.strip()
+    override.new_starts_at = override.new_ends_at = None
+    audit.record(
+        "events.occurrence_cancelled",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+        reason=override.reason,
+    )
+    db.session.commit()
+    _tell_attendees(
+        cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
+    )
+
+
+def move_occurrence(
+    cafe: Cafe, event: Event, original_start: datetime, starts_at: datetime, ends_at: datetime, reason: str
+) -> None:
+    """Move one date of a series; RSVPs follow it."""
+    override = _override(event, original_start)
+    override.cancelled = False
+    override.new_starts_at, override.new_ends_at = starts_at, ends_at
+    override.reason = reason.strip()
+    audit.record(
+        "events.occurrence_moved",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+        starts_at=starts_at.isoformat(),
+        reason=override.reason,
+    )
+    db.session.commit()
+    _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
+
+
+def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
+    """Put a cancelled or moved date back as the rule has it."""
+    for existing in list(event.overrides):
+        if existing.original_start == original_start:
+            event.overrides.remove(existing)
+    audit.record(
+        "events.occurrence_restored",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        occurrence=occurrence_key(original_start),
+    )
+    db.session.commit()
+
+
+def copy_to_cafes(cafes: list[Cafe], fields: dict, local_start: datetime, local_end: datetime) -> list[Event]:
+    """A network-wide event: each café gets its own copy, at the same wall-clock time in its zone."""
+    copies = []
+    for cafe in cafes:
+        own = dict(fields, starts_at=to_utc(local_start, cafe.zone), ends_at=to_utc(local_end, cafe.zone))
+        event = Event(cafe=cafe, created_by=audit.current_actor(), **{k: own[k] for k in EDITABLE})
+        db.session.add(event)
+        db.session.flush()
+        audit.record("events.network_copy", cafe, target=f"#{event.id} {event.title}")
+        copies.append(event)
+    audit.record("events.published_to_network", None, target=fields["title"], cafes=[c.slug for c in cafes])
+    db.session.commit()
+    return copies
+
+
+def attendees(cafe: Cafe, event: Event, original_start: datetime) -> list[Rsvp]:
+    """Who is coming to one occurrence (and who waits), in the order they answered."""
+    return list(
+        db.session.scalars(
+            select(Rsvp)
+            .where(
+                Rsvp.cafe_id == cafe.id,
+                Rsvp.event_id == event.id,
+                Rsvp.occurrence_start == original_start,
+                Rsvp.status != RsvpStatus.CANCELLED,
+            )
+            .order_by(Rsvp.status, Rsvp.created_at, Rsvp.id)
+        )
+    )
+
+
+# RSVP ---------------------------------------------------------------------------------
+
+
+def _insert_ignore(table):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _ensure_seats_row(event: Event, original_start: datetime) -> None:
+    statement = (
+        _insert_ignore(OccurrenceSeats.__table__)
+        .values(event_id=event.id, occurrence_start=original_start, seats_taken=0, capacity=event.capacity)
+        .on_conflict_do_nothing(index_elements=["event_id", "occurrence_start"])
+    )
+    db.session.execute(statement)
+
+
+def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
+    """Take `party` seats if they are free, in one conditional UPDATE: no race can overbook."""
+    result = db.session.execute(
+        update(OccurrenceSeats)
+        .where(
+            OccurrenceSeats.event_id == event.id,
+            OccurrenceSeats.occurrence_start == original_start,
+            or_(
+                OccurrenceSeats.capacity.is_(None),
+                OccurrenceSeats.seats_taken + party <= OccurrenceSeats.capacity,
+            ),
+        )
+        .values(seats_taken=OccurrenceSeats.seats_taken + party)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_seats(event_id: int, original_start: datetime, party: int) -> None:
+    db.session.execute(
+        update(OccurrenceSeats)
+        .where(OccurrenceSeats.event_id == event_id, OccurrenceSeats.occurrence_start == original_start)
+        .values(
+            seats_taken=func.max(OccurrenceSeats.seats_taken - party, 0)
+            if db.session.get_bind().dialect.name == "sqlite"
+            else func.greatest(OccurrenceSeats.seats_taken - party, 0)
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def seats_left_for(event: Event, original_start: datetime) -> int | None:
+    """Seats still free for one occurrence, None when there is no limit."""
+    if event.capacity is None:
+        return None
+    taken = (
+        db.session.scalar(
+            select(OccurrenceSeats.seats_taken).where(
+                OccurrenceSeats.event_id == event.id, OccurrenceSeats.occurrence_start == original_start
+            )
+        )
+        or 0
+    )
+    return max(event.capacity - taken, 0)
+
+
+def answer(
+    cafe: Cafe,
+    occurrence: Occurrence,
+    name: str,
+    email: str,
+    phone: str,
+    party_size: int,
+    waitlist: bool = False,
+    user: User | None = None,
+) -> Rsvp:
+    """Say someone is coming: seats are taken atomically, or (if asked) a place on the waiting list.
+
+    Raises EventFull when the seats are not there and `waitlist` is False, RsvpClosed when
+    the occurrence cannot be answered any more.
+    """
+    event = occurrence.event
+    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
+        raise RsvpClosed
+    _ensure_seats_row(event, occurrence.original_start)
+    if _take_seats(event, occurrence.original_start, party_size):
+        status = RsvpStatus.GOING
+    elif waitlist:
+        status = RsvpStatus.WAITLIST
+    else:
+        db.session.rollback()
+        raise EventFull(seats_left_for(event, occurrence.original_start) or 0)
+    rsvp = Rsvp(
+        cafe_id=cafe.id,
+        event_id=event.id,
+        occurrence_start=occurrence.original_start,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=normalise_phone(phone) if phone else "",
+        party_size=party_size,
+        status=status,
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(rsvp)
+    db.session.commit()
+    _confirm(cafe, rsvp, occurrence)
+    return rsvp
+
+
+def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:
+    """The café's RSVP with this code (any case, spaces ignored)."""
+    code = "".join((code or "").split()).upper()
+    if not code:
+        return None
+    return db.session.scalar(select(Rsvp).where(Rsvp.cafe_id == cafe.id, Rsvp.code == code))
+
+
+def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
+    """Cancel an RSVP, free its seats and give them to the waiting list; returns who got in."""
+    if rsvp.status == RsvpStatus.CANCELLED:
+        return []
+    was_going = rsvp.status == RsvpStatus.GOING
+    rsvp.status = RsvpStatus.CANCELLED
+    rsvp.cancelled_at = utcnow()
+    promoted = []
+    if was_going:
+        _release_seats(rsvp.event_id, rsvp.occurrence_start, rsvp.party_size)
+        waiting = db.session.scalars(
+            select(Rsvp)
+            .where(
+                Rsvp.event_id == rsvp.event_id,
+                Rsvp.occurrence_start == rsvp.occurrence_start,
+                Rsvp.status == RsvpStatus.WAITLIST,
+            )
+            .order_by(Rsvp.created_at, Rsvp.id)
+        ).all()
+        for candidate in waiting:
+            if _take_seats(rsvp.event, rsvp.occurrence_start, candidate.party_size):
+                candidate.status = RsvpStatus.GOING
+                promoted.append(candidate)
+    db.session.commit()
+    for candidate in promoted:
+        occurrence = find_occurrence(candidate.event, cafe.zone, candidate.occurrence_start)
+        if occurrence is not None:
+            _confirm(cafe, candidate, occurrence, promoted=True)
+    return promoted
+
+
+def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
+    """Staff take someone off the list (they called the café)."""
+    audit.record("events.rsvp_cancelled", cafe, target=f"#{rsvp.event_id} {rsvp.name}")
+    cancel_rsvp(cafe, rsvp)
+
+
+def _when(cafe: Cafe, occurrence: Occurrence) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(occurrence.starts_at.astimezone(cafe.zone), "EEEE d MMMM 'à' HH:mm")
+
+
+def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
+    link = url_for("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code, _external=True)
+    if rsvp.status == RsvpStatus.WAITLIST:
+        subject = _("Waiting list: %(title)s", title=occurrence.event.title)
+    elif promoted:
+        subject = _("A seat is free for you: %(title)s", title=occurrence.event.title)
+    else:
+        subject = _("See you there: %(title)s", title=occurrence.event.title)
+    body = _(
+        "%(title)s, %(when)s, at %(cafe)s.\nPeople: %(party)d.\nYour code: %(code)s\n"
+        "To cancel, open %(link)s\n",
+        title=occurrence.event.title,
+        when=_when(cafe, occurrence),
+        cafe=cafe.name,
+        party=rsvp.party_size,
+        code=rsvp.code,
+        link=link,
+    )
+    mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
+    notify(
+        Recipient(email=rsvp.email, mobile=mobile),
+        subject,
+        body,
+        sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}",
+    )
+
+
+def _tell_attendees(
+    cafe: Cafe, event: Event, original_start: datetime | None, subject: str, reason: str
+) -> None:
+    query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
+    if original_start is not None:
+        query = query.where(Rsvp.occurrence_start == original_start)
+    else:
+        query = query.where(Rsvp.occurrence_start > utcnow() - timedelta(hours=12))
+    for rsvp in db.session.scalars(query):
+        mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
+        notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
+
+
+def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:
+    """Blank the names and contacts of RSVPs for dates long past (all cafés); party sizes stay for
+    the attendance figures. Returns how many were blanked. Meant for `purge-personal-data`."""
+    result = db.session.execute(
+        update(Rsvp)
+        .where(Rsvp.occurrence_start < utcnow() - older_than, Rsvp.name != "")
+        .values(name="", email="", phone="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,210 @@
+"""Events: what's on at a café, their recurrence, exceptions, and who is coming."""
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .cafe import Cafe
+from .mixins import CafeScoped, Timestamped
+from .types import UTCDateTime, utcnow
+from .user import User
+
+
+class EventCategory(enum.StrEnum):
+    CONCERT = "concert"
+    CARDS = "cards"
+    MEAL = "meal"
+    MARKET = "market"
+    WORKSHOP = "workshop"
+    ASSOCIATION = "association"
+    DIGITAL = "digital"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(CATEGORY_LABELS[self])
+
+
+CATEGORY_LABELS = {
+    EventCategory.CONCERT: _l("Concert"),
+    EventCategory.CARDS: _l("Card games"),
+    EventCategory.MEAL: _l("Meal"),
+    EventCategory.MARKET: _l("Market"),
+    EventCategory.WORKSHOP: _l("Workshop"),
+    EventCategory.ASSOCIATION: _l("Association"),
+    EventCategory.DIGITAL: _l("Digital workshop"),
+    EventCategory.OTHER: _l("Other"),
+}
+
+
+class Recurrence(enum.StrEnum):
+    NONE = "none"
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"  # on the nth (or last) weekday of the month
+
+
+class EventStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class RsvpStatus(enum.StrEnum):
+    GOING = "going"
+    WAITLIST = "waitlist"
+    CANCELLED = "cancelled"
+
+
+def _enum(kind) -> Enum:
+    return Enum(
+        kind,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Event(CafeScoped, Timestamped, db.Model):
+    """One event, or the parent of a series when `recurrence` is not NONE."""
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="event_ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="event_capacity_positive"),
+        CheckConstraint(
+            "recurrence = 'none' OR repeat_until IS NOT NULL OR repeat_count IS NOT NULL",
+            name="event_recurrence_ends",
+        ),
+        CheckConstraint("repeat_count IS NULL OR repeat_count BETWEEN 1 AND 200", name="event_repeat_count"),
+        CheckConstraint(
+            "monthly_week IS NULL OR monthly_week BETWEEN -1 AND 5 AND monthly_week != 0",
+            name="event_monthly_week",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[EventCategory] = mapped_column(_enum(EventCategory), default=EventCategory.OTHER)
+    for_all_ages: Mapped[bool] = mapped_column(default=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at_cafe: Mapped[bool] = mapped_column(default=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    price: Mapped[str] = mapped_column(String(80), default="")  # empty: free
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    rsvp_enabled: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.SCHEDULED)
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="")
+    recurrence: Mapped[Recurrence] = mapped_column(_enum(Recurrence), default=Recurrence.NONE)
+    monthly_week: Mapped[int | None] = mapped_column(Integer)  # 1..5, or -1 for the last
+    repeat_until: Mapped[date | None]
+    repeat_count: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+
+    cafe: Mapped[Cafe] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    overrides: Mapped[list["EventOccurrenceOverride"]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="EventOccurrenceOverride.original_start",
+    )
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence not in (None, Recurrence.NONE)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_free(self) -> bool:
+        return not self.price.strip()
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class EventOccurrenceOverride(CafeScoped, db.Model):
+    """One occurrence of a series cancelled or moved, the others untouched.
+
+    The occurrence is named by its original start (UTC), as the rule produced it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "original_start", name="uq_override_event_start"),
+        CheckConstraint(
+            "cancelled OR (new_starts_at IS NOT NULL AND new_ends_at IS NOT NULL"
+            " AND new_ends_at > new_starts_at)",
+            name="override_cancel_or_move",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="overrides")
+
+
+class OccurrenceSeats(db.Model):
+    """Seats taken for one occurrence: the database refuses to go over capacity."""
+
+    __table_args__ = (
+        CheckConstraint("seats_taken >= 0", name="seats_not_negative"),
+        CheckConstraint("capacity IS NULL OR seats_taken <= capacity", name="seats_within_capacity"),
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+
+
+def new_rsvp_code() -> str:
+    """Eight letters and digits people can read out at the counter (no 0/O, 1/I)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Rsvp(CafeScoped, db.Model):
+    """Someone (with or without an account) coming to one occurrence, or waiting for a seat."""
+
+    __table_args__ = (CheckConstraint("party_size BETWEEN 1 AND 20", name="rsvp_party_size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    party_size: Mapped[int] = mapped_column(Integer, default=1)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_rsvp_code)
+    status: Mapped[RsvpStatus] = mapped_column(_enum(RsvpStatus), default=RsvpStatus.GOING)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()
