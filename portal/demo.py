@@ -8,12 +8,12 @@ from .extensions import db
 from .models import (
     Cafe,
     CafeService,
-    Category,
     HoursException,
     Membership,
     ModerationDecision,
     ModerationSettings,
     Notice,
+    NoticeCategory,
     NoticeStatus,
     Report,
     ReportReason,
@@ -158,58 +158,58 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
         "Donne vélo enfant 16 pouces",
         "Vélo rouge avec petites roues, un peu rouillé mais il roule très bien.\n"
         "À venir chercher le samedi matin. Plus de photos : https://exemple.org/velo",
-        Category.GIVE_AWAY, author=resident, days_ago=2,
+        NoticeCategory.GIVE_AWAY, author=resident, days_ago=2,
         approved_at=now - timedelta(days=2), approved_by_id=moderator.id,
     )
     notice(
         "Covoiturage pour le marché du jeudi",
         "Je descends au marché tous les jeudis vers 8 h 30, deux places libres.\nParticipation libre.",
-        Category.CARPOOL, on_behalf_of="Mme Delpech", phone="+33553620101", days_ago=3,
+        NoticeCategory.CARPOOL, on_behalf_of="Mme Delpech", phone="+33553620101", days_ago=3,
     )
     notice(
         "Chorale : on cherche des voix",
         "La chorale du village reprend les répétitions le mardi à 18 h à la salle des fêtes.\n"
         "Débutants bienvenus !",
-        Category.ASSOCIATION, on_behalf_of="Comité des fêtes", days_ago=5, expires_in=40,
+        NoticeCategory.ASSOCIATION, on_behalf_of="Comité des fêtes", days_ago=5, expires_in=40,
     )
     notice(
         "Chat tigré perdu près du lavoir",
         "Notre chat Filou, tigré avec un collier bleu, n’est pas rentré depuis lundi.\n"
         "Merci de regarder dans vos granges.",
-        Category.LOST_FOUND, author=resident, days_ago=1,
+        NoticeCategory.LOST_FOUND, author=resident, days_ago=1,
     )
     reported = notice(
         "Tonte de pelouse pas chère",
         "Je tonds vos pelouses, tarifs imbattables, appelez vite.",
-        Category.SERVICES, author=people["helper"], days_ago=2,
+        NoticeCategory.SERVICES, author=people["helper"], days_ago=2,
     )
     notice(
         "Cherche bois de chauffage",
         "Je cherche deux stères de chêne sec, livrés si possible avant l’hiver.",
-        Category.LOOKING_FOR, status=NoticeStatus.PENDING, author=resident, days_ago=0,
+        NoticeCategory.LOOKING_FOR, status=NoticeStatus.PENDING, author=resident, days_ago=0,
         held_because="new_poster",
     )
     hidden = notice(
         "Gagnez de l’argent facilement",
         "Investissez dans notre casino en ligne, gains garantis !",
-        Category.OTHER, author=people["manager"], days_ago=1,
+        NoticeCategory.OTHER, author=people["manager"], days_ago=1,
         hidden=True, hidden_at=now - timedelta(hours=5),
     )
     rejected = notice(
         "Vends voiture",
         "Vends voiture, prix à débattre, appeler le soir.",
-        Category.OTHER, status=NoticeStatus.REJECTED, author=resident, days_ago=6,
+        NoticeCategory.OTHER, status=NoticeStatus.REJECTED, author=resident, days_ago=6,
         reject_reason="Les ventes de véhicules ne sont pas acceptées sur ce tableau.",
     )
     notice(
         "Perdu trousseau de clés",
         "Trousseau avec un porte-clés en forme de sardine, perdu à la fête du village.",
-        Category.LOST_FOUND, author=resident, days_ago=30, expires_in=-3,
+        NoticeCategory.LOST_FOUND, author=resident, days_ago=30, expires_in=-3,
     )
     notice(
         "Donne chaton",
         "Un chaton de deux mois cherche une famille.",
-        Category.GIVE_AWAY, status=NoticeStatus.WITHDRAWN, author=resident, days_ago=8,
+        NoticeCategory.GIVE_AWAY, status=NoticeStatus.WITHDRAWN, author=resident, days_ago=8,
     )
     db.session.flush()
     db.session.add(Report(cafe_id=cafe.id, notice_id=reported.id, reporter_id=resident.id,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.blueprints.moderation import services as moderation
 from portal.models import (
-    Category,
+    NoticeCategory,
     ModerationMode,
     ModerationSettings,
     Notice,
@@ -41,7 +41,7 @@ def add_notice(
     title="Donne vélo",
     body="Un vélo rouge à donner.",
     status=NoticeStatus.PUBLISHED,
-    category=Category.GIVE_AWAY,
+    category=NoticeCategory.GIVE_AWAY,
     expires_in=10,
     hidden=False,
     minutes_ago=0,
@@ -105,8 +105,8 @@ def test_a_notice_expires_on_its_last_day_in_the_cafes_time_zone(client, db, caf
 
 
 def test_category_filter_is_a_plain_get_form_and_an_htmx_fragment(client, cafe_a, resident):
-    add_notice(cafe_a, resident, title="Covoiturage jeudi", category=Category.CARPOOL)
-    add_notice(cafe_a, resident, title="Donne armoire", category=Category.GIVE_AWAY)
+    add_notice(cafe_a, resident, title="Covoiturage jeudi", category=NoticeCategory.CARPOOL)
+    add_notice(cafe_a, resident, title="Donne armoire", category=NoticeCategory.GIVE_AWAY)
     page = client.get(BOARD + "?category=carpool").get_data(as_text=True)
     assert "Covoiturage jeudi" in page and "Donne armoire" not in page
     assert 'method="get"' in page and "<html" in page

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import (
-    Category,
     Event,
     EventCategory,
     HoursException,
     Invitation,
     Membership,
     Notice,
+    NoticeCategory,
     NoticeStatus,
     Recurrence,
     Role,
@@ -106,7 +106,7 @@ def owned_objects(db, cafe, member):
     )
     notice = Notice(
         cafe_id=cafe_id, author_id=member_id, title="Donne vélo", body="Un vélo rouge à donner.",
-        category=Category.GIVE_AWAY, expires_on=date.today() + timedelta(days=10),
+        category=NoticeCategory.GIVE_AWAY, expires_on=date.today() + timedelta(days=10),
         status=NoticeStatus.PENDING,
     )
     suspension = Suspension(cafe_id=cafe_id, user_id=member_id, reason="test")

@@ -2,11 +2,11 @@
 
 from .audit import AuditEntry
 from .board import (
-    Category,
     ModerationDecision,
     ModerationMode,
     ModerationSettings,
     Notice,
+    NoticeCategory,
     NoticeStatus,
     Report,
     ReportReason,
@@ -14,7 +14,7 @@ from .board import (
 )
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
 from .event import (
-    CATEGORY_LABELS,
+    EVENT_CATEGORY_LABELS,
     Event,
     EventCategory,
     EventOccurrenceOverride,
@@ -37,7 +37,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "Suspension",
-    "CATEGORY_LABELS",
+    "EVENT_CATEGORY_LABELS",
     "Event",
     "EventCategory",
     "EventOccurrenceOverride",

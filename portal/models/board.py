@@ -32,7 +32,7 @@ class LabelledEnum(enum.Enum):
         return [(member.value, member.label) for member in cls]
 
 
-class Category(LabelledEnum):
+class NoticeCategory(LabelledEnum):
     GIVE_AWAY = "give_away"
     LOOKING_FOR = "looking_for"
     CARPOOL = "carpool"
@@ -42,7 +42,7 @@ class Category(LabelledEnum):
     OTHER = "other"
 
 
-Category.LABELS = {
+NoticeCategory.LABELS = {
     "give_away": _l("Give away"),
     "looking_for": _l("Looking for"),
     "carpool": _l("Carpool"),
@@ -124,7 +124,7 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
-    category: Mapped[Category] = mapped_column(_enum(Category))
+    category: Mapped[NoticeCategory] = mapped_column(_enum(NoticeCategory))
     expires_on: Mapped[date]
     relay_contact: Mapped[bool] = mapped_column(default=True)
     contact_phone: Mapped[str] = mapped_column(String(30), default="")

@@ -35,10 +35,10 @@ class EventCategory(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(CATEGORY_LABELS[self])
+        return str(EVENT_CATEGORY_LABELS[self])
 
 
-CATEGORY_LABELS = {
+EVENT_CATEGORY_LABELS = {
     EventCategory.CONCERT: _l("Concert"),
     EventCategory.CARDS: _l("Card games"),
     EventCategory.MEAL: _l("Meal"),

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...models import CATEGORY_LABELS, Recurrence, utcnow
+from ...models import EVENT_CATEGORY_LABELS, Recurrence, utcnow
 from ...validators import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
 
@@ -29,7 +29,7 @@ MAX_PARTY = 10
 
 
 def category_choices():
-    return [(key.value, str(label)) for key, label in CATEGORY_LABELS.items()]
+    return [(key.value, str(label)) for key, label in EVENT_CATEGORY_LABELS.items()]
 
 
 class EventForm(FlaskForm):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ...models import Category, ReportReason
+from ...models import NoticeCategory, ReportReason
 from ...validators import PhoneNumber
 
 
@@ -18,7 +18,7 @@ class NoticeForm(FlaskForm):
         validators=[InputRequired(_l("Write the text of your notice.")), Length(min=10, max=4000)],
         description=_l("Plain text. Web addresses become links."),
     )
-    category = SelectField(_l("Category"), choices=Category.choices, default=Category.OTHER.value)
+    category = SelectField(_l("Category"), choices=NoticeCategory.choices, default=NoticeCategory.OTHER.value)
     expires_on = DateField(
         _l("Remove it from the board after"),
         validators=[InputRequired(_l("Choose a date."))],
@@ -118,7 +118,7 @@ class CategoryFilterForm(FlaskForm):
 
     category = SelectField(
         _l("Category"),
-        choices=lambda: [("", _l("All categories"))] + Category.choices(),
+        choices=lambda: [("", _l("All categories"))] + NoticeCategory.choices(),
         validators=[Optional()],
         validate_choice=False,
     )

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ...extensions import limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
-from ...models import Category, Notice, NoticeStatus, ReportReason, Role, utcnow
+from ...models import NoticeCategory, Notice, NoticeStatus, ReportReason, Role, utcnow
 from ...tenancy import get_cafe_owned_or_404, has_role, login_required_response
 from ..moderation import services as moderation
 from ..moderation.access import is_moderator
@@ -93,7 +93,7 @@ def _data(form: NoticeForm) -> services.NoticeData:
     return services.NoticeData(
         title=form.title.data,
         body=form.body.data,
-        category=Category(form.category.data),
+        category=NoticeCategory(form.category.data),
         expires_on=form.expires_on.data,
         relay_contact=bool(form.relay_contact.data),
         contact_phone=form.contact_phone.data or "",
@@ -112,7 +112,7 @@ def _form_limits(trusted: bool) -> dict:
 def index():
     form = CategoryFilterForm(request.args)
     try:
-        category = Category(form.category.data) if form.category.data else None
+        category = NoticeCategory(form.category.data) if form.category.data else None
     except ValueError:
         category = None
     return render(

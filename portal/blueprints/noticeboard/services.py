@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
-from ...models import Cafe, Category, Notice, NoticeStatus, User, utcnow
+from ...models import Cafe, NoticeCategory, Notice, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
 from ...validators import normalise_phone
 from ..moderation import services as moderation
@@ -32,7 +32,7 @@ class Suspended(Exception):
 class NoticeData:
     title: str
     body: str
-    category: Category
+    category: NoticeCategory
     expires_on: date
     relay_contact: bool
     contact_phone: str
@@ -66,7 +66,7 @@ def _visible(cafe: Cafe):
     )
 
 
-def board(cafe: Cafe, category: Category | None = None) -> list[Notice]:
+def board(cafe: Cafe, category: NoticeCategory | None = None) -> list[Notice]:
     """Published notices that are neither hidden nor expired, newest first."""
     query = _visible(cafe)
     if category is not None:
