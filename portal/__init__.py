@@ -88,4 +88,3 @@ def _init_templates(app: Flask) -> None:
     from . import templating
 
     templating.init_app(app)
-

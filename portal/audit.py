@@ -6,7 +6,9 @@ from .extensions import db
 from .models import AuditEntry, Cafe, User
 
 
-def record(action: str, cafe: Cafe | None = None, target: str = "", actor: User | None = None, **details) -> AuditEntry:
+def record(
+    action: str, cafe: Cafe | None = None, target: str = "", actor: User | None = None, **details
+) -> AuditEntry:
     """Add an audit entry for the current user (or `actor`); the caller commits."""
     actor = actor or current_actor()
     entry = AuditEntry(action=action, cafe=cafe, target=target, actor=actor, details=details)

@@ -41,8 +41,15 @@ def restore(url: str, source: Path) -> None:
         with sqlite3.connect(source) as backup_db, sqlite3.connect(parsed.database) as live:
             backup_db.backup(live)
         return
-    _run_pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                 f"--dbname={url}", str(source))
+    _run_pg_tool(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        f"--dbname={url}",
+        str(source),
+    )
 
 
 def _run_pg_tool(tool: str, *args: str) -> None:

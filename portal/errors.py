@@ -25,8 +25,13 @@ def _explanations():
     return {
         400: _("Please go back and try again."),
         401: _("You need to be logged in to see this page."),
-        403: _("Your account does not give access to this page. If you think it should, ask the café manager."),
-        404: _("This page does not exist or is no longer available. Check the address, or start from the list of cafés."),
+        403: _(
+            "Your account does not give access to this page. If you think it should, ask the café manager."
+        ),
+        404: _(
+            "This page does not exist or is no longer available. "
+            "Check the address, or start from the list of cafés."
+        ),
         405: _("Please use the buttons and links of the site."),
         429: _("You tried too many times in a short while. Please wait a few minutes, then try again."),
         500: _("The error has been recorded. Please try again in a moment."),
@@ -65,7 +70,10 @@ def init_error_handlers(app: Flask) -> None:
         return render_error(
             400,
             _("This form has expired"),
-            _("For your security, forms expire after a while. Nothing has been saved yet: press the button below to send it again."),
+            _(
+                "For your security, forms expire after a while. "
+                "Nothing has been saved yet: press the button below to send it again."
+            ),
             resubmit_fields=_resubmittable_fields() if request.method == "POST" else None,
         )
 

@@ -84,9 +84,7 @@ def cafe_role_required(role: Role):
 
 def get_cafe_owned_or_404(model, object_id: int):
     """Load a café-owned row by id through g.cafe: another café's id is a 404."""
-    row = db.session.scalar(
-        select(model).where(model.cafe_id == g.cafe.id, model.id == object_id)
-    )
+    row = db.session.scalar(select(model).where(model.cafe_id == g.cafe.id, model.id == object_id))
     if row is None:
         abort(404)
     return row

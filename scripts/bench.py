@@ -48,9 +48,12 @@ def in_process(app, requests: int) -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, url, headers in PAGES:
         body = client.get(url, headers=headers).data
-        statements = []
+        statements: list[int] = []
+
+        def listener(*args, statements=statements):
+            statements.append(1)
+
         with app.app_context():
-            listener = lambda *args: statements.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             timings = []
             for _ in range(requests):
@@ -65,6 +68,29 @@ def in_process(app, requests: int) -> None:
         )
 
 
+def hammer(url: str, headers: dict, seconds: float, threads: int) -> tuple[list[float], list[int]]:
+    """GET `url` from several threads until `seconds` have passed; timings in ms and errors."""
+    timings: list[float] = []
+    errors: list[int] = []
+    deadline = time.monotonic() + seconds
+
+    def worker():
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5).read()
+                timings.append((time.perf_counter() - start) * 1000)
+            except OSError:
+                errors.append(1)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return timings, errors
+
+
 def live(env: dict, seconds: float, threads: int) -> None:
     import socket
 
@@ -73,7 +99,10 @@ def live(env: dict, seconds: float, threads: int) -> None:
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -87,24 +116,7 @@ def live(env: dict, seconds: float, threads: int) -> None:
         print("| page | requests/s | median ms | p95 ms | errors |")
         print("|---|---:|---:|---:|---:|")
         for name, url, headers in PAGES[:3]:
-            timings, errors = [], []
-            deadline = time.monotonic() + seconds
-
-            def worker():
-                while time.monotonic() < deadline:
-                    start = time.perf_counter()
-                    try:
-                        request = urllib.request.Request(base + url, headers=headers)
-                        urllib.request.urlopen(request, timeout=5).read()
-                        timings.append((time.perf_counter() - start) * 1000)
-                    except OSError:
-                        errors.append(1)
-
-            pool = [threading.Thread(target=worker) for _ in range(threads)]
-            for thread in pool:
-                thread.start()
-            for thread in pool:
-                thread.join()
+            timings, errors = hammer(base + url, headers, seconds, threads)
             print(
                 f"| {name} | {len(timings) / seconds:.0f} | {statistics.median(timings):.1f} "
                 f"| {percentile(timings, 0.95):.1f} | {len(errors)} |"
@@ -115,18 +127,27 @@ def live(env: dict, seconds: float, threads: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--live-seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="comptoir-bench-")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3", "HTMX_SOURCE": "local",
-           "SECRET_KEY": "bench-" + "x" * 32, "RATELIMIT_ENABLED": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+        "HTMX_SOURCE": "local",
+        "SECRET_KEY": "bench-" + "x" * 32,
+        "RATELIMIT_ENABLED": "0",
+    }
     os.environ.update(env)
     flask = str(ROOT / ".venv/bin/flask")
-    subprocess.run([flask, "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [flask, "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     subprocess.run([flask, "--app", "wsgi", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
 
     from portal import create_app

@@ -7,10 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event, text
-
 from flask import has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import event, text
 
 from portal import create_app
 from portal.config import TestConfig
@@ -110,16 +109,27 @@ def runner(app):
 
 
 def make_cafe(slug: str, village: str, postcode: str, department: str, **extra) -> Cafe:
-    cafe = Cafe(slug=slug, name=extra.pop("name", f"Café de {village}"), village=village,
-                postcode=postcode, department=department, **extra)
+    cafe = Cafe(
+        slug=slug,
+        name=extra.pop("name", f"Café de {village}"),
+        village=village,
+        postcode=postcode,
+        department=department,
+        **extra,
+    )
     cafe.refresh_search_text()
     _db.session.add(cafe)
     _db.session.commit()
     return cafe
 
 
-def make_user(email: str, name: str = "", role: Role | None = None, cafe: Cafe | None = None,
-              network_admin: bool = False) -> User:
+def make_user(
+    email: str,
+    name: str = "",
+    role: Role | None = None,
+    cafe: Cafe | None = None,
+    network_admin: bool = False,
+) -> User:
     user = User(email=email, display_name=name or email.split("@")[0], is_network_admin=network_admin)
     user.set_password(PASSWORD)
     _db.session.add(user)

@@ -125,9 +125,7 @@ def test_only_web_addresses_become_links_with_nofollow_ugc(app):
     from portal.text import linkify
 
     html = str(linkify("Photos : https://exemple.org/velo?a=1&b=2. Et www.mairie.fr !\nAutre ligne"))
-    assert (
-        '<a href="https://exemple.org/velo?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
-    )
+    assert '<a href="https://exemple.org/velo?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
     assert '<a href="https://www.mairie.fr" rel="nofollow ugc noopener"' in html
     assert "velo?a=1&amp;b=2</a>." in html  # the full stop is not part of the link
     assert "<br>\nAutre ligne" in html

@@ -25,7 +25,9 @@ def test_seed_demo_json_lists_cafes_and_logins_that_work(runner, client, db):
     assert roles_by_cafe[None] == {"network_admin"}
 
     manager = next(x for x in data["logins"] if x["role"] == "manager")
-    response = client.post("/account/login", data={"email": manager["email"], "password": manager["password"]})
+    response = client.post(
+        "/account/login", data={"email": manager["email"], "password": manager["password"]}
+    )
     assert response.status_code == 303
     assert client.get(f"/c/{manager['cafe']}/manage/profile").status_code == 200
 
@@ -47,7 +49,9 @@ def test_seed_demo_leaves_an_existing_database_alone(runner, db):
 
 
 def test_create_admin_makes_a_network_admin(runner, client, db):
-    result = runner.invoke(args=["create-admin", "--email", "Chef@Example.org", "--password", "un-long-secret"])
+    result = runner.invoke(
+        args=["create-admin", "--email", "Chef@Example.org", "--password", "un-long-secret"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "chef@example.org"))
     assert user.is_network_admin
@@ -77,7 +81,10 @@ def test_backup_then_restore_brings_the_data_back(runner, db, tmp_path, cafe_a):
     db.session.remove()
     result = runner.invoke(args=["restore", str(path), "--yes"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(Cafe.name).where(Cafe.slug == "saint-jean-de-cole")) == "Café de Saint-Jean-de-Côle"
+    assert (
+        db.session.scalar(select(Cafe.name).where(Cafe.slug == "saint-jean-de-cole"))
+        == "Café de Saint-Jean-de-Côle"
+    )
 
 
 def test_restore_asks_before_replacing_everything(runner, tmp_path, cafe_a):

@@ -12,14 +12,18 @@ HTMX_SEARCH = {"HX-Request": "true", "HX-Target": "cafe-results", "HX-Current-UR
 @pytest.fixture
 def network(app):
     return [
-        make_cafe("saint-jean-de-cole", "Saint-Jean-de-Côle", "24800", "Dordogne", name="Le Café de la Place"),
+        make_cafe(
+            "saint-jean-de-cole", "Saint-Jean-de-Côle", "24800", "Dordogne", name="Le Café de la Place"
+        ),
         make_cafe("lagrasse", "Lagrasse", "11220", "Aude", name="L'Épicerie-Café du Lavoir"),
         make_cafe("melisey", "Mélisey", "70270", "Haute-Saône", name="Au Bon Accueil"),
     ]
 
 
 def names(page: str) -> set[str]:
-    return {n for n in ("Le Café de la Place", "L&#39;Épicerie-Café du Lavoir", "Au Bon Accueil") if n in page}
+    return {
+        n for n in ("Le Café de la Place", "L&#39;Épicerie-Café du Lavoir", "Au Bon Accueil") if n in page
+    }
 
 
 def test_directory_lists_every_open_cafe(client, network):
@@ -116,7 +120,9 @@ def test_directory_query_count_does_not_grow_with_cafes(make_app, count_queries)
 
         for n in range(49):
             cafe = make_cafe(f"cafe-{n}", f"Village {n}", f"01{n:03d}", "Ain")
-            db.session.add_all([CafeService(cafe=cafe, key="grocery"), CafeService(cafe=cafe, key="post_relay")])
+            db.session.add_all(
+                [CafeService(cafe=cafe, key="grocery"), CafeService(cafe=cafe, key="post_relay")]
+            )
         db.session.commit()
         with count_queries() as many:
             page = client.get("/").get_data(as_text=True)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from portal.blueprints.moderation import services as moderation
 from portal.models import (
-    NoticeCategory,
     ModerationMode,
     ModerationSettings,
     Notice,
+    NoticeCategory,
     NoticeStatus,
     Suspension,
     utcnow,

@@ -4,7 +4,9 @@ from portal.notify import Recipient, notify
 
 
 def test_email_and_sms_when_both_are_known(app, outbox):
-    used = notify(Recipient(email="a@example.org", mobile="+33612345678"), "Rappel", "Demain 10 h", "Demain 10 h")
+    used = notify(
+        Recipient(email="a@example.org", mobile="+33612345678"), "Rappel", "Demain 10 h", "Demain 10 h"
+    )
     assert used == ["email", "sms"]
     assert outbox[-1]["To"] == "a@example.org" and outbox[-1]["Subject"] == "Rappel"
     assert app.extensions["sms_outbox"] == [("+33612345678", "Demain 10 h")]

@@ -39,7 +39,7 @@ def test_vendored_htmx_matches_the_pinned_sri_hash(client):
 
     body = client.get("/static/vendor/htmx-2.0.11.min.js").data
     digest = base64.b64encode(hashlib.sha384(body).digest()).decode()
-    assert HTMX_SRI == f"sha384-{digest}"
+    assert f"sha384-{digest}" == HTMX_SRI
 
 
 def test_session_cookie_is_httponly_and_samesite(client, resident):
@@ -83,7 +83,8 @@ def test_htmx_requests_carry_the_token_in_a_header(csrf_app, cafe_a):
     assert refused.status_code == 400
     assert refused.headers["HX-Retarget"] == "#messages"
     accepted = client.post(
-        "/preferences/language", data={"lang": "en", "next": "/"},
+        "/preferences/language",
+        data={"lang": "en", "next": "/"},
         headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     assert accepted.status_code == 200 and accepted.headers["HX-Redirect"] == "/"
@@ -93,7 +94,10 @@ def test_login_attempts_are_rate_limited_with_a_friendly_page(make_app, resident
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     for _ in range(3):
-        assert client.post("/account/login", data={"email": resident.email, "password": "nope"}).status_code == 422
+        assert (
+            client.post("/account/login", data={"email": resident.email, "password": "nope"}).status_code
+            == 422
+        )
     blocked = client.post("/account/login", data={"email": resident.email, "password": PASSWORD})
     assert blocked.status_code == 429
     assert "Trop de tentatives" in blocked.get_data(as_text=True)
@@ -114,7 +118,9 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "dev-only-change-me"})
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": ""})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {"ENV_NAME": "production", "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
     assert app.config["SESSION_COOKIE_HTTPONLY"]
 
 

@@ -15,9 +15,24 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def extracted_messages(tmp_path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with pot.open("rb") as handle:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
@@ -36,13 +51,12 @@ def test_every_message_in_the_code_has_a_french_translation(tmp_path):
     for msgid in sorted(extracted):
         message = catalogue.get(msgid)
         strings = message.string if message else None
-        if isinstance(strings, tuple | list):
-            translated = all(strings)
-        else:
-            translated = bool(strings)
+        translated = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if message is None or not translated or message.fuzzy:
             missing.append(msgid)
-    assert missing == [], "Untranslated or fuzzy (run `make extract-messages`, then translate):\n" + "\n".join(missing)
+    assert missing == [], (
+        "Untranslated or fuzzy (run `make extract-messages`, then translate):\n" + "\n".join(missing)
+    )
 
 
 def test_translations_keep_their_placeholders():

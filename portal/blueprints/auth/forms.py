@@ -12,9 +12,7 @@ def strip_whitespace(value):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()]
-    )
+    email = EmailField(_l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
     remember = BooleanField(_l("Stay logged in on this device"))
 
@@ -41,9 +39,7 @@ class RegisterForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()]
-    )
+    email = EmailField(_l("Email address"), filters=[strip_whitespace], validators=[InputRequired(), Email()])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -13,9 +13,7 @@ from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 def _post_only_limit(config_key: str):
     # Only attempts count: looking at the form must never lock anyone out.
-    return limiter.limit(
-        lambda: current_app.config[config_key], methods=["POST"], per_method=True
-    )
+    return limiter.limit(lambda: current_app.config[config_key], methods=["POST"], per_method=True)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,9 +51,7 @@ def register():
             login_user(user)
             flash(_("Your account is ready. Welcome!"), "success")
             return redirect_to(next_url)
-        form.email.errors.append(
-            _("An account already uses this address. Log in, or reset your password.")
-        )
+        form.email.errors.append(_("An account already uses this address. Log in, or reset your password."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form, next_url=next_url), status
 

@@ -71,7 +71,8 @@ def send_reset_email(email: str) -> None:
         user.email,
         _("Reset your Comptoir password"),
         _(
-            "Hello %(name)s,\n\nTo choose a new password, open this link within %(minutes)d minutes:\n%(link)s\n\n"
+            "Hello %(name)s,\n\nTo choose a new password, open this link within %(minutes)d minutes:\n"
+            "%(link)s\n\n"
             "If you did not ask for it, ignore this message: your password stays the same.",
             name=user.display_name,
             minutes=minutes,

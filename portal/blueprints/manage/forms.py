@@ -52,9 +52,7 @@ class CafeProfileForm(FlaskForm):
     email = EmailField(
         _l("Email address"), filters=[strip_whitespace], validators=[Optional(), Email(), Length(max=255)]
     )
-    description = TextAreaField(
-        _l("A few words about the café"), validators=[Optional(), Length(max=2000)]
-    )
+    description = TextAreaField(_l("A few words about the café"), validators=[Optional(), Length(max=2000)])
 
 
 class DayHoursForm(Form):

@@ -37,8 +37,12 @@ def profile():
     form = CafeProfileForm(obj=g.cafe)
     if form.validate_on_submit():
         services.update_profile(
-            g.cafe, form.name.data, form.address.data or "", form.phone.data or "",
-            form.email.data or "", form.description.data or "",
+            g.cafe,
+            form.name.data,
+            form.address.data or "",
+            form.phone.data or "",
+            form.email.data or "",
+            form.description.data or "",
         )
         flash(_("The café's details are saved."), "success")
         return redirect_to(url_for(".index"))
@@ -62,10 +66,8 @@ def _weekly_form_data() -> dict:
 @bp.route("/hours", methods=["GET", "POST"])
 @cafe_role_required(Role.MANAGER)
 def hours():
-    if request.method == "POST":
-        form = WeeklyHoursForm()
-    else:
-        form = WeeklyHoursForm(data=_weekly_form_data())
+    # On POST the form reads what was typed; on GET it shows what is saved.
+    form = WeeklyHoursForm() if request.method == "POST" else WeeklyHoursForm(data=_weekly_form_data())
     exception_form = HoursExceptionForm()
     if form.validate_on_submit():
         services.replace_weekly_hours(g.cafe, [day.form.periods() for day in form.days])
@@ -153,9 +155,15 @@ def invite():
         services.send_invitation_email(g.cafe, invitation, link)
     # The link is shown once, right now: only its hash is stored.
     if invitation.email:
-        flash(_("Invitation sent to %(email)s. The link works once, for 7 days.", email=invitation.email), "success")
+        flash(
+            _("Invitation sent to %(email)s. The link works once, for 7 days.", email=invitation.email),
+            "success",
+        )
     else:
-        flash(_("Invitation created. Give this link to the person you invite; it works once, for 7 days."), "success")
+        flash(
+            _("Invitation created. Give this link to the person you invite; it works once, for 7 days."),
+            "success",
+        )
     return _team_page(InvitationForm(formdata=None), new_link=link)
 
 
@@ -181,7 +189,14 @@ def change_role(membership_id: int):
     except services.LastManagerError:
         flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
     else:
-        flash(_("New role for %(name)s: %(role)s.", name=membership.user.display_name, role=membership.role.label), "success")
+        flash(
+            _(
+                "New role for %(name)s: %(role)s.",
+                name=membership.user.display_name,
+                role=membership.role.label,
+            ),
+            "success",
+        )
     return redirect_to(url_for(".team"))
 
 

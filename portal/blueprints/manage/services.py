@@ -69,7 +69,9 @@ def save_hours_exception(
     exception.opens = None if closed else opens
     exception.closes = None if closed else closes
     exception.label = label.strip()
-    audit.record("cafe.hours_exception_saved", cafe, target=day.isoformat(), closed=closed, label=exception.label)
+    audit.record(
+        "cafe.hours_exception_saved", cafe, target=day.isoformat(), closed=closed, label=exception.label
+    )
     db.session.commit()
     return exception
 
@@ -175,11 +177,14 @@ def membership_of(cafe: Cafe, user: User) -> Membership | None:
 
 
 def _manager_count(cafe: Cafe) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.cafe_id == cafe.id, Membership.role == Role.MANAGER
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.cafe_id == cafe.id, Membership.role == Role.MANAGER
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def change_role(cafe: Cafe, membership: Membership, role: Role) -> None:
@@ -189,8 +194,11 @@ def change_role(cafe: Cafe, membership: Membership, role: Role) -> None:
     previous = membership.role
     membership.role = role
     audit.record(
-        "team.role_changed", cafe, target=membership.user.email,
-        previous=previous.name.lower(), role=role.name.lower(),
+        "team.role_changed",
+        cafe,
+        target=membership.user.email,
+        previous=previous.name.lower(),
+        role=role.name.lower(),
     )
     db.session.commit()
 

@@ -58,8 +58,12 @@ def new_cafe():
             form.manager_email.errors.append(_("No account uses this address yet."))
         else:
             cafe = services.create_cafe(
-                form.name.data, form.slug.data, form.village.data, form.postcode.data,
-                form.department.data, form.timezone.data,
+                form.name.data,
+                form.slug.data,
+                form.village.data,
+                form.postcode.data,
+                form.department.data,
+                form.timezone.data,
             )
             if form.manager_email.data:
                 services.appoint_manager(cafe, form.manager_email.data)

@@ -11,9 +11,7 @@ from ..manage.services import membership_of
 
 def all_cafes() -> list[tuple[Cafe, int]]:
     """Every café, open or closed, with how many members its team has."""
-    member_count = (
-        select(func.count(Membership.id)).where(Membership.cafe_id == Cafe.id).scalar_subquery()
-    )
+    member_count = select(func.count(Membership.id)).where(Membership.cafe_id == Cafe.id).scalar_subquery()
     rows = db.session.execute(
         select(Cafe, member_count).order_by(Cafe.closed_at.is_not(None), Cafe.department, Cafe.name)
     ).all()
@@ -27,8 +25,12 @@ def slug_taken(slug: str) -> bool:
 def create_cafe(name: str, slug: str, village: str, postcode: str, department: str, timezone: str) -> Cafe:
     """Open a new café in the network."""
     cafe = Cafe(
-        name=name.strip(), slug=slug, village=village.strip(), postcode=postcode,
-        department=department.strip(), timezone=timezone,
+        name=name.strip(),
+        slug=slug,
+        village=village.strip(),
+        postcode=postcode,
+        department=department.strip(),
+        timezone=timezone,
     )
     cafe.refresh_search_text()
     db.session.add(cafe)

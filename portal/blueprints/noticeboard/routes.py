@@ -12,7 +12,7 @@ from flask_login import current_user
 from ...extensions import limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
-from ...models import NoticeCategory, Notice, NoticeStatus, ReportReason, Role, utcnow
+from ...models import Notice, NoticeCategory, NoticeStatus, ReportReason, Role, utcnow
 from ...tenancy import get_cafe_owned_or_404, has_role, login_required_response
 from ..moderation import services as moderation
 from ..moderation.access import is_moderator

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
-from ...models import Cafe, NoticeCategory, Notice, NoticeStatus, User, utcnow
+from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
 from ...validators import normalise_phone
 from ..moderation import services as moderation
