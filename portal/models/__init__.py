@@ -1,6 +1,15 @@
 """All models, importable from one place (and seen by Alembic's autogenerate)."""
 
 from .audit import AuditEntry
+from .booking import (
+    AvailabilityRule,
+    Booking,
+    CafeBookingSettings,
+    Closure,
+    ExtraOpening,
+    HelpTopic,
+    Slot,
+)
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
@@ -9,6 +18,13 @@ __all__ = [
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",
+    "AvailabilityRule",
+    "Booking",
+    "CafeBookingSettings",
+    "Closure",
+    "ExtraOpening",
+    "HelpTopic",
+    "Slot",
     "Cafe",
     "CafeService",
     "HoursException",
