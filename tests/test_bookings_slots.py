@@ -19,12 +19,22 @@ TUE, THU, SAT, SUN, MON = 1, 3, 5, 6, 0
 
 
 def rule(weekday, starts, ends, helper=1, slot=30, seats=1, valid_from=None, valid_until=None):
-    return SimpleNamespace(helper_id=helper, weekday=weekday, starts=starts, ends=ends, slot_minutes=slot,
-                           seats=seats, valid_from=valid_from, valid_until=valid_until)
+    return SimpleNamespace(
+        helper_id=helper,
+        weekday=weekday,
+        starts=starts,
+        ends=ends,
+        slot_minutes=slot,
+        seats=seats,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
 
 def extra(day, starts, ends, helper=1, slot=30, seats=1):
-    return SimpleNamespace(helper_id=helper, day=day, starts=starts, ends=ends, slot_minutes=slot, seats=seats)
+    return SimpleNamespace(
+        helper_id=helper, day=day, starts=starts, ends=ends, slot_minutes=slot, seats=seats
+    )
 
 
 def closure(first, last, helper=None):
@@ -44,12 +54,19 @@ WEEK = (date(2026, 12, 1), date(2026, 12, 7))
 
 
 def test_weekly_rules_give_slots_every_slot_length_until_the_end():
-    periods = expand_periods([rule(TUE, time(9, 30), time(12, 0)), rule(THU, time(14, 0), time(17, 0), slot=60)],
-                             [], [], *WEEK)
+    periods = expand_periods(
+        [rule(TUE, time(9, 30), time(12, 0)), rule(THU, time(14, 0), time(17, 0), slot=60)], [], [], *WEEK
+    )
     slots = candidate_slots(periods, PARIS, None, {})
     assert local_times(slots) == [
-        "2026-12-01 09:30", "2026-12-01 10:00", "2026-12-01 10:30", "2026-12-01 11:00", "2026-12-01 11:30",
-        "2026-12-03 14:00", "2026-12-03 15:00", "2026-12-03 16:00",
+        "2026-12-01 09:30",
+        "2026-12-01 10:00",
+        "2026-12-01 10:30",
+        "2026-12-01 11:00",
+        "2026-12-01 11:30",
+        "2026-12-03 14:00",
+        "2026-12-03 15:00",
+        "2026-12-03 16:00",
     ]
     assert slots[0].starts_at == utc(2026, 12, 1, 8, 30)  # winter: UTC+1
     assert slots[0].ends_at == utc(2026, 12, 1, 9, 0)
@@ -68,7 +85,10 @@ def test_topic_duration_cuts_slots_and_needs_consecutive_free_seats():
     assert slots[0].ends_at == utc(2026, 12, 1, 9, 0)  # 10:00 local
     # 9:30 taken: neither 9:00 nor 9:30 can host a one-hour topic any more
     taken = {(1, utc(2026, 12, 1, 8, 30)): 1}
-    left = {local: s.seats_left for local, s in zip(local_times(slots), candidate_slots(periods, PARIS, 60, taken))}
+    left = {
+        local: s.seats_left
+        for local, s in zip(local_times(slots), candidate_slots(periods, PARIS, 60, taken), strict=True)
+    }
     assert left == {"2026-12-01 09:00": 0, "2026-12-01 09:30": 0, "2026-12-01 10:00": 1}
 
 
@@ -92,20 +112,30 @@ def test_validity_dates_of_a_rule():
 
 def test_extra_openings_add_slots_and_closures_remove_them():
     rules = [rule(TUE, time(9, 0), time(10, 0), helper=1), rule(TUE, time(9, 0), time(10, 0), helper=2)]
-    extras = [extra(date(2026, 12, 5), time(10, 0), time(11, 0), helper=2), extra(date(2027, 1, 9), time(10, 0), time(11, 0))]
+    extras = [
+        extra(date(2026, 12, 5), time(10, 0), time(11, 0), helper=2),
+        extra(date(2027, 1, 9), time(10, 0), time(11, 0)),
+    ]
     periods = expand_periods(rules, extras, [], *WEEK)
     assert sorted((p.day, p.helper_id) for p in periods) == [
-        (date(2026, 12, 1), 1), (date(2026, 12, 1), 2), (date(2026, 12, 5), 2),
+        (date(2026, 12, 1), 1),
+        (date(2026, 12, 1), 2),
+        (date(2026, 12, 5), 2),
     ]
     # helper 1 is away on Tuesday; the whole café is closed on Saturday
-    closures = [closure(date(2026, 11, 30), date(2026, 12, 1), helper=1), closure(date(2026, 12, 5), date(2026, 12, 5))]
+    closures = [
+        closure(date(2026, 11, 30), date(2026, 12, 1), helper=1),
+        closure(date(2026, 12, 5), date(2026, 12, 5)),
+    ]
     periods = expand_periods(rules, extras, closures, *WEEK)
     assert [(p.day, p.helper_id) for p in periods] == [(date(2026, 12, 1), 2)]
 
 
 def test_two_helpers_at_the_same_time_are_two_slots():
     rules = [rule(TUE, time(9, 0), time(9, 30), helper=1), rule(TUE, time(9, 0), time(9, 30), helper=2)]
-    slots = candidate_slots(expand_periods(rules, [], [], *WEEK), PARIS, None, {(1, utc(2026, 12, 1, 8, 0)): 1})
+    slots = candidate_slots(
+        expand_periods(rules, [], [], *WEEK), PARIS, None, {(1, utc(2026, 12, 1, 8, 0)): 1}
+    )
     assert [(s.helper_id, s.seats_left) for s in slots] == [(1, 0), (2, 1)]
 
 
@@ -132,7 +162,11 @@ def test_spring_clock_change_keeps_local_times():
     periods = expand_periods(rules, [], [], date(2027, 3, 27), date(2027, 3, 29))
     slots = candidate_slots(periods, PARIS, None, {})
     assert local_times(slots) == ["2027-03-27 10:00", "2027-03-28 10:00", "2027-03-29 10:00"]
-    assert [s.starts_at for s in slots] == [utc(2027, 3, 27, 9, 0), utc(2027, 3, 28, 8, 0), utc(2027, 3, 29, 8, 0)]
+    assert [s.starts_at for s in slots] == [
+        utc(2027, 3, 27, 9, 0),
+        utc(2027, 3, 28, 8, 0),
+        utc(2027, 3, 29, 8, 0),
+    ]
 
 
 def test_autumn_clock_change_keeps_local_times():
@@ -141,7 +175,11 @@ def test_autumn_clock_change_keeps_local_times():
     periods = expand_periods(rules, [], [], date(2027, 10, 30), date(2027, 11, 1))
     slots = candidate_slots(periods, PARIS, None, {})
     assert local_times(slots) == ["2027-10-30 10:00", "2027-10-31 10:00", "2027-11-01 10:00"]
-    assert [s.starts_at for s in slots] == [utc(2027, 10, 30, 8, 0), utc(2027, 10, 31, 9, 0), utc(2027, 11, 1, 9, 0)]
+    assert [s.starts_at for s in slots] == [
+        utc(2027, 10, 30, 8, 0),
+        utc(2027, 10, 31, 9, 0),
+        utc(2027, 11, 1, 9, 0),
+    ]
     assert all(s.ends_at - s.starts_at == (slots[0].ends_at - slots[0].starts_at) for s in slots)
 
 

@@ -63,22 +63,30 @@ def _closed(closures: Iterable, helper_id: int, day: date) -> bool:
     )
 
 
-def expand_periods(rules: Iterable, extras: Iterable, closures: Iterable, first_day: date, last_day: date) -> list[Period]:
+def expand_periods(
+    rules: Iterable, extras: Iterable, closures: Iterable, first_day: date, last_day: date
+) -> list[Period]:
     """The opening periods from first_day to last_day (included), closures removed."""
     rules, extras, closures = list(rules), list(extras), list(closures)
     periods = []
     if first_day <= last_day:
-        for moment in rrule(DAILY, dtstart=datetime.combine(first_day, time()), until=datetime.combine(last_day, time())):
+        for moment in rrule(
+            DAILY, dtstart=datetime.combine(first_day, time()), until=datetime.combine(last_day, time())
+        ):
             day = moment.date()
             for rule in rules:
                 if rule.weekday != day.weekday():
                     continue
                 if rule.valid_from and day < rule.valid_from or rule.valid_until and day > rule.valid_until:
                     continue
-                periods.append(Period(rule.helper_id, day, rule.starts, rule.ends, rule.slot_minutes, rule.seats))
+                periods.append(
+                    Period(rule.helper_id, day, rule.starts, rule.ends, rule.slot_minutes, rule.seats)
+                )
     for extra in extras:
         if first_day <= extra.day <= last_day:
-            periods.append(Period(extra.helper_id, extra.day, extra.starts, extra.ends, extra.slot_minutes, extra.seats))
+            periods.append(
+                Period(extra.helper_id, extra.day, extra.starts, extra.ends, extra.slot_minutes, extra.seats)
+            )
     return [p for p in periods if not _closed(closures, p.helper_id, p.day)]
 
 
@@ -117,12 +125,16 @@ def candidate_slots(
         needed = max(1, math.ceil((duration_minutes or period.slot_minutes) / period.slot_minutes))
         for index in range(len(starts) - needed + 1):
             covered = tuple(_to_utc(period.day, at, zone) for at in starts[index : index + needed])
-            last_end = datetime.combine(period.day, starts[index + needed - 1]) + timedelta(minutes=period.slot_minutes)
+            last_end = datetime.combine(period.day, starts[index + needed - 1]) + timedelta(
+                minutes=period.slot_minutes
+            )
             ends_at = _to_utc(last_end.date(), last_end.time(), zone)
             left = min(period.seats - taken.get((period.helper_id, start), 0) for start in covered)
             key = (period.helper_id, covered[0])
             if key not in slots:
-                slots[key] = FreeSlot(period.helper_id, covered[0], ends_at, period.seats, max(left, 0), covered)
+                slots[key] = FreeSlot(
+                    period.helper_id, covered[0], ends_at, period.seats, max(left, 0), covered
+                )
     return sorted(slots.values(), key=lambda s: (s.starts_at, s.helper_id))
 
 
@@ -142,7 +154,9 @@ def bookable_slots(
     return [
         s
         for s in candidate_slots(periods, zone, duration_minutes, taken)
-        if s.seats_left >= party_size and s.starts_at >= earliest and s.starts_at.astimezone(zone).date() <= last_day
+        if s.seats_left >= party_size
+        and s.starts_at >= earliest
+        and s.starts_at.astimezone(zone).date() <= last_day
     ]
 
 
