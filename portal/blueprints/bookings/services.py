@@ -369,6 +369,15 @@ def find_booking(cafe: Cafe, code: str, contact: str) -> Booking | None:
     return booking if booking.phone and booking.phone == phone else None
 
 
+def find_by_code(cafe: Cafe, code: str) -> Booking | None:
+    """A booking of this café by its code (None for an unknown or another café's code)."""
+    return db.session.scalar(
+        select(Booking)
+        .options(joinedload(Booking.topic))
+        .where(Booking.cafe_id == cafe.id, Booking.code == normalise_code(code))
+    )
+
+
 def get_booking(cafe: Cafe, booking_id: int) -> Booking | None:
     """A booking of this café by id (None for another café's)."""
     return db.session.scalar(
