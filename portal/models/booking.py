@@ -76,6 +76,7 @@ class AvailabilityRule(CafeScoped, Timestamped, db.Model):
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
 
+    cafe: Mapped[Cafe] = relationship()
     helper: Mapped[User] = relationship()
 
 
@@ -96,6 +97,7 @@ class ExtraOpening(CafeScoped, Timestamped, db.Model):
     slot_minutes: Mapped[int] = mapped_column(default=30)
     seats: Mapped[int] = mapped_column(default=1)
 
+    cafe: Mapped[Cafe] = relationship()
     helper: Mapped[User] = relationship()
 
 
@@ -110,6 +112,7 @@ class Closure(CafeScoped, Timestamped, db.Model):
     last_day: Mapped[date]
     reason: Mapped[str] = mapped_column(String(200), default="")
 
+    cafe: Mapped[Cafe] = relationship()
     helper: Mapped[User | None] = relationship()
 
 

@@ -278,7 +278,9 @@ def book_for_someone():
     key = form.slot.data if request.method == "POST" else request.args.get("slot", "")
     if not topics:
         abort(404)
-    topic = next((t for t in topics if t.id == form.topic.data), topics[0])
+    # Before a topic is chosen, the slot is judged with the shortest one.
+    shortest = min(topics, key=lambda t: t.duration_minutes)
+    topic = next((t for t in topics if t.id == form.topic.data), shortest) if request.method == "POST" else shortest
     try:
         slot = services.find_slot(g.cafe, topic, key or "", staff=True)
     except SlotNotFound:
