@@ -4,6 +4,7 @@ from flask import g
 
 from ...htmx import render
 from ...models import utcnow
+from ..bookings.services import active_topics
 from . import bp
 from .services import is_open_at, next_seven_days, upcoming_exceptions
 
@@ -16,4 +17,5 @@ def home():
         week=next_seven_days(cafe),
         exceptions=upcoming_exceptions(cafe),
         open_now=is_open_at(cafe, utcnow()),
+        help_topics=active_topics(cafe),
     )
