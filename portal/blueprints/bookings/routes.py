@@ -353,6 +353,7 @@ def counter_view(view):
 def counter_start():
     # The tablet is left to the public: nobody stays logged in on it.
     logout_user()
+    session.pop("_flashes", None)  # nothing said to the staff member may show to the public
     session[COUNTER] = g.cafe.id
     session.pop(COUNTER_LAST, None)
     return redirect_to(url_for(".counter"))
