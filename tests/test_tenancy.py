@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import HoursException, Invitation, Membership, Role, utcnow
+from portal.models import Booking, HelpTopic, HoursException, Invitation, Membership, Role, utcnow
 
 from .conftest import make_user
 
@@ -30,6 +30,25 @@ CAFE_ENDPOINTS = {
     "cafe.manage.remove_member": (Role.MANAGER, "POST"),
     "cafe.manage.audit_log": (Role.MANAGER, "GET"),
     "cafe.manage.join": ("logged-in", "GET"),
+    "cafe.bookings.index": (PUBLIC, "GET"),
+    "cafe.bookings.topic": (PUBLIC, "GET"),
+    "cafe.bookings.book": (PUBLIC, "POST"),
+    "cafe.bookings.done": (PUBLIC, "GET"),
+    "cafe.bookings.find": (PUBLIC, "POST"),
+    "cafe.bookings.change": (PUBLIC, "GET"),
+    "cafe.bookings.cancel": (PUBLIC, "POST"),
+    "cafe.bookings.move": (PUBLIC, "POST"),
+    "cafe.bookings.day": (Role.HELPER, "GET"),
+    "cafe.bookings.week": (Role.HELPER, "GET"),
+    "cafe.bookings.mark": (Role.HELPER, "POST"),
+    "cafe.bookings.book_for_someone": (Role.HELPER, "GET"),
+    "cafe.bookings.slip": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_start": (Role.HELPER, "POST"),
+    "cafe.bookings.counter": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_slots": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_book": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_done": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_exit": (Role.HELPER, "GET"),
 }
 
 
@@ -43,16 +62,21 @@ def test_every_cafe_endpoint_is_classified(app):
 
 def owned_objects(db, cafe, member):
     """One object of each café-owned kind, for the ids in URLs."""
+    cafe_id = cafe.id
     exception = HoursException(cafe=cafe, day=date.today() + timedelta(days=30), closed=True)
     invitation = Invitation(
         cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
         expires_at=utcnow() + timedelta(days=7),
     )
-    db.session.add_all([exception, invitation])
+    topic = HelpTopic(cafe=cafe, name="Impôts en ligne", duration_minutes=30)
+    starts = utcnow() + timedelta(days=3)
+    booking = Booking(cafe_id=cafe_id, topic=topic, starts_at=starts, ends_at=starts + timedelta(minutes=30),
+                      name="Jeanne", phone="+33553123456", code=f"AC{cafe_id:04d}")
+    db.session.add_all([exception, invitation, topic, booking])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token"}
+            "token": "not-a-token", "topic_id": topic.id, "booking_id": booking.id, "code": booking.code}
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -85,6 +109,13 @@ ENDPOINTS_WITH_IDS = [
     "cafe.manage.change_role",
     "cafe.manage.remove_member",
     "cafe.manage.join",
+    "cafe.bookings.topic",
+    "cafe.bookings.book",
+    "cafe.bookings.done",
+    "cafe.bookings.mark",
+    "cafe.bookings.slip",
+    "cafe.bookings.counter_slots",
+    "cafe.bookings.counter_book",
 ]
 
 
@@ -99,6 +130,7 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(HoursException, other["exception_id"]) is not None
     assert db.session.get(Invitation, other["invitation_id"]) is not None
     assert db.session.get(Membership, other["membership_id"]).role == Role.STAFF
+    assert db.session.get(Booking, other["booking_id"]).status == "booked"
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):
