@@ -10,7 +10,7 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(function () { window.location.replace(url); }, delay);
   }
-  ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
+  ["pointerdown", "keydown", "input", "scroll", "wheel", "touchstart"].forEach(function (name) {
     document.addEventListener(name, restart, { passive: true });
   });
   restart();
