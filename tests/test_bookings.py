@@ -32,15 +32,21 @@ BASE = "/c/saint-jean-de-cole/help"
 def helpdesk(db, team_a):
     """A topic of 30 minutes, one of 60, and a helper every day from 9:00 to 12:00 in 30-minute slots."""
     cafe = team_a.cafe
-    topic = HelpTopic(cafe=cafe, name="Impôts en ligne", duration_minutes=30, what_to_bring="Votre numéro fiscal")
+    topic = HelpTopic(
+        cafe=cafe, name="Impôts en ligne", duration_minutes=30, what_to_bring="Votre numéro fiscal"
+    )
     long_topic = HelpTopic(cafe=cafe, name="Chercher un emploi", duration_minutes=60, position=1)
     rules = [
-        AvailabilityRule(cafe=cafe, helper_id=team_a.helper.id, weekday=d, starts=time(9, 0), ends=time(12, 0))
+        AvailabilityRule(
+            cafe=cafe, helper_id=team_a.helper.id, weekday=d, starts=time(9, 0), ends=time(12, 0)
+        )
         for d in range(7)
     ]
     db.session.add_all([topic, long_topic, *rules])
     db.session.commit()
-    return SimpleNamespace(cafe=cafe, topic=topic, long=long_topic, helper=team_a.helper, team=team_a, rules=rules)
+    return SimpleNamespace(
+        cafe=cafe, topic=topic, long=long_topic, helper=team_a.helper, team=team_a, rules=rules
+    )
 
 
 def free(helpdesk, topic=None, index=0):
@@ -89,7 +95,10 @@ def test_resident_books_with_a_landline_and_sees_the_confirmation(client, db, he
     booking = only_booking(db)
     assert response.location.endswith(f"/help/booking/{booking.code}")
     assert (booking.name, booking.phone, booking.email, booking.age_band) == (
-        "Jeanne Martin", "+33553123456", "", "75_plus",
+        "Jeanne Martin",
+        "+33553123456",
+        "",
+        "75_plus",
     )
     assert booking.status == "booked" and booking.booked_by_id is None and not booking.overbooked
     assert len(booking.code) == 6 and set(booking.code) <= set(services.CODE_ALPHABET)
@@ -151,11 +160,19 @@ def test_unknown_topic_and_another_cafes_topic_are_404(client, db, helpdesk, tea
 def test_tampered_slot_keys_are_404(client, db, helpdesk, team_b):
     slot = free(helpdesk)
     # a helper of another café, a user who is no helper here, garbage
-    for key in (slot_key(team_b.helper.id, slot.starts_at), slot_key(helpdesk.team.manager.id, slot.starts_at),
-                "garbage", ""):
+    for key in (
+        slot_key(team_b.helper.id, slot.starts_at),
+        slot_key(helpdesk.team.manager.id, slot.starts_at),
+        "garbage",
+        "",
+    ):
         assert client.get(book_url(helpdesk.topic, key)).status_code == 404
-        assert client.post(book_url(helpdesk.topic), data={"slot": key, "name": "X", "phone": "0553123456"}
-                           ).status_code == 404
+        assert (
+            client.post(
+                book_url(helpdesk.topic), data={"slot": key, "name": "X", "phone": "0553123456"}
+            ).status_code
+            == 404
+        )
     assert db.session.scalar(select(Booking.id)) is None
 
 
@@ -164,7 +181,9 @@ def test_a_slot_in_the_past_or_off_the_rules_is_refused_with_the_next_free_ones(
     off_rules = datetime.combine(utcnow().date() + timedelta(days=3), time(15, 0), tzinfo=helpdesk.cafe.zone)
     for moment in (yesterday, off_rules):
         key = slot_key(helpdesk.helper.id, moment.astimezone(UTC))
-        response = client.post(book_url(helpdesk.topic), data={"slot": key, "name": "Jeanne", "phone": "0553123456"})
+        response = client.post(
+            book_url(helpdesk.topic), data={"slot": key, "name": "Jeanne", "phone": "0553123456"}
+        )
         page = response.get_data(as_text=True)
         assert response.status_code == 422
         assert "Ce créneau ne peut plus être réservé" in page
@@ -173,17 +192,27 @@ def test_a_slot_in_the_past_or_off_the_rules_is_refused_with_the_next_free_ones(
 
 
 def test_within_the_minimum_notice_or_beyond_the_window_is_refused(client, db, helpdesk):
-    db.session.add(CafeBookingSettings(cafe_id=helpdesk.cafe.id, window_days=3, min_notice_hours=48,
-                                       cancel_notice_hours=4, purge_days=90))
+    db.session.add(
+        CafeBookingSettings(
+            cafe_id=helpdesk.cafe.id, window_days=3, min_notice_hours=48, cancel_notice_hours=4, purge_days=90
+        )
+    )
     db.session.commit()
     slots = services.free_slots(helpdesk.cafe, helpdesk.topic)
     assert all(s.starts_at >= utcnow() + timedelta(hours=48) for s in slots)
     last_day = utcnow().astimezone(helpdesk.cafe.zone).date() + timedelta(days=3)
     assert all(s.starts_at.astimezone(helpdesk.cafe.zone).date() <= last_day for s in slots)
     soon = utcnow() + timedelta(hours=30)
-    too_soon = next(s for s in services.candidate_slots(
-        services._periods(helpdesk.cafe, soon.date(), soon.date() + timedelta(days=1)), helpdesk.cafe.zone, 30, {})
-        if s.starts_at > utcnow() + timedelta(hours=3) and s.starts_at < utcnow() + timedelta(hours=47))
+    too_soon = next(
+        s
+        for s in services.candidate_slots(
+            services._periods(helpdesk.cafe, soon.date(), soon.date() + timedelta(days=1)),
+            helpdesk.cafe.zone,
+            30,
+            {},
+        )
+        if s.starts_at > utcnow() + timedelta(hours=3) and s.starts_at < utcnow() + timedelta(hours=47)
+    )
     assert resident_post(client, helpdesk, too_soon).status_code == 422
 
 
@@ -205,15 +234,31 @@ def test_a_long_topic_takes_a_seat_in_every_slot_it_covers(client, db, helpdesk)
     assert len(slot.covered) == 2
     assert resident_post(client, helpdesk, slot, topic=helpdesk.long).status_code == 303
     assert [seats(db, helpdesk, start) for start in slot.covered] == [1, 1]
-    second = next(s for s in services.candidate_slots(
-        services._periods(helpdesk.cafe, slot.starts_at.date(), slot.starts_at.date() + timedelta(days=1)),
-        helpdesk.cafe.zone, 30, {}) if s.starts_at == slot.covered[1])
+    second = next(
+        s
+        for s in services.candidate_slots(
+            services._periods(
+                helpdesk.cafe, slot.starts_at.date(), slot.starts_at.date() + timedelta(days=1)
+            ),
+            helpdesk.cafe.zone,
+            30,
+            {},
+        )
+        if s.starts_at == slot.covered[1]
+    )
     assert resident_post(client, helpdesk, second).status_code == 409
 
 
 def test_the_database_refuses_more_seats_than_the_capacity(db, helpdesk):
-    db.session.add(Slot(cafe_id=helpdesk.cafe.id, helper_id=helpdesk.helper.id, starts_at=free(helpdesk).starts_at,
-                        capacity=1, seats_taken=1))
+    db.session.add(
+        Slot(
+            cafe_id=helpdesk.cafe.id,
+            helper_id=helpdesk.helper.id,
+            starts_at=free(helpdesk).starts_at,
+            capacity=1,
+            seats_taken=1,
+        )
+    )
     db.session.commit()
     with pytest.raises(IntegrityError):
         db.session.execute(update(Slot).values(seats_taken=Slot.seats_taken + 1))
@@ -238,8 +283,9 @@ def live(app):
 def _post(port: int, path: str, form: dict) -> tuple[int, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("POST", path, body=urlencode(form),
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        connection.request(
+            "POST", path, body=urlencode(form), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         response = connection.getresponse()
         return response.status, response.read().decode()
     finally:
@@ -287,8 +333,12 @@ def test_find_needs_the_code_and_the_matching_phone_or_email(app, db, booked):
     code = booked.booking.code
     for contact in ("05 53 12 34 56", "+33553123456", "JEANNE@example.org"):
         assert find(app.test_client(), code.lower(), contact).status_code == 303
-    for wrong_code, contact in ((code, "05 53 00 00 00"), (code, "paul@example.org"), ("ACDEFG", "0553123456"),
-                                (code, "")):
+    for wrong_code, contact in (
+        (code, "05 53 00 00 00"),
+        (code, "paul@example.org"),
+        ("ACDEFG", "0553123456"),
+        (code, ""),
+    ):
         response = find(app.test_client(), wrong_code, contact)
         assert response.status_code == 422
     assert "Aucun rendez-vous" in find(app.test_client(), code, "0600000000").get_data(as_text=True)
@@ -296,8 +346,12 @@ def test_find_needs_the_code_and_the_matching_phone_or_email(app, db, booked):
 
 def test_another_cafes_code_finds_nothing(app, db, booked, team_b):
     other = app.test_client()
-    assert other.post("/c/lagrasse/help/change", data={"code": booked.booking.code, "contact": "0553123456"}
-                      ).status_code == 422
+    assert (
+        other.post(
+            "/c/lagrasse/help/change", data={"code": booked.booking.code, "contact": "0553123456"}
+        ).status_code
+        == 422
+    )
 
 
 def test_resident_cancels_and_the_seat_is_free_again(client, db, helpdesk, booked):
@@ -312,8 +366,15 @@ def test_resident_cancels_and_the_seat_is_free_again(client, db, helpdesk, booke
 
 
 def test_cancel_is_refused_within_the_cafes_notice(client, db, helpdesk, booked):
-    db.session.add(CafeBookingSettings(cafe_id=helpdesk.cafe.id, window_days=30, min_notice_hours=2,
-                                       cancel_notice_hours=24 * 40, purge_days=90))
+    db.session.add(
+        CafeBookingSettings(
+            cafe_id=helpdesk.cafe.id,
+            window_days=30,
+            min_notice_hours=2,
+            cancel_notice_hours=24 * 40,
+            purge_days=90,
+        )
+    )
     db.session.commit()
     find(client, booked.booking.code, "0553123456")
     response = client.post(f"{BASE}/change/cancel")
@@ -365,15 +426,24 @@ def test_staff_book_for_someone_with_a_landline_and_print_the_slip(client, auth,
     day_page = client.get(f"{BASE}/staff/?date={day.isoformat()}").get_data(as_text=True)
     assert f"staff/book?slot={slot.key}" in day_page
     assert client.get(f"{BASE}/staff/book?slot={slot.key}").status_code == 200
-    response = client.post(f"{BASE}/staff/book", data={
-        "slot": slot.key, "topic": helpdesk.topic.id, "name": "Germaine Roux", "phone": "05 53 62 11 22"})
+    response = client.post(
+        f"{BASE}/staff/book",
+        data={
+            "slot": slot.key,
+            "topic": helpdesk.topic.id,
+            "name": "Germaine Roux",
+            "phone": "05 53 62 11 22",
+        },
+    )
     assert response.status_code == 303
     booking = only_booking(db)
     assert booking.booked_by_id == helpdesk.team.staff.id and booking.name == "Germaine Roux"
     assert response.location.endswith(f"/help/staff/bookings/{booking.id}/slip")
     slip = client.get(response.location).get_data(as_text=True)
     assert booking.code in slip and "Votre numéro fiscal" in slip and "Germaine Roux" in slip
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bookings.book_for_someone")).one()
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "bookings.book_for_someone")
+    ).one()
     assert entry.actor_id == helpdesk.team.staff.id
 
 
@@ -415,17 +485,26 @@ def test_staff_mark_attended_no_show_and_cancel_with_a_reason(client, auth, db, 
     assert db.session.get(Booking, booked.booking.id).status == "cancelled_by_cafe"
     client.post(url, data={"status": "cancelled_by_person"})
     assert db.session.get(Booking, booked.booking.id).status == "cancelled_by_cafe"
-    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "bookings.mark_cancelled_by_cafe"))
+    assert db.session.scalar(
+        select(AuditEntry.id).where(AuditEntry.action == "bookings.mark_cancelled_by_cafe")
+    )
 
 
 def test_day_view_shows_who_and_the_people_to_phone(client, auth, db, helpdesk):
-    tomorrow_slots = [s for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
-                      if s.starts_at.astimezone(helpdesk.cafe.zone).date()
-                      == services.local_today(helpdesk.cafe) + timedelta(days=1)]
+    tomorrow_slots = [
+        s
+        for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
+        if s.starts_at.astimezone(helpdesk.cafe.zone).date()
+        == services.local_today(helpdesk.cafe) + timedelta(days=1)
+    ]
     if len(tomorrow_slots) < 2:
         pytest.skip("no two slots tomorrow within the notice")
-    services.book(helpdesk.cafe, helpdesk.topic, tomorrow_slots[0], name="Lucien Landline", phone="+33553621122")
-    services.book(helpdesk.cafe, helpdesk.topic, tomorrow_slots[1], name="Emma Email", email="emma@example.org")
+    services.book(
+        helpdesk.cafe, helpdesk.topic, tomorrow_slots[0], name="Lucien Landline", phone="+33553621122"
+    )
+    services.book(
+        helpdesk.cafe, helpdesk.topic, tomorrow_slots[1], name="Emma Email", email="emma@example.org"
+    )
     auth.login(helpdesk.team.helper)
     today = services.local_today(helpdesk.cafe)
     page = client.get(f"{BASE}/staff/?date={today.isoformat()}").get_data(as_text=True)
@@ -433,7 +512,9 @@ def test_day_view_shows_who_and_the_people_to_phone(client, auth, db, helpdesk):
     assert "Lucien Landline" in to_phone and "Emma Email" not in to_phone
     page = client.get(f"{BASE}/staff/?date={(today + timedelta(days=1)).isoformat()}").get_data(as_text=True)
     assert "Lucien Landline" in page and "Emma Email" in page and "Impôts en ligne" in page
-    assert "Lucien Landline" in client.get(f"{BASE}/staff/week?start={today.isoformat()}").get_data(as_text=True)
+    assert "Lucien Landline" in client.get(f"{BASE}/staff/week?start={today.isoformat()}").get_data(
+        as_text=True
+    )
 
 
 def test_day_view_query_count_does_not_grow_with_the_bookings(client, auth, db, helpdesk, count_queries):
@@ -443,8 +524,14 @@ def test_day_view_query_count_does_not_grow_with_the_bookings(client, auth, db, 
     same_day = [s for s in slots if s.starts_at.astimezone(helpdesk.cafe.zone).date() == day]
     counts = []
     for n, slot in enumerate(same_day[:4]):
-        services.book(helpdesk.cafe, helpdesk.topic, slot, name=f"P{n}", phone="+33553621122",
-                      booked_by=helpdesk.team.staff)
+        services.book(
+            helpdesk.cafe,
+            helpdesk.topic,
+            slot,
+            name=f"P{n}",
+            phone="+33553621122",
+            booked_by=helpdesk.team.staff,
+        )
         if n in (0, 3):
             with count_queries() as counter:
                 assert client.get(f"{BASE}/staff/?date={day.isoformat()}").status_code == 200
@@ -473,11 +560,14 @@ def test_counter_mode_is_unlocked_by_staff_and_shows_no_staff_data(client, auth,
     slot = free(helpdesk)
     page = client.get(f"{BASE}/counter/{helpdesk.topic.id}/").get_data(as_text=True)
     assert slot.key in page
-    response = client.post(f"{BASE}/counter/{helpdesk.topic.id}/book",
-                           data={"slot": slot.key, "name": "Odette", "phone": "12"})
+    response = client.post(
+        f"{BASE}/counter/{helpdesk.topic.id}/book", data={"slot": slot.key, "name": "Odette", "phone": "12"}
+    )
     assert response.status_code == 422
-    response = client.post(f"{BASE}/counter/{helpdesk.topic.id}/book",
-                           data={"slot": slot.key, "name": "Odette", "phone": "05 53 00 11 22"})
+    response = client.post(
+        f"{BASE}/counter/{helpdesk.topic.id}/book",
+        data={"slot": slot.key, "name": "Odette", "phone": "05 53 00 11 22"},
+    )
     assert response.status_code == 303 and response.location.endswith("/help/counter/done")
     page = client.get(f"{BASE}/counter/done").get_data(as_text=True)
     booking = only_booking(db)
@@ -493,13 +583,21 @@ def test_leaving_counter_mode_needs_a_staff_login(client, auth, db, helpdesk, re
     auth.login(helpdesk.team.helper)
     client.post(f"{BASE}/counter/start")
     for who in (resident, team_b.manager):
-        response = client.post(f"{BASE}/counter/exit", data={"email": who.email, "password": "correct-horse-battery"})
+        response = client.post(
+            f"{BASE}/counter/exit", data={"email": who.email, "password": "correct-horse-battery"}
+        )
         assert response.status_code == 422
-    assert client.post(f"{BASE}/counter/exit",
-                       data={"email": helpdesk.team.helper.email, "password": "wrong"}).status_code == 422
+    assert (
+        client.post(
+            f"{BASE}/counter/exit", data={"email": helpdesk.team.helper.email, "password": "wrong"}
+        ).status_code
+        == 422
+    )
     assert client.get(f"{BASE}/counter/").status_code == 200
-    response = client.post(f"{BASE}/counter/exit",
-                           data={"email": helpdesk.team.helper.email, "password": "correct-horse-battery"})
+    response = client.post(
+        f"{BASE}/counter/exit",
+        data={"email": helpdesk.team.helper.email, "password": "correct-horse-battery"},
+    )
     assert response.status_code == 303
     assert client.get(f"{BASE}/staff/").status_code == 200
     auth.logout()
@@ -522,9 +620,15 @@ def _tomorrow_slot(helpdesk, index=0):
 
 
 def test_reminders_go_once_by_email_and_never_to_a_landline(app, db, helpdesk, outbox):
-    services.book(helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 0), name="Emma", email="emma@example.org")
-    services.book(helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 1), name="Lucien", phone="+33553621122")
-    services.book(helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 2), name="Kévin", phone="+33612345678")
+    services.book(
+        helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 0), name="Emma", email="emma@example.org"
+    )
+    services.book(
+        helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 1), name="Lucien", phone="+33553621122"
+    )
+    services.book(
+        helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk, 2), name="Kévin", phone="+33612345678"
+    )
     later = services.free_slots(helpdesk.cafe, helpdesk.topic)[-1]
     services.book(helpdesk.cafe, helpdesk.topic, later, name="Later", email="later@example.org")
     runner = app.test_cli_runner()
@@ -543,7 +647,9 @@ def test_reminders_go_once_by_email_and_never_to_a_landline(app, db, helpdesk, o
 
 
 def test_reminders_skip_cancelled_bookings(app, db, helpdesk, outbox):
-    booking = services.book(helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk), name="E", email="e@example.org")
+    booking = services.book(
+        helpdesk.cafe, helpdesk.topic, _tomorrow_slot(helpdesk), name="E", email="e@example.org"
+    )
     booking.status = "cancelled_by_person"
     db.session.commit()
     assert "0 reminder(s)" in app.test_cli_runner().invoke(args=["send-reminders"]).output
@@ -555,17 +661,30 @@ def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk
     recent = utcnow() - timedelta(days=10)
 
     def add(cafe, when, name):
-        booking = Booking(cafe_id=cafe.id, topic=helpdesk.topic, starts_at=when, ends_at=when + timedelta(minutes=30),
-                          name=name, phone="+33553621122", email="x@example.org", note="Note", age_band="75_plus",
-                          code=name[:6].upper(), status="attended")
+        booking = Booking(
+            cafe_id=cafe.id,
+            topic=helpdesk.topic,
+            starts_at=when,
+            ends_at=when + timedelta(minutes=30),
+            name=name,
+            phone="+33553621122",
+            email="x@example.org",
+            note="Note",
+            age_band="75_plus",
+            code=name[:6].upper(),
+            status="attended",
+        )
         db.session.add(booking)
         return booking
 
     add(helpdesk.cafe, old, "OLDAAA")
     add(helpdesk.cafe, recent, "RECENT")
     add(team_b.cafe, recent, "BRECNT")
-    db.session.add(CafeBookingSettings(cafe_id=team_b.cafe.id, window_days=30, min_notice_hours=2,
-                                       cancel_notice_hours=4, purge_days=7))
+    db.session.add(
+        CafeBookingSettings(
+            cafe_id=team_b.cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=7
+        )
+    )
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-personal-data"])
     assert "2 booking(s) anonymised" in result.output
@@ -588,8 +707,10 @@ def test_closures_remove_slots(db, helpdesk):
     day = first.starts_at.astimezone(helpdesk.cafe.zone).date()
     db.session.add(Closure(cafe=helpdesk.cafe, helper_id=None, first_day=day, last_day=day, reason="Fermé"))
     db.session.commit()
-    assert all(s.starts_at.astimezone(helpdesk.cafe.zone).date() != day
-               for s in services.free_slots(helpdesk.cafe, helpdesk.topic))
+    assert all(
+        s.starts_at.astimezone(helpdesk.cafe.zone).date() != day
+        for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
+    )
 
 
 def test_cafe_home_page_lists_the_topics_and_links_to_booking(client, helpdesk):

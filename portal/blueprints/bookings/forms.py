@@ -24,7 +24,9 @@ class _ContactMixin:
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if valid and not (self.phone.data or "").strip() and not (self.email.data or "").strip():
-            self.phone.errors.append(_l("Give a phone number or an email address, so the café can reach you."))
+            self.phone.errors.append(
+                _l("Give a phone number or an email address, so the café can reach you.")
+            )
             valid = False
         return valid
 

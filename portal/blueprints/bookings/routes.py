@@ -63,7 +63,11 @@ def _send_confirmation(booking: Booking) -> None:
             _("To cancel or move it: %(link)s", link=url_for(".find", code=booking.code, _external=True)),
         ]
     )
-    notify(Recipient(email=booking.email), _("Digital help at %(cafe)s: %(when)s", cafe=cafe.name, when=when), body)
+    notify(
+        Recipient(email=booking.email),
+        _("Digital help at %(cafe)s: %(when)s", cafe=cafe.name, when=when),
+        body,
+    )
 
 
 # --- residents -----------------------------------------------------------------------------------
@@ -77,7 +81,9 @@ def index():
 @bp.get("/<int:topic_id>/")
 def topic(topic_id: int):
     topic = _topic_or_404(topic_id)
-    return render("bookings/topic.html", block="slot_list", topic=topic, days=services.next_free_by_day(g.cafe, topic))
+    return render(
+        "bookings/topic.html", block="slot_list", topic=topic, days=services.next_free_by_day(g.cafe, topic)
+    )
 
 
 @bp.route("/<int:topic_id>/book", methods=["GET", "POST"])
@@ -119,7 +125,9 @@ def done(code: str):
     booking = services.find_by_code(g.cafe, code)
     if booking is None or booking.id not in session.get(MY_BOOKINGS, []):
         abort(404)
-    return render("bookings/done.html", booking=booking, when=services.when_in_words(g.cafe, booking.starts_at))
+    return render(
+        "bookings/done.html", booking=booking, when=services.when_in_words(g.cafe, booking.starts_at)
+    )
 
 
 @bp.route("/change", methods=["GET", "POST"])
@@ -280,13 +288,20 @@ def book_for_someone():
         abort(404)
     # Before a topic is chosen, the slot is judged with the shortest one.
     shortest = min(topics, key=lambda t: t.duration_minutes)
-    topic = next((t for t in topics if t.id == form.topic.data), shortest) if request.method == "POST" else shortest
+    topic = (
+        next((t for t in topics if t.id == form.topic.data), shortest)
+        if request.method == "POST"
+        else shortest
+    )
     try:
         slot = services.find_slot(g.cafe, topic, key or "", staff=True)
     except SlotNotFound:
         abort(404)
     except SlotUnavailable:
-        flash(_("This time can no longer be booked (past, or the topic does not fit). Choose another one."), "error")
+        flash(
+            _("This time can no longer be booked (past, or the topic does not fit). Choose another one."),
+            "error",
+        )
         return redirect_to(url_for(".day"))
     context = dict(form=form, slot=slot, when=services.when_in_words(g.cafe, slot.starts_at))
     if request.method == "GET":
@@ -296,7 +311,9 @@ def book_for_someone():
         return render("bookings/staff_book.html", status=422, **context)
     overbook = slot.seats_left < 1
     if overbook and not form.overbook.data:
-        form.overbook.errors.append(_("This slot is full. Tick the box to overbook knowingly, or choose another slot."))
+        form.overbook.errors.append(
+            _("This slot is full. Tick the box to overbook knowingly, or choose another slot.")
+        )
         return render("bookings/staff_book.html", status=409, **context)
     try:
         booking = services.book(
@@ -322,7 +339,9 @@ def book_for_someone():
 @cafe_role_required(Role.HELPER)
 def slip(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
-    return render("bookings/slip.html", booking=booking, when=services.when_in_words(g.cafe, booking.starts_at))
+    return render(
+        "bookings/slip.html", booking=booking, when=services.when_in_words(g.cafe, booking.starts_at)
+    )
 
 
 # --- counter mode --------------------------------------------------------------------------------
@@ -440,7 +459,6 @@ def counter_exit():
         form.password.errors.append(_("Only a member of the café’s team can leave counter mode."))
     status = 422 if request.method == "POST" else 200
     return render_template("bookings/counter_exit.html", form=form), status
-
 
 
 @bp.app_template_filter("help_when")
