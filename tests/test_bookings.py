@@ -717,3 +717,114 @@ def test_cafe_home_page_lists_the_topics_and_links_to_booking(client, helpdesk):
     page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
     section = page.split('id="help-heading"')[1].split("</section>")[0]
     assert "Impôts en ligne" in section and f"{BASE}/" in section
+
+
+# --- staff set up the help ---------------------------------------------------------------------------------
+
+SETUP = f"{BASE}/staff/setup"
+
+
+def test_staff_add_a_topic_a_weekly_opening_an_extra_date_and_a_closure(client, auth, db, team_a):
+    auth.login(team_a.staff)
+    assert client.get(SETUP).status_code == 200
+    assert (
+        client.post(
+            f"{SETUP}/topics", data={"name": "Atelier tablette", "duration_minutes": "60"}
+        ).status_code
+        == 303
+    )
+    topic = db.session.scalars(select(HelpTopic)).one()
+    rule = {
+        "helper": team_a.helper.id,
+        "weekday": "1",
+        "starts": "09:30",
+        "ends": "12:00",
+        "slot_minutes": "30",
+        "seats": "1",
+    }
+    assert client.post(f"{SETUP}/rules", data=rule).status_code == 303
+    assert db.session.scalars(select(AvailabilityRule)).one().starts == time(9, 30)
+    extra = {
+        "helper": team_a.helper.id,
+        "day": "2031-12-20",
+        "starts": "14:00",
+        "ends": "16:00",
+        "slot_minutes": "60",
+        "seats": "4",
+    }
+    assert client.post(f"{SETUP}/extras", data=extra).status_code == 303
+    closure = {"helper": "0", "first_day": "2031-12-24", "last_day": "2031-12-26", "reason": "Noël"}
+    assert client.post(f"{SETUP}/closures", data=closure).status_code == 303
+    saved = db.session.scalars(select(Closure)).one()
+    assert saved.helper_id is None and saved.reason == "Noël"
+    page = client.get(SETUP).get_data(as_text=True)
+    assert "Atelier tablette" in page and "Noël" in page and "9 h 30–12 h" in page
+    assert client.post(f"{SETUP}/topics/{topic.id}/toggle").status_code == 303
+    db.session.expire_all()
+    assert not db.session.get(HelpTopic, topic.id).active
+    assert client.post(f"{SETUP}/closures/{saved.id}/delete").status_code == 303
+    assert db.session.scalar(select(Closure.id)) is None
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {
+        "bookings.add_topic",
+        "bookings.add_rule",
+        "bookings.add_extra",
+        "bookings.add_closure",
+        "bookings.toggle_topic",
+        "bookings.delete_closure",
+    } <= actions
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("topics", {"name": "", "duration_minutes": "2"}),
+        ("rules", {"weekday": "1", "starts": "12:00", "ends": "09:00", "slot_minutes": "30", "seats": "1"}),
+        ("rules", {"weekday": "9", "starts": "09:00", "ends": "12:00", "slot_minutes": "30", "seats": "0"}),
+        ("closures", {"helper": "0", "first_day": "2031-12-24", "last_day": "2031-12-20"}),
+        (
+            "settings",
+            {"window_days": "0", "min_notice_hours": "-1", "cancel_notice_hours": "", "purge_days": "x"},
+        ),
+    ],
+)
+def test_setup_refuses_bad_input(client, auth, db, team_a, url, data):
+    auth.login(team_a.manager)
+    if "helper" not in data and url in ("rules",):
+        data = {**data, "helper": team_a.helper.id}
+    response = client.post(f"{SETUP}/{url}", data=data)
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    for model in (HelpTopic, AvailabilityRule, Closure, CafeBookingSettings):
+        assert db.session.scalar(select(model).limit(1)) is None
+
+
+def test_setup_refuses_a_helper_from_another_cafe(client, auth, db, team_a, team_b):
+    auth.login(team_a.staff)
+    rule = {
+        "helper": team_b.helper.id,
+        "weekday": "1",
+        "starts": "09:30",
+        "ends": "12:00",
+        "slot_minutes": "30",
+        "seats": "1",
+    }
+    assert client.post(f"{SETUP}/rules", data=rule).status_code == 422
+    assert db.session.scalar(select(AvailabilityRule.id)) is None
+
+
+def test_only_managers_change_the_booking_rules(client, auth, db, team_a):
+    data = {"window_days": "60", "min_notice_hours": "1", "cancel_notice_hours": "2", "purge_days": "30"}
+    auth.login(team_a.staff)
+    assert client.post(f"{SETUP}/settings", data=data).status_code == 403
+    auth.logout()
+    auth.login(team_a.manager)
+    assert client.post(f"{SETUP}/settings", data=data).status_code == 303
+    settings = db.session.get(CafeBookingSettings, team_a.cafe.id)
+    assert (settings.window_days, settings.purge_days) == (60, 30)
+
+
+def test_helpers_see_the_day_but_not_the_setup(client, auth, helpdesk):
+    auth.login(helpdesk.team.helper)
+    assert client.get(f"{BASE}/staff/").status_code == 200
+    assert client.get(SETUP).status_code == 403

@@ -5,11 +5,11 @@ classified, so nobody adds a café URL without its cross-café checks.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
-from portal.models import Booking, HelpTopic, HoursException, Invitation, Membership, Role, utcnow
+from portal.models import AvailabilityRule, Booking, HelpTopic, HoursException, Invitation, Membership, Role, utcnow
 
 from .conftest import make_user
 
@@ -49,6 +49,14 @@ CAFE_ENDPOINTS = {
     "cafe.bookings.counter_book": (Role.HELPER, "GET"),
     "cafe.bookings.counter_done": (Role.HELPER, "GET"),
     "cafe.bookings.counter_exit": (Role.HELPER, "GET"),
+    "cafe.bookings.setup": (Role.STAFF, "GET"),
+    "cafe.bookings.add_topic": (Role.STAFF, "POST"),
+    "cafe.bookings.toggle_topic": (Role.STAFF, "POST"),
+    "cafe.bookings.add_rule": (Role.STAFF, "POST"),
+    "cafe.bookings.add_extra": (Role.STAFF, "POST"),
+    "cafe.bookings.add_closure": (Role.STAFF, "POST"),
+    "cafe.bookings.delete_setup_row": (Role.STAFF, "POST"),
+    "cafe.bookings.save_settings": (Role.MANAGER, "POST"),
 }
 
 
@@ -62,7 +70,7 @@ def test_every_cafe_endpoint_is_classified(app):
 
 def owned_objects(db, cafe, member):
     """One object of each café-owned kind, for the ids in URLs."""
-    cafe_id = cafe.id
+    cafe_id, member_id = cafe.id, member.id
     exception = HoursException(cafe=cafe, day=date.today() + timedelta(days=30), closed=True)
     invitation = Invitation(
         cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
@@ -72,11 +80,13 @@ def owned_objects(db, cafe, member):
     starts = utcnow() + timedelta(days=3)
     booking = Booking(cafe_id=cafe_id, topic=topic, starts_at=starts, ends_at=starts + timedelta(minutes=30),
                       name="Jeanne", phone="+33553123456", code=f"AC{cafe_id:04d}")
-    db.session.add_all([exception, invitation, topic, booking])
+    rule = AvailabilityRule(cafe_id=cafe_id, helper_id=member_id, weekday=1, starts=time(9), ends=time(12))
+    db.session.add_all([exception, invitation, topic, booking, rule])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token", "topic_id": topic.id, "booking_id": booking.id, "code": booking.code}
+            "token": "not-a-token", "topic_id": topic.id, "booking_id": booking.id, "code": booking.code,
+            "kind": "rules", "row_id": rule.id}
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -116,6 +126,8 @@ ENDPOINTS_WITH_IDS = [
     "cafe.bookings.slip",
     "cafe.bookings.counter_slots",
     "cafe.bookings.counter_book",
+    "cafe.bookings.toggle_topic",
+    "cafe.bookings.delete_setup_row",
 ]
 
 
@@ -131,6 +143,8 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(Invitation, other["invitation_id"]) is not None
     assert db.session.get(Membership, other["membership_id"]).role == Role.STAFF
     assert db.session.get(Booking, other["booking_id"]).status == "booked"
+    assert db.session.get(AvailabilityRule, other["row_id"]) is not None
+    assert db.session.get(HelpTopic, other["topic_id"]).active
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

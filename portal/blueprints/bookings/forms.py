@@ -2,18 +2,26 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     TelField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
 from ...validators import PhoneNumber, normalise_phone
+
+
+def weekday_choices():
+    return list(enumerate(WEEKDAYS))
 
 
 def age_band_choices():
@@ -97,3 +105,85 @@ class UnlockForm(FlaskForm):
 
     email = EmailField(_l("Staff email"), validators=[InputRequired(), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
+
+
+# --- setting up the help -----------------------------------------------------------------------
+
+
+class TopicForm(FlaskForm):
+    name = StringField(_l("Topic"), validators=[InputRequired(), Length(max=120)])
+    duration_minutes = IntegerField(
+        _l("Usual duration (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=5, max=480)]
+    )
+    what_to_bring = TextAreaField(_l("What to bring (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class _PeriodMixin:
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and self.ends.data <= self.starts.data:
+            self.ends.errors.append(_l("The end must be after the start."))
+            valid = False
+        return valid
+
+
+class RuleForm(_PeriodMixin, FlaskForm):
+    helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
+    weekday = SelectField(_l("Day of the week"), coerce=int, choices=weekday_choices)
+    starts = TimeField(_l("From"), validators=[InputRequired()])
+    ends = TimeField(_l("To"), validators=[InputRequired()])
+    slot_minutes = IntegerField(
+        _l("Slot length (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=5, max=480)]
+    )
+    seats = IntegerField(
+        _l("Seats per slot"),
+        default=1,
+        description=_l("1 for one-to-one help, more for a group workshop."),
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
+    )
+    valid_from = DateField(_l("From the date (optional)"), validators=[Optional()])
+    valid_until = DateField(_l("Until the date (optional)"), validators=[Optional()])
+
+
+class ExtraOpeningForm(_PeriodMixin, FlaskForm):
+    helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    starts = TimeField(_l("From"), validators=[InputRequired()])
+    ends = TimeField(_l("To"), validators=[InputRequired()])
+    slot_minutes = IntegerField(
+        _l("Slot length (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=5, max=480)]
+    )
+    seats = IntegerField(
+        _l("Seats per slot"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]
+    )
+
+
+class ClosureForm(FlaskForm):
+    helper = SelectField(_l("Who"), coerce=int)
+    first_day = DateField(_l("First day"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day"), validators=[InputRequired()])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and self.last_day.data < self.first_day.data:
+            self.last_day.errors.append(_l("The last day cannot be before the first one."))
+            valid = False
+        return valid
+
+
+class SettingsForm(FlaskForm):
+    window_days = IntegerField(
+        _l("People may book up to (days ahead)"), validators=[InputRequired(), NumberRange(min=1, max=366)]
+    )
+    min_notice_hours = IntegerField(
+        _l("Minimum notice to book (hours)"), validators=[InputRequired(), NumberRange(min=0, max=720)]
+    )
+    cancel_notice_hours = IntegerField(
+        _l("Cancel or move online up to (hours before)"),
+        validators=[InputRequired(), NumberRange(min=0, max=720)],
+    )
+    purge_days = IntegerField(
+        _l("Remove names and contacts after (days)"),
+        validators=[InputRequired(), NumberRange(min=1, max=3650)],
+    )

@@ -9,13 +9,26 @@ from flask_login import current_user, login_user, logout_user
 
 from ...extensions import limiter
 from ...htmx import redirect_to, render
-from ...models import Booking, Role
+from ...forms import ActionForm
+from ...models import WEEKDAYS, AvailabilityRule, Booking, Closure, ExtraOpening, HelpTopic, Role
 from ...notify import Recipient, notify
 from ...templating import format_time_short
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, login_required_response
 from ..auth.services import authenticate
 from . import bp, services
-from .forms import BookingForm, CounterForm, FindBookingForm, MarkForm, StaffBookingForm, UnlockForm
+from .forms import (
+    BookingForm,
+    ClosureForm,
+    CounterForm,
+    ExtraOpeningForm,
+    FindBookingForm,
+    MarkForm,
+    RuleForm,
+    SettingsForm,
+    StaffBookingForm,
+    TopicForm,
+    UnlockForm,
+)
 from .services import SlotNotFound, SlotUnavailable, TooLate
 
 MY_BOOKINGS = "help_bookings"  # ids of the bookings made in this browser, to show their confirmation
@@ -342,6 +355,124 @@ def slip(booking_id: int):
     return render(
         "bookings/slip.html", booking=booking, when=services.when_in_words(g.cafe, booking.starts_at)
     )
+
+
+# --- setting up the help -------------------------------------------------------------------------
+
+
+def _helper_choices(with_whole_cafe: bool = False):
+    choices = [(u.id, u.display_name) for u in services.team_helpers(g.cafe)]
+    return ([(0, _("The whole café"))] if with_whole_cafe else []) + choices
+
+
+def _setup_forms(**given):
+    forms = {
+        "topic_form": TopicForm(formdata=None),
+        "rule_form": RuleForm(formdata=None),
+        "extra_form": ExtraOpeningForm(formdata=None),
+        "closure_form": ClosureForm(formdata=None),
+        "settings_form": SettingsForm(formdata=None, obj=services.settings_for(g.cafe)),
+    }
+    forms.update(given)
+    forms["rule_form"].helper.choices = _helper_choices()
+    forms["extra_form"].helper.choices = _helper_choices()
+    forms["closure_form"].helper.choices = _helper_choices(with_whole_cafe=True)
+    return forms
+
+
+def _setup_page(status: int = 200, **given):
+    return render(
+        "bookings/setup.html",
+        status=status,
+        action_form=ActionForm(),
+        weekdays=WEEKDAYS,
+        **services.setup_overview(g.cafe),
+        **_setup_forms(**given),
+    )
+
+
+@bp.get("/staff/setup")
+@cafe_role_required(Role.STAFF)
+def setup():
+    return _setup_page()
+
+
+@bp.post("/staff/setup/topics")
+@cafe_role_required(Role.STAFF)
+def add_topic():
+    form = TopicForm()
+    if not form.validate_on_submit():
+        return _setup_page(422, topic_form=form)
+    services.add_topic(g.cafe, form.name.data, form.duration_minutes.data, form.what_to_bring.data or "")
+    flash(_("The topic is added."), "success")
+    return redirect_to(url_for(".setup"))
+
+
+@bp.post("/staff/setup/topics/<int:topic_id>/toggle")
+@cafe_role_required(Role.STAFF)
+def toggle_topic(topic_id: int):
+    services.toggle_topic(g.cafe, get_cafe_owned_or_404(HelpTopic, topic_id))
+    return redirect_to(url_for(".setup"))
+
+
+def _add_setup_row(form, adder, name: str, **extra_values):
+    form.helper.choices = _helper_choices(with_whole_cafe=name == "closure_form")
+    if not form.validate_on_submit():
+        return _setup_page(422, **{name: form})
+    values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "helper")}
+    helper_id = form.helper.data or None
+    try:
+        adder(g.cafe, helper_id=helper_id, **values, **extra_values)
+    except services.NotAllowed:
+        abort(404)
+    flash(_("Saved."), "success")
+    return redirect_to(url_for(".setup"))
+
+
+@bp.post("/staff/setup/rules")
+@cafe_role_required(Role.STAFF)
+def add_rule():
+    return _add_setup_row(RuleForm(), services.add_rule, "rule_form")
+
+
+@bp.post("/staff/setup/extras")
+@cafe_role_required(Role.STAFF)
+def add_extra():
+    return _add_setup_row(ExtraOpeningForm(), services.add_extra, "extra_form")
+
+
+@bp.post("/staff/setup/closures")
+@cafe_role_required(Role.STAFF)
+def add_closure():
+    return _add_setup_row(ClosureForm(), services.add_closure, "closure_form")
+
+
+SETUP_ROWS = {"rules": AvailabilityRule, "extras": ExtraOpening, "closures": Closure}
+
+
+@bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int:row_id>/delete")
+@cafe_role_required(Role.STAFF)
+def delete_setup_row(kind: str, row_id: int):
+    services.delete_setup_row(g.cafe, get_cafe_owned_or_404(SETUP_ROWS[kind], row_id))
+    flash(_("Removed."), "success")
+    return redirect_to(url_for(".setup"))
+
+
+@bp.post("/staff/setup/settings")
+@cafe_role_required(Role.MANAGER)
+def save_settings():
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _setup_page(422, settings_form=form)
+    services.save_settings(
+        g.cafe,
+        window_days=form.window_days.data,
+        min_notice_hours=form.min_notice_hours.data,
+        cancel_notice_hours=form.cancel_notice_hours.data,
+        purge_days=form.purge_days.data,
+    )
+    flash(_("The booking settings are saved."), "success")
+    return redirect_to(url_for(".setup"))
 
 
 # --- counter mode --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -29,6 +29,7 @@ from ...models import (
     Closure,
     ExtraOpening,
     HelpTopic,
+    Membership,
     Slot,
     User,
     utcnow,
@@ -586,3 +587,145 @@ def purge_personal_data(now: datetime | None = None) -> int:
         ).rowcount
     db.session.commit()
     return purged
+
+
+# --- setting up the help -------------------------------------------------------------------------
+
+
+def team_helpers(cafe: Cafe) -> list[User]:
+    """The café's team members who can give help (every role from digital helper up)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cafe_id == cafe.id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def setup_overview(cafe: Cafe) -> dict:
+    """Everything the setup page lists: topics, weekly rules, extra dates, closures, settings."""
+    today = local_today(cafe)
+    return {
+        "topics": list(
+            db.session.scalars(
+                select(HelpTopic)
+                .where(HelpTopic.cafe_id == cafe.id)
+                .order_by(HelpTopic.position, HelpTopic.name)
+            )
+        ),
+        "rules": list(
+            db.session.scalars(
+                select(AvailabilityRule)
+                .options(joinedload(AvailabilityRule.helper))
+                .where(AvailabilityRule.cafe_id == cafe.id)
+                .order_by(AvailabilityRule.weekday, AvailabilityRule.starts)
+            )
+        ),
+        "extras": list(
+            db.session.scalars(
+                select(ExtraOpening)
+                .options(joinedload(ExtraOpening.helper))
+                .where(ExtraOpening.cafe_id == cafe.id, ExtraOpening.day >= today)
+                .order_by(ExtraOpening.day, ExtraOpening.starts)
+            )
+        ),
+        "closures": list(
+            db.session.scalars(
+                select(Closure)
+                .options(joinedload(Closure.helper))
+                .where(Closure.cafe_id == cafe.id, Closure.last_day >= today)
+                .order_by(Closure.first_day)
+            )
+        ),
+        "settings": settings_for(cafe),
+    }
+
+
+def _check_helper(cafe: Cafe, helper_id: int | None) -> None:
+    if helper_id and helper_id not in {u.id for u in team_helpers(cafe)}:
+        raise NotAllowed
+
+
+def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) -> HelpTopic:
+    """A new help topic, listed last."""
+    last = db.session.scalar(select(func.max(HelpTopic.position)).where(HelpTopic.cafe_id == cafe.id)) or 0
+    topic = HelpTopic(
+        cafe_id=cafe.id,
+        name=name.strip(),
+        duration_minutes=duration_minutes,
+        what_to_bring=(what_to_bring or "").strip(),
+        position=last + 1,
+    )
+    db.session.add(topic)
+    db.session.flush()
+    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name)
+    db.session.commit()
+    return topic
+
+
+def toggle_topic(cafe: Cafe, topic: HelpTopic) -> None:
+    """Offer a topic again, or stop offering it (its past bookings stay)."""
+    topic.active = not topic.active
+    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active)
+    db.session.commit()
+
+
+def add_rule(cafe: Cafe, **values) -> AvailabilityRule:
+    """A weekly opening period for a helper of this café."""
+    _check_helper(cafe, values.get("helper_id"))
+    rule = AvailabilityRule(cafe_id=cafe.id, **values)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday)
+    db.session.commit()
+    return rule
+
+
+def add_extra(cafe: Cafe, **values) -> ExtraOpening:
+    """A one-off opening of a helper of this café."""
+    _check_helper(cafe, values.get("helper_id"))
+    extra = ExtraOpening(cafe_id=cafe.id, **values)
+    db.session.add(extra)
+    db.session.flush()
+    audit.record("bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat())
+    db.session.commit()
+    return extra
+
+
+def add_closure(cafe: Cafe, **values) -> Closure:
+    """Days without help: the whole café (no helper) or one helper's absence."""
+    _check_helper(cafe, values.get("helper_id"))
+    closure = Closure(cafe_id=cafe.id, **values)
+    db.session.add(closure)
+    db.session.flush()
+    audit.record(
+        "bookings.add_closure",
+        cafe,
+        target=f"closure:{closure.id}",
+        first_day=closure.first_day.isoformat(),
+        last_day=closure.last_day.isoformat(),
+    )
+    db.session.commit()
+    return closure
+
+
+def delete_setup_row(cafe: Cafe, row) -> None:
+    """Remove a rule, an extra opening or a closure (bookings already made stay)."""
+    audit.record(f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}")
+    db.session.delete(row)
+    db.session.commit()
+
+
+def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
+    """The café's booking window, notices and purge delay."""
+    settings = db.session.get(CafeBookingSettings, cafe.id)
+    if settings is None:
+        settings = CafeBookingSettings(cafe_id=cafe.id)
+        db.session.add(settings)
+    for key, value in values.items():
+        setattr(settings, key, value)
+    audit.record("bookings.save_settings", cafe, target="settings", **values)
+    db.session.commit()
+    return settings
