@@ -9,7 +9,16 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from portal.models import AvailabilityRule, Booking, HelpTopic, HoursException, Invitation, Membership, Role, utcnow
+from portal.models import (
+    AvailabilityRule,
+    Booking,
+    HelpTopic,
+    HoursException,
+    Invitation,
+    Membership,
+    Role,
+    utcnow,
+)
 
 from .conftest import make_user
 

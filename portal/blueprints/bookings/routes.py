@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import limiter
-from ...htmx import redirect_to, render
 from ...forms import ActionForm
+from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Booking, Closure, ExtraOpening, HelpTopic, Role
 from ...notify import Recipient, notify
 from ...templating import format_time_short
