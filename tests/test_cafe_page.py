@@ -120,4 +120,4 @@ def test_cafe_page_query_count_is_small(client, open_cafe, count_queries):
     client.get("/c/saint-jean-de-cole/")
     with count_queries() as counter:
         client.get("/c/saint-jean-de-cole/")
-    assert counter.count <= 4  # café, services, weekly hours, exceptions
+    assert counter.count <= 5  # café, services, weekly hours, exceptions, help topics
