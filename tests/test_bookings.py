@@ -602,6 +602,8 @@ def test_leaving_counter_mode_needs_a_staff_login(client, auth, db, helpdesk, re
     assert client.get(f"{BASE}/staff/").status_code == 200
     auth.logout()
     assert client.get(f"{BASE}/counter/").status_code == 302
+    actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["bookings.counter_start", "bookings.counter_exit"]
 
 
 def test_counter_mode_of_one_cafe_opens_nothing_in_another(client, auth, db, helpdesk, team_b):

@@ -7,7 +7,8 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ...extensions import limiter
+from ... import audit
+from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Booking, Closure, ExtraOpening, HelpTopic, Role
@@ -501,6 +502,8 @@ def counter_view(view):
 @bp.post("/counter/start")
 @cafe_role_required(Role.HELPER)
 def counter_start():
+    audit.record("bookings.counter_start", g.cafe)
+    db.session.commit()
     # The tablet is left to the public: nobody stays logged in on it.
     logout_user()
     session.pop("_flashes", None)  # nothing said to the staff member may show to the public
@@ -582,6 +585,8 @@ def counter_exit():
             or any(m.cafe_id == g.cafe.id and m.role >= Role.HELPER for m in user.memberships)
         )
         if allowed:
+            audit.record("bookings.counter_exit", g.cafe, actor=user)
+            db.session.commit()
             session.pop(COUNTER, None)
             session.pop(COUNTER_LAST, None)
             login_user(user)
