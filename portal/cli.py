@@ -70,3 +70,21 @@ def register_cli(app: Flask) -> None:
             click.confirm("This replaces everything in the database. Continue?", abort=True)
         backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
         click.echo(f"Database restored from {source}")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Remind tomorrow's digital-help appointments (run daily; running twice sends nothing twice)."""
+        from .blueprints.bookings.services import send_reminders
+
+        with current_app.test_request_context():
+            sent = send_reminders()
+        click.echo(f"{sent} reminder(s) sent.")
+
+    @app.cli.command("purge-personal-data")
+    def purge_personal_data_command():
+        """Remove names and contacts from bookings older than each café's purge delay (default 90 days)."""
+        from .blueprints.bookings.services import purge_personal_data
+
+        with current_app.test_request_context():
+            purged = purge_personal_data()
+        click.echo(f"{purged} booking(s) anonymised.")

@@ -126,6 +126,8 @@ def seed_demo() -> bool:
         seed_noticeboard(cafe, people)
         seed_demo_events(cafe, utcnow().astimezone(cafe.zone).date())
     db.session.commit()
+    for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
+        seed_demo_help(cafe)
     return True
 
 
@@ -300,3 +302,138 @@ def seed_demo_events(cafe: Cafe, today: date) -> None:
         description="Laine et aiguilles fournies. Débutants bienvenus.", for_all_ages=True,
         at_cafe=False, place="Salle des fêtes, à côté de la mairie",
     )
+
+
+HELP_TOPICS = [
+    ("Impôts en ligne", 45, "Votre numéro fiscal et votre dernier avis d’imposition."),
+    ("Assurance maladie (ameli)", 30, "Votre carte Vitale et votre numéro de sécurité sociale."),
+    (
+        "Carte d’identité, passeport, permis de conduire",
+        45,
+        "Une pièce d’identité, un justificatif de domicile et une adresse e-mail si vous en avez une.",
+    ),
+    (
+        "Chercher un emploi (France Travail)",
+        60,
+        "Votre identifiant France Travail et votre CV si vous en avez un.",
+    ),
+    ("Appel vidéo avec la famille", 30, "Votre téléphone ou votre tablette, chargé."),
+    (
+        "Se servir de son smartphone",
+        30,
+        "Votre téléphone, chargé, et ses codes (PIN, compte Google ou Apple).",
+    ),
+    ("Autre démarche", 30, "Les courriers ou documents qui concernent votre démarche."),
+]
+
+DEMO_PEOPLE = [
+    ("Raymonde Lacoste", "+33553621845", ""),
+    ("Gérard Puyjalon", "+33553524417", ""),
+    ("Yvette Mazeau", "+33612457890", "yvette.mazeau@example.org"),
+    ("Bernard Chassaing", "+33553906512", ""),
+    ("Simone Delpech", "+33553413378", "simone.delpech@example.org"),
+    ("Jean-Pierre Faure", "+33687542219", ""),
+    ("Fatima Benali", "+33645128803", "fatima.benali@example.org"),
+    ("Lucien Mondot", "+33553085541", ""),
+    ("Paulette Rivière", "", "paulette.riviere@example.org"),
+    ("Kévin Lagarde", "+33766231458", ""),
+]
+
+
+def seed_demo_help(cafe: Cafe) -> None:
+    """Digital help for one demo café: topics, the helpers' week, absences and a week of bookings."""
+    import random
+
+    from .blueprints.bookings.services import CODE_ALPHABET, CODE_LENGTH
+    from .blueprints.bookings.slots import candidate_slots, expand_periods
+    from .models import AvailabilityRule, Booking, CafeBookingSettings, Closure, ExtraOpening, HelpTopic, Slot
+
+    members = {
+        m.role: m.user for m in db.session.scalars(select(Membership).where(Membership.cafe_id == cafe.id))
+    }
+    helper, manager, staff = members[Role.HELPER], members[Role.MANAGER], members[Role.STAFF]
+    topics = [
+        HelpTopic(cafe=cafe, name=name, duration_minutes=minutes, what_to_bring=bring, position=n)
+        for n, (name, minutes, bring) in enumerate(HELP_TOPICS)
+    ]
+    db.session.add_all(topics)
+    db.session.add(
+        CafeBookingSettings(
+            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=90
+        )
+    )
+    rules = [
+        AvailabilityRule(cafe=cafe, helper=helper, weekday=1, starts=time(9, 30), ends=time(12, 0)),
+        AvailabilityRule(cafe=cafe, helper=helper, weekday=3, starts=time(14, 0), ends=time(17, 0)),
+        AvailabilityRule(cafe=cafe, helper=helper, weekday=4, starts=time(9, 30), ends=time(12, 0)),
+        AvailabilityRule(
+            cafe=cafe,
+            helper=manager,
+            weekday=5,
+            starts=time(10, 0),
+            ends=time(12, 0),
+            slot_minutes=60,
+            seats=2,
+        ),
+    ]
+    local_today = utcnow().astimezone(cafe.zone).date()
+    extras = [
+        ExtraOpening(
+            cafe=cafe,
+            helper=helper,
+            day=local_today + timedelta(days=12),
+            starts=time(14, 0),
+            ends=time(16, 0),
+        )
+    ]
+    closures = [
+        Closure(
+            cafe=cafe,
+            helper=helper,
+            first_day=local_today + timedelta(days=21),
+            last_day=local_today + timedelta(days=27),
+            reason="Congés de l’aidant",
+        )
+    ]
+    db.session.add_all(rules + extras + closures)
+    db.session.flush()
+
+    chooser = random.Random(cafe.slug)
+    now = utcnow()
+    periods = expand_periods(
+        rules, extras, closures, local_today - timedelta(days=3), local_today + timedelta(days=7)
+    )
+    for slot in candidate_slots(periods, cafe.zone, None, {}):
+        if chooser.random() > 0.45:
+            continue
+        name, phone, email = chooser.choice(DEMO_PEOPLE)
+        topic = chooser.choice([t for t in topics if t.duration_minutes <= 30] or topics)
+        past = slot.starts_at < now
+        status = chooser.choice(["attended", "attended", "attended", "no_show"]) if past else "booked"
+        at_counter = not email
+        db.session.add(
+            Slot(
+                cafe_id=cafe.id,
+                helper_id=slot.helper_id,
+                starts_at=slot.starts_at,
+                capacity=slot.capacity,
+                seats_taken=1,
+            )
+        )
+        db.session.add(
+            Booking(
+                cafe_id=cafe.id,
+                topic=topic,
+                helper_id=slot.helper_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                name=name,
+                phone=phone,
+                email=email,
+                age_band=chooser.choice(["", "60_74", "75_plus", "26_59"]),
+                code="".join(chooser.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+                status=status,
+                booked_by=staff if at_counter else None,
+            )
+        )
+    db.session.commit()

@@ -121,5 +121,5 @@ def test_cafe_page_query_count_is_small(client, open_cafe, count_queries):
     with count_queries() as counter:
         client.get("/c/saint-jean-de-cole/")
     # café, services, weekly hours, exceptions; this week's events and their date changes;
-    # the latest notices and their authors
-    assert counter.count <= 8
+    # help topics; the latest notices and their authors
+    assert counter.count <= 9

@@ -5,13 +5,16 @@ classified, so nobody adds a café URL without its cross-café checks.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
 from portal.models import (
+    AvailabilityRule,
+    Booking,
     Event,
     EventCategory,
+    HelpTopic,
     HoursException,
     Invitation,
     Membership,
@@ -85,6 +88,33 @@ CAFE_ENDPOINTS = {
     "cafe.events.staff_cancel_rsvp": (Role.STAFF, "POST"),
     # Network admins only; a café role is not enough (checked in test_events).
     "cafe.events.network_copy": (Role.MANAGER, "GET"),
+    "cafe.bookings.index": (PUBLIC, "GET"),
+    "cafe.bookings.topic": (PUBLIC, "GET"),
+    "cafe.bookings.book": (PUBLIC, "POST"),
+    "cafe.bookings.done": (PUBLIC, "GET"),
+    "cafe.bookings.find": (PUBLIC, "POST"),
+    "cafe.bookings.change": (PUBLIC, "GET"),
+    "cafe.bookings.cancel": (PUBLIC, "POST"),
+    "cafe.bookings.move": (PUBLIC, "POST"),
+    "cafe.bookings.day": (Role.HELPER, "GET"),
+    "cafe.bookings.week": (Role.HELPER, "GET"),
+    "cafe.bookings.mark": (Role.HELPER, "POST"),
+    "cafe.bookings.book_for_someone": (Role.HELPER, "GET"),
+    "cafe.bookings.slip": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_start": (Role.HELPER, "POST"),
+    "cafe.bookings.counter": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_slots": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_book": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_done": (Role.HELPER, "GET"),
+    "cafe.bookings.counter_exit": (Role.HELPER, "GET"),
+    "cafe.bookings.setup": (Role.STAFF, "GET"),
+    "cafe.bookings.add_topic": (Role.STAFF, "POST"),
+    "cafe.bookings.toggle_topic": (Role.STAFF, "POST"),
+    "cafe.bookings.add_rule": (Role.STAFF, "POST"),
+    "cafe.bookings.add_extra": (Role.STAFF, "POST"),
+    "cafe.bookings.add_closure": (Role.STAFF, "POST"),
+    "cafe.bookings.delete_setup_row": (Role.STAFF, "POST"),
+    "cafe.bookings.save_settings": (Role.MANAGER, "POST"),
 }
 
 
@@ -114,7 +144,11 @@ def owned_objects(db, cafe, member):
     event = Event(cafe=cafe, title="Belote", category=EventCategory.CARDS, starts_at=start,
                   ends_at=start + timedelta(hours=2), recurrence=Recurrence.WEEKLY, repeat_count=4,
                   rsvp_enabled=True, capacity=10)
-    db.session.add_all([exception, invitation, notice, suspension, event])
+    topic = HelpTopic(cafe=cafe, name="Impôts en ligne", duration_minutes=30)
+    booking = Booking(cafe_id=cafe_id, topic=topic, starts_at=start, ends_at=start + timedelta(minutes=30),
+                      name="Jeanne", phone="+33553123456", code=f"AC{cafe_id:04d}")
+    rule = AvailabilityRule(cafe_id=cafe_id, helper_id=member_id, weekday=1, starts=time(9), ends=time(12))
+    db.session.add_all([exception, invitation, notice, suspension, event, topic, booking, rule])
     db.session.flush()
     rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne",
                 email="j@example.org")
@@ -123,11 +157,15 @@ def owned_objects(db, cafe, member):
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
             "token": "not-a-token", "notice_id": notice.id, "suspension_id": suspension.id,
-            "event_id": event.id, "rsvp_id": rsvp.id, "code": rsvp.code}
+            "event_id": event.id, "rsvp_id": rsvp.id, "rsvp_code": rsvp.code,
+            "topic_id": topic.id, "booking_id": booking.id, "booking_code": booking.code,
+            "kind": "rules", "row_id": rule.id}
 
 
 def url_for_rule(app, endpoint, slug, ids):
     rule = cafe_rules(app)[endpoint]
+    # Two features call their public code "code": an RSVP's and a booking's.
+    ids = {**ids, "code": ids["rsvp_code"] if endpoint.startswith("cafe.events.") else ids["booking_code"]}
     values = {name: ids[name] for name in rule.arguments if name != "cafe_slug"}
     with app.test_request_context():
         from flask import url_for
@@ -183,6 +221,15 @@ ENDPOINTS_WITH_IDS = [
     "cafe.events.occurrences",
     "cafe.events.attendees",
     "cafe.events.staff_cancel_rsvp",
+    "cafe.bookings.topic",
+    "cafe.bookings.book",
+    "cafe.bookings.done",
+    "cafe.bookings.mark",
+    "cafe.bookings.slip",
+    "cafe.bookings.counter_slots",
+    "cafe.bookings.counter_book",
+    "cafe.bookings.toggle_topic",
+    "cafe.bookings.delete_setup_row",
 ]
 
 
@@ -202,6 +249,9 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(Suspension, other["suspension_id"]).lifted_at is None
     assert db.session.get(Event, other["event_id"]).status.value == "scheduled"
     assert db.session.get(Rsvp, other["rsvp_id"]).status.value == "going"
+    assert db.session.get(Booking, other["booking_id"]).status == "booked"
+    assert db.session.get(AvailabilityRule, other["row_id"]) is not None
+    assert db.session.get(HelpTopic, other["topic_id"]).active
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

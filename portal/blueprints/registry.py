@@ -6,6 +6,7 @@ registered it, and the tests create many apps.
 
 from ..tenancy import cafe_bp
 from .auth import bp as auth_bp
+from .bookings import bp as bookings_bp
 from .cafes import bp as cafes_bp
 from .directory import bp as directory_bp
 from .events import bp as events_bp
@@ -17,7 +18,7 @@ from .noticeboard import bp as noticeboard_bp
 from .site import bp as site_bp
 
 # Inside /c/<cafe_slug>: each gets g.cafe for free.
-for feature in (cafes_bp, manage_bp, events_bp, noticeboard_bp, moderation_bp):
+for feature in (cafes_bp, manage_bp, events_bp, bookings_bp, noticeboard_bp, moderation_bp):
     cafe_bp.register_blueprint(feature)
 
 TOP_LEVEL_BLUEPRINTS = (site_bp, directory_bp, auth_bp, network_bp, network_moderation_bp, cafe_bp)

@@ -4,8 +4,9 @@ from flask import g
 
 from ...htmx import render
 from ...models import utcnow
-from ..noticeboard.services import latest as latest_notices
+from ..bookings.services import active_topics
 from ..events.services import this_week
+from ..noticeboard.services import latest as latest_notices
 from . import bp
 from .services import is_open_at, next_seven_days, upcoming_exceptions
 
@@ -20,4 +21,5 @@ def home():
         open_now=is_open_at(cafe, utcnow()),
         notices=latest_notices(cafe, 3),
         events=this_week(cafe),
+        help_topics=active_topics(cafe),
     )

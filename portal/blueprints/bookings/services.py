@@ -1,0 +1,731 @@
+"""Digital-help bookings: queries and rules. The café is always the first argument.
+
+Seats are taken in the database, never by a check in Python: the slot row is created
+with INSERT … ON CONFLICT DO NOTHING, then `seats_taken` is raised by an UPDATE that
+only matches while seats are left (and a CHECK constraint backs it up). Whoever gets
+rowcount 0 lost the race and is told the slot was just taken.
+"""
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+
+import phonenumbers
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+
+from ... import audit
+from ...extensions import db
+from ...models import (
+    AvailabilityRule,
+    Booking,
+    Cafe,
+    CafeBookingSettings,
+    Closure,
+    ExtraOpening,
+    HelpTopic,
+    Membership,
+    Slot,
+    User,
+    utcnow,
+)
+from ...models.booking import ATTENDED, BOOKED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
+from ...notify import Recipient, notify
+from ...templating import format_time_short
+from ...validators import normalise_phone
+from .slots import FreeSlot, bookable_slots, candidate_slots, expand_periods, group_by_day, parse_slot_key
+
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
+CODE_LENGTH = 6
+STAFF_MARKS = (BOOKED, ATTENDED, NO_SHOW, CANCELLED_BY_CAFE)
+
+
+class SlotNotFound(Exception):
+    """The slot key names no helper of this café, or is malformed: a 404."""
+
+
+class SlotUnavailable(Exception):
+    """The slot exists but cannot be booked (taken, past, outside the window)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "taken" or "closed"
+
+
+class TooLate(Exception):
+    """The café's cancellation notice has passed."""
+
+
+class NotAllowed(Exception):
+    """A status change that makes no sense (e.g. marking a cancelled booking attended)."""
+
+
+# --- settings and topics ---------------------------------------------------------------
+
+
+def settings_for(cafe: Cafe) -> CafeBookingSettings:
+    """The café's booking settings, or the defaults when it never changed them."""
+    found = db.session.get(CafeBookingSettings, cafe.id)
+    if found is None:
+        found = CafeBookingSettings(
+            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=90
+        )
+    return found
+
+
+def active_topics(cafe: Cafe) -> list[HelpTopic]:
+    """The topics residents may book, in the café's order."""
+    return list(
+        db.session.scalars(
+            select(HelpTopic)
+            .where(HelpTopic.cafe_id == cafe.id, HelpTopic.active.is_(True))
+            .order_by(HelpTopic.position, HelpTopic.name)
+        )
+    )
+
+
+def get_active_topic(cafe: Cafe, topic_id: int) -> HelpTopic | None:
+    """One active topic of the café, or None (another café's id included)."""
+    return db.session.scalar(
+        select(HelpTopic).where(
+            HelpTopic.cafe_id == cafe.id, HelpTopic.id == topic_id, HelpTopic.active.is_(True)
+        )
+    )
+
+
+# --- free slots --------------------------------------------------------------------------
+
+
+def local_today(cafe: Cafe, now: datetime | None = None) -> date:
+    """Today's date in the café's zone."""
+    return (now or utcnow()).astimezone(cafe.zone).date()
+
+
+def _periods(cafe: Cafe, first_day: date, last_day: date):
+    rules = db.session.scalars(select(AvailabilityRule).where(AvailabilityRule.cafe_id == cafe.id)).all()
+    extras = db.session.scalars(
+        select(ExtraOpening).where(
+            ExtraOpening.cafe_id == cafe.id, ExtraOpening.day.between(first_day, last_day)
+        )
+    ).all()
+    closures = db.session.scalars(
+        select(Closure).where(
+            Closure.cafe_id == cafe.id, Closure.last_day >= first_day, Closure.first_day <= last_day
+        )
+    ).all()
+    return expand_periods(rules, extras, closures, first_day, last_day)
+
+
+def _taken(cafe: Cafe, first_day: date, last_day: date) -> dict[tuple[int, datetime], int]:
+    start = datetime.combine(first_day - timedelta(days=1), time(), tzinfo=UTC)
+    end = datetime.combine(last_day + timedelta(days=2), time(), tzinfo=UTC)
+    rows = db.session.execute(
+        select(Slot.helper_id, Slot.starts_at, Slot.seats_taken).where(
+            Slot.cafe_id == cafe.id, Slot.starts_at >= start, Slot.starts_at < end
+        )
+    )
+    return {(helper_id, starts_at): taken for helper_id, starts_at, taken in rows}
+
+
+def free_slots(
+    cafe: Cafe, topic: HelpTopic, now: datetime | None = None, party_size: int = 1
+) -> list[FreeSlot]:
+    """The slots a resident may book for `topic` now, within the café's window and notice."""
+    now = now or utcnow()
+    settings = settings_for(cafe)
+    first = local_today(cafe, now)
+    last = first + timedelta(days=settings.window_days)
+    return bookable_slots(
+        _periods(cafe, first, last),
+        cafe.zone,
+        topic.duration_minutes,
+        _taken(cafe, first, last),
+        now,
+        settings.window_days,
+        settings.min_notice_hours,
+        party_size,
+    )
+
+
+def next_free_by_day(
+    cafe: Cafe, topic: HelpTopic, now: datetime | None = None, days: int = 7, exclude: str | None = None
+) -> list[tuple[date, list[FreeSlot]]]:
+    """The next free slots grouped by local day, for the first `days` days that have any."""
+    slots = [s for s in free_slots(cafe, topic, now) if s.key != exclude]
+    return group_by_day(slots, cafe.zone)[:days]
+
+
+def day_slots(cafe: Cafe, day: date, now: datetime | None = None) -> list[FreeSlot]:
+    """Every slot of one day for the staff, full ones included, past ones left out."""
+    now = now or utcnow()
+    periods = _periods(cafe, day, day)
+    return [s for s in candidate_slots(periods, cafe.zone, None, _taken(cafe, day, day)) if s.starts_at > now]
+
+
+def _helper_works_here(cafe: Cafe, helper_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(AvailabilityRule.cafe_id == cafe.id, AvailabilityRule.helper_id == helper_id)
+                | exists().where(ExtraOpening.cafe_id == cafe.id, ExtraOpening.helper_id == helper_id)
+            )
+        )
+    )
+
+
+def find_slot(
+    cafe: Cafe, topic: HelpTopic, key: str, now: datetime | None = None, staff: bool = False
+) -> FreeSlot:
+    """The slot named by `key` for `topic`, checked against the rules as they are now.
+
+    Raises SlotNotFound for a malformed key or a helper who does not work in this café,
+    SlotUnavailable("closed") for a time that is past, outside the window or not an
+    opening, SlotUnavailable("taken") when no seat is left. Staff may book inside the
+    minimum notice and beyond the window, and a full slot comes back for them to overbook.
+    """
+    now = now or utcnow()
+    parsed = parse_slot_key(key)
+    if parsed is None or not _helper_works_here(cafe, parsed[0]):
+        raise SlotNotFound
+    helper_id, starts_at = parsed
+    day = starts_at.astimezone(cafe.zone).date()
+    periods = [p for p in _periods(cafe, day, day) if p.helper_id == helper_id]
+    slot = next(
+        (
+            s
+            for s in candidate_slots(periods, cafe.zone, topic.duration_minutes, _taken(cafe, day, day))
+            if s.starts_at == starts_at
+        ),
+        None,
+    )
+    if slot is None or slot.starts_at <= now:
+        raise SlotUnavailable("closed")
+    if not staff:
+        settings = settings_for(cafe)
+        if slot.starts_at < now + timedelta(hours=settings.min_notice_hours) or day > local_today(
+            cafe, now
+        ) + timedelta(days=settings.window_days):
+            raise SlotUnavailable("closed")
+        if slot.seats_left < 1:
+            raise SlotUnavailable("taken")
+    return slot
+
+
+# --- taking and giving back seats -----------------------------------------------------------
+
+
+def _insert_ignore(values: dict):
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(Slot)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["cafe_id", "helper_id", "starts_at"])
+    )
+
+
+def _take_seats(cafe: Cafe, slot: FreeSlot, seats: int) -> None:
+    """Take `seats` in every slot the booking covers, or raise SlotUnavailable("taken").
+
+    The caller rolls back on failure. Slots are locked in time order, so two bookings
+    covering the same slots cannot deadlock each other.
+    """
+    for starts_at in slot.covered:
+        db.session.execute(
+            _insert_ignore(
+                {
+                    "cafe_id": cafe.id,
+                    "helper_id": slot.helper_id,
+                    "starts_at": starts_at,
+                    "capacity": slot.capacity,
+                    "seats_taken": 0,
+                }
+            )
+        )
+        result = db.session.execute(
+            update(Slot)
+            .where(
+                Slot.cafe_id == cafe.id,
+                Slot.helper_id == slot.helper_id,
+                Slot.starts_at == starts_at,
+                Slot.seats_taken + seats <= Slot.capacity,
+            )
+            .values(seats_taken=Slot.seats_taken + seats)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise SlotUnavailable("taken")
+
+
+def _release_seats(cafe: Cafe, booking: Booking) -> None:
+    """Give back the seats of a booking (an overbooked one never took any)."""
+    if booking.overbooked or booking.helper_id is None:
+        return
+    db.session.execute(
+        update(Slot)
+        .where(
+            Slot.cafe_id == cafe.id,
+            Slot.helper_id == booking.helper_id,
+            Slot.starts_at >= booking.starts_at,
+            Slot.starts_at < booking.ends_at,
+            Slot.seats_taken >= booking.party_size,
+        )
+        .values(seats_taken=Slot.seats_taken - booking.party_size)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _new_code(cafe: Cafe) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not db.session.scalar(select(exists().where(Booking.cafe_id == cafe.id, Booking.code == code))):
+            return code
+
+
+def book(
+    cafe: Cafe,
+    topic: HelpTopic,
+    slot: FreeSlot,
+    *,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    age_band: str = "",
+    note: str = "",
+    booked_by: User | None = None,
+    overbook: bool = False,
+) -> Booking:
+    """Book `slot` for `topic` and commit, or raise SlotUnavailable("taken") with nothing saved.
+
+    `overbook` (staff only) knowingly books a full slot: no seat is taken and the
+    booking is marked and audited.
+    """
+    try:
+        if not overbook:
+            _take_seats(cafe, slot, 1)
+        booking = Booking(
+            cafe_id=cafe.id,
+            topic_id=topic.id,
+            helper_id=slot.helper_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            party_size=1,
+            name=name.strip(),
+            phone=phone,
+            email=email.strip().lower(),
+            age_band=age_band or "",
+            note=(note or "").strip(),
+            code=_new_code(cafe),
+            status=BOOKED,
+            booked_by_id=booked_by.id if booked_by else None,
+            overbooked=overbook,
+        )
+        db.session.add(booking)
+        db.session.flush()
+        if booked_by is not None:
+            audit.record(
+                "bookings.overbook" if overbook else "bookings.book_for_someone",
+                cafe,
+                target=f"booking:{booking.id}",
+                code=booking.code,
+                topic=topic.name,
+                starts_at=booking.starts_at.isoformat(),
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return booking
+
+
+# --- residents change their booking -----------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    """What people type: lower case, spaces, dashes; the code has none of those."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def find_booking(cafe: Cafe, code: str, contact: str) -> Booking | None:
+    """The booking with this code whose phone or email matches `contact`, or None."""
+    booking = db.session.scalar(
+        select(Booking).where(
+            Booking.cafe_id == cafe.id, Booking.code == normalise_code(code), Booking.anonymised_at.is_(None)
+        )
+    )
+    if booking is None or not contact:
+        return None
+    contact = contact.strip()
+    if "@" in contact:
+        return booking if booking.email and booking.email == contact.lower() else None
+    try:
+        phone = normalise_phone(contact)
+    except ValueError:
+        return None
+    return booking if booking.phone and booking.phone == phone else None
+
+
+def find_by_code(cafe: Cafe, code: str) -> Booking | None:
+    """A booking of this café by its code (None for an unknown or another café's code)."""
+    return db.session.scalar(
+        select(Booking)
+        .options(joinedload(Booking.topic))
+        .where(Booking.cafe_id == cafe.id, Booking.code == normalise_code(code))
+    )
+
+
+def get_booking(cafe: Cafe, booking_id: int) -> Booking | None:
+    """A booking of this café by id (None for another café's)."""
+    return db.session.scalar(
+        select(Booking)
+        .options(joinedload(Booking.topic), joinedload(Booking.helper))
+        .where(Booking.cafe_id == cafe.id, Booking.id == booking_id)
+    )
+
+
+def can_change(cafe: Cafe, booking: Booking, now: datetime | None = None) -> bool:
+    """Whether the person may still cancel or move this booking themselves."""
+    now = now or utcnow()
+    notice = timedelta(hours=settings_for(cafe).cancel_notice_hours)
+    return booking.status == BOOKED and booking.starts_at - notice > now
+
+
+def cancel_by_person(cafe: Cafe, booking: Booking, now: datetime | None = None) -> None:
+    """The person cancels; refused (TooLate) within the café's cancellation notice."""
+    if not can_change(cafe, booking, now):
+        raise TooLate
+    _release_seats(cafe, booking)
+    booking.status = CANCELLED_BY_PERSON
+    db.session.commit()
+
+
+def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None) -> None:
+    """Move the booking to `slot`: the new seat is taken before the old one is given back."""
+    if not can_change(cafe, booking, now):
+        raise TooLate
+    try:
+        _take_seats(cafe, slot, booking.party_size)
+        _release_seats(cafe, booking)
+        booking.helper_id = slot.helper_id
+        booking.starts_at = slot.starts_at
+        booking.ends_at = slot.ends_at
+        booking.overbooked = False
+        booking.reminder_sent_at = None
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+def _local_range(cafe: Cafe, first_day: date, days: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(first_day, time(), tzinfo=cafe.zone).astimezone(UTC)
+    end = datetime.combine(first_day + timedelta(days=days), time(), tzinfo=cafe.zone).astimezone(UTC)
+    return start, end
+
+
+def bookings_between(cafe: Cafe, first_day: date, days: int = 1) -> list[Booking]:
+    """Every booking from first_day for `days` local days, with topic, helper and who booked."""
+    start, end = _local_range(cafe, first_day, days)
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.topic), joinedload(Booking.helper), joinedload(Booking.booked_by))
+            .where(Booking.cafe_id == cafe.id, Booking.starts_at >= start, Booking.starts_at < end)
+            .order_by(Booking.starts_at, Booking.id)
+        )
+    )
+
+
+def is_mobile(phone: str) -> bool:
+    """Whether an E.164 number can receive an SMS."""
+    if not phone:
+        return False
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
+def recipient_of(booking: Booking) -> Recipient:
+    """How a reminder can reach the person (maybe nowhere: then staff phone them)."""
+    mobile = booking.phone if is_mobile(booking.phone) and current_app.config["SMS_ENABLED"] else ""
+    return Recipient(email=booking.email, mobile=mobile)
+
+
+def people_to_phone(cafe: Cafe, day: date) -> list[Booking]:
+    """Bookings on `day` that no reminder can reach: the staff phone them instead."""
+    return [b for b in bookings_between(cafe, day) if b.status == BOOKED and not recipient_of(b).reachable]
+
+
+def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
+    """Staff mark a booking attended, no-show, back to booked, or cancel it with a reason."""
+    if status not in STAFF_MARKS or booking.is_cancelled:
+        raise NotAllowed
+    if status == CANCELLED_BY_CAFE:
+        _release_seats(cafe, booking)
+        booking.cancel_reason = reason.strip()
+    booking.status = status
+    audit.record(
+        f"bookings.mark_{status}",
+        cafe,
+        target=f"booking:{booking.id}",
+        code=booking.code,
+        reason=reason.strip(),
+    )
+    db.session.commit()
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def when_in_words(cafe: Cafe, moment: datetime) -> str:
+    """'mardi 3 décembre à 10 h 30' in the café's zone and the reader's language."""
+    local = moment.astimezone(cafe.zone)
+    day = format_date(local.date(), "EEEE d MMMM", locale=str(get_locale() or "fr"))
+    return _("%(day)s at %(time)s", day=day, time=format_time_short(local.time()))
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind tomorrow's people by email (or SMS); each booking is claimed once, atomically.
+
+    The claim (reminder_sent_at set where it was empty) is committed before sending, so
+    two runs at once, or one after the other, never remind anyone twice.
+    """
+    now = now or utcnow()
+    sent = 0
+    cafes = db.session.scalars(select(Cafe).where(Cafe.closed_at.is_(None))).all()
+    for cafe in cafes:
+        tomorrow = local_today(cafe, now) + timedelta(days=1)
+        start, end = _local_range(cafe, tomorrow, 1)
+        candidates = db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.topic))
+            .where(
+                Booking.cafe_id == cafe.id,
+                Booking.status == BOOKED,
+                Booking.reminder_sent_at.is_(None),
+                Booking.starts_at >= start,
+                Booking.starts_at < end,
+                or_(Booking.email != "", Booking.phone != ""),
+            )
+        ).all()
+        for booking in candidates:
+            recipient = recipient_of(booking)
+            if not recipient.reachable:
+                continue
+            claimed = db.session.execute(
+                update(Booking)
+                .where(Booking.id == booking.id, Booking.reminder_sent_at.is_(None))
+                .values(reminder_sent_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            db.session.commit()
+            if claimed != 1:
+                continue
+            when = when_in_words(cafe, booking.starts_at)
+            subject = _("Reminder: digital help at %(cafe)s, %(when)s", cafe=cafe.name, when=when)
+            lines = [
+                _("Hello %(name)s,", name=booking.name),
+                "",
+                _(
+                    "We look forward to seeing you %(when)s at %(cafe)s, %(address)s %(village)s, "
+                    "for: %(topic)s.",
+                    when=when,
+                    cafe=cafe.name,
+                    address=cafe.address,
+                    village=cafe.village,
+                    topic=booking.topic.name,
+                ),
+            ]
+            if booking.topic.what_to_bring:
+                lines += ["", _("What to bring: %(what)s", what=booking.topic.what_to_bring)]
+            lines += ["", _("Your booking code: %(code)s", code=booking.code)]
+            if cafe.phone:
+                lines.append(_("If you cannot come, please call the café: %(phone)s", phone=cafe.phone))
+            notify(
+                recipient,
+                subject,
+                "\n".join(lines),
+                _(
+                    "Reminder: digital help %(when)s at %(cafe)s. Code %(code)s.",
+                    when=when,
+                    cafe=cafe.name,
+                    code=booking.code,
+                ),
+            )
+            sent += 1
+    return sent
+
+
+def purge_personal_data(now: datetime | None = None) -> int:
+    """Blank names and contacts of bookings older than each café's purge delay.
+
+    Topic, date, status and age band stay, for the impact figures.
+    """
+    now = now or utcnow()
+    purged = 0
+    cafes = db.session.scalars(select(Cafe)).all()
+    for cafe in cafes:
+        limit = now - timedelta(days=settings_for(cafe).purge_days)
+        purged += db.session.execute(
+            update(Booking)
+            .where(Booking.cafe_id == cafe.id, Booking.starts_at < limit, Booking.anonymised_at.is_(None))
+            .values(name="", phone="", email="", note="", cancel_reason="", anonymised_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    db.session.commit()
+    return purged
+
+
+# --- setting up the help -------------------------------------------------------------------------
+
+
+def team_helpers(cafe: Cafe) -> list[User]:
+    """The café's team members who can give help (every role from digital helper up)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cafe_id == cafe.id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def setup_overview(cafe: Cafe) -> dict:
+    """Everything the setup page lists: topics, weekly rules, extra dates, closures, settings."""
+    today = local_today(cafe)
+    return {
+        "topics": list(
+            db.session.scalars(
+                select(HelpTopic)
+                .where(HelpTopic.cafe_id == cafe.id)
+                .order_by(HelpTopic.position, HelpTopic.name)
+            )
+        ),
+        "rules": list(
+            db.session.scalars(
+                select(AvailabilityRule)
+                .options(joinedload(AvailabilityRule.helper))
+                .where(AvailabilityRule.cafe_id == cafe.id)
+                .order_by(AvailabilityRule.weekday, AvailabilityRule.starts)
+            )
+        ),
+        "extras": list(
+            db.session.scalars(
+                select(ExtraOpening)
+                .options(joinedload(ExtraOpening.helper))
+                .where(ExtraOpening.cafe_id == cafe.id, ExtraOpening.day >= today)
+                .order_by(ExtraOpening.day, ExtraOpening.starts)
+            )
+        ),
+        "closures": list(
+            db.session.scalars(
+                select(Closure)
+                .options(joinedload(Closure.helper))
+                .where(Closure.cafe_id == cafe.id, Closure.last_day >= today)
+                .order_by(Closure.first_day)
+            )
+        ),
+        "settings": settings_for(cafe),
+    }
+
+
+def _check_helper(cafe: Cafe, helper_id: int | None) -> None:
+    if helper_id and helper_id not in {u.id for u in team_helpers(cafe)}:
+        raise NotAllowed
+
+
+def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) -> HelpTopic:
+    """A new help topic, listed last."""
+    last = db.session.scalar(select(func.max(HelpTopic.position)).where(HelpTopic.cafe_id == cafe.id)) or 0
+    topic = HelpTopic(
+        cafe_id=cafe.id,
+        name=name.strip(),
+        duration_minutes=duration_minutes,
+        what_to_bring=(what_to_bring or "").strip(),
+        position=last + 1,
+    )
+    db.session.add(topic)
+    db.session.flush()
+    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name)
+    db.session.commit()
+    return topic
+
+
+def toggle_topic(cafe: Cafe, topic: HelpTopic) -> None:
+    """Offer a topic again, or stop offering it (its past bookings stay)."""
+    topic.active = not topic.active
+    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active)
+    db.session.commit()
+
+
+def add_rule(cafe: Cafe, **values) -> AvailabilityRule:
+    """A weekly opening period for a helper of this café."""
+    _check_helper(cafe, values.get("helper_id"))
+    rule = AvailabilityRule(cafe_id=cafe.id, **values)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday)
+    db.session.commit()
+    return rule
+
+
+def add_extra(cafe: Cafe, **values) -> ExtraOpening:
+    """A one-off opening of a helper of this café."""
+    _check_helper(cafe, values.get("helper_id"))
+    extra = ExtraOpening(cafe_id=cafe.id, **values)
+    db.session.add(extra)
+    db.session.flush()
+    audit.record("bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat())
+    db.session.commit()
+    return extra
+
+
+def add_closure(cafe: Cafe, **values) -> Closure:
+    """Days without help: the whole café (no helper) or one helper's absence."""
+    _check_helper(cafe, values.get("helper_id"))
+    closure = Closure(cafe_id=cafe.id, **values)
+    db.session.add(closure)
+    db.session.flush()
+    audit.record(
+        "bookings.add_closure",
+        cafe,
+        target=f"closure:{closure.id}",
+        first_day=closure.first_day.isoformat(),
+        last_day=closure.last_day.isoformat(),
+    )
+    db.session.commit()
+    return closure
+
+
+def delete_setup_row(cafe: Cafe, row) -> None:
+    """Remove a rule, an extra opening or a closure (bookings already made stay)."""
+    audit.record(f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}")
+    db.session.delete(row)
+    db.session.commit()
+
+
+def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
+    """The café's booking window, notices and purge delay."""
+    settings = db.session.get(CafeBookingSettings, cafe.id)
+    if settings is None:
+        settings = CafeBookingSettings(cafe_id=cafe.id)
+        db.session.add(settings)
+    for key, value in values.items():
+        setattr(settings, key, value)
+    audit.record("bookings.save_settings", cafe, target="settings", **values)
+    db.session.commit()
+    return settings
