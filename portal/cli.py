@@ -22,12 +22,19 @@ def register_cli(app: Flask) -> None:
         created = seed_demo()
         if as_json:
             slugs = db.session.scalars(select(Cafe.slug).order_by(Cafe.id)).all()
-            click.echo(json.dumps({"created": created, "cafes": slugs, "logins": demo_logins()}, ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {"created": created, "cafes": slugs, "logins": demo_logins()},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         click.echo("Demo network created." if created else "The database already has data: nothing changed.")
         click.echo("Demo logins:")
         for login in demo_logins():
-            click.echo(f"  {login['email']:<34} {login['password']}  {login['role']:<13} {login['cafe'] or '(network)'}")
+            cafe = login["cafe"] or "(network)"
+            click.echo(f"  {login['email']:<34} {login['password']}  {login['role']:<13} {cafe}")
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

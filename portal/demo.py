@@ -29,23 +29,51 @@ ADMIN_EMAIL = "reseau@example.org"
 # (slug, short name for emails, café name, village, postcode, department, zone, address, phone, services)
 DEMO_CAFES = [
     (
-        "saint-jean-de-cole", "saint-jean", "Le Café de la Place", "Saint-Jean-de-Côle", "24800",
-        "Dordogne", "Europe/Paris", "2 place du Château", "+33553620000",
+        "saint-jean-de-cole",
+        "saint-jean",
+        "Le Café de la Place",
+        "Saint-Jean-de-Côle",
+        "24800",
+        "Dordogne",
+        "Europe/Paris",
+        "2 place du Château",
+        "+33553620000",
         ["post_relay", "bread_depot", "grocery", "digital_point", "newspapers"],
     ),
     (
-        "lagrasse", "lagrasse", "L’Épicerie-Café du Lavoir", "Lagrasse", "11220",
-        "Aude", "Europe/Paris", "14 rue du Lavoir", "+33468430000",
+        "lagrasse",
+        "lagrasse",
+        "L’Épicerie-Café du Lavoir",
+        "Lagrasse",
+        "11220",
+        "Aude",
+        "Europe/Paris",
+        "14 rue du Lavoir",
+        "+33468430000",
         ["bread_depot", "grocery", "digital_point", "meals", "wifi"],
     ),
     (
-        "melisey", "melisey", "Au Bon Accueil", "Mélisey", "70270",
-        "Haute-Saône", "Europe/Paris", "1 Grande Rue", "+33384200000",
+        "melisey",
+        "melisey",
+        "Au Bon Accueil",
+        "Mélisey",
+        "70270",
+        "Haute-Saône",
+        "Europe/Paris",
+        "1 Grande Rue",
+        "+33384200000",
         ["post_relay", "parcel_pickup", "digital_point", "library"],
     ),
     (
-        "cilaos", "cilaos", "Le Kiosque de Cilaos", "Cilaos", "97413",
-        "La Réunion", "Indian/Reunion", "40 rue du Père Boiteau", "+262262310000",
+        "cilaos",
+        "cilaos",
+        "Le Kiosque de Cilaos",
+        "Cilaos",
+        "97413",
+        "La Réunion",
+        "Indian/Reunion",
+        "40 rue du Père Boiteau",
+        "+262262310000",
         ["bread_depot", "digital_point", "meals", "wifi"],
     ),
 ]
@@ -81,7 +109,12 @@ def demo_logins() -> list[dict]:
     for slug, short, *_ in DEMO_CAFES:
         for role_key, _role, _title in DEMO_ROLES:
             logins.append(
-                {"email": f"{role_key}.{short}@example.org", "password": DEMO_PASSWORD, "role": role_key, "cafe": slug}
+                {
+                    "email": f"{role_key}.{short}@example.org",
+                    "password": DEMO_PASSWORD,
+                    "role": role_key,
+                    "cafe": slug,
+                }
             )
     return logins
 
@@ -96,8 +129,15 @@ def seed_demo() -> bool:
     today = utcnow().date()
     for slug, short, name, village, postcode, department, zone, address, phone, services in DEMO_CAFES:
         cafe = Cafe(
-            slug=slug, name=name, village=village, postcode=postcode, department=department,
-            timezone=zone, address=address, phone=phone, email=f"contact.{short}@example.org",
+            slug=slug,
+            name=name,
+            village=village,
+            postcode=postcode,
+            department=department,
+            timezone=zone,
+            address=address,
+            phone=phone,
+            email=f"contact.{short}@example.org",
             description=(
                 f"Le café multiservice de {village} : on y boit un café, on y retire ses colis, "
                 "on y trouve du pain frais et de l’aide pour ses démarches en ligne."
@@ -109,7 +149,10 @@ def seed_demo() -> bool:
         cafe.hours_exceptions = [
             HoursException(day=today + timedelta(days=9), closed=True, label="Fermeture exceptionnelle"),
             HoursException(
-                day=today + timedelta(days=16), closed=False, opens=time(10, 0), closes=time(1, 0),
+                day=today + timedelta(days=16),
+                closed=False,
+                opens=time(10, 0),
+                closes=time(1, 0),
                 label="Fête du village",
             ),
         ]
@@ -143,15 +186,35 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
     resident, staff, moderator = people["resident"], people["staff"], people["moderator"]
     db.session.add(ModerationSettings(cafe_id=cafe.id, blocked_words="casino\ncrypto"))
 
-    def notice(title, body, category, status=NoticeStatus.PUBLISHED, author=None, on_behalf_of="",
-               days_ago=1, expires_in=13, phone="", **extra):
+    def notice(
+        title,
+        body,
+        category,
+        status=NoticeStatus.PUBLISHED,
+        author=None,
+        on_behalf_of="",
+        days_ago=1,
+        expires_in=13,
+        phone="",
+        **extra,
+    ):
         created = now - timedelta(days=days_ago)
         item = Notice(
-            cafe_id=cafe.id, author_id=author.id if author else None, on_behalf_of=on_behalf_of,
-            posted_by_id=(author or staff).id, title=title, body=body, category=category,
-            expires_on=today + timedelta(days=expires_in), relay_contact=author is not None,
-            contact_phone=phone, status=status, created_at=created, updated_at=created,
-            published_at=created if status != NoticeStatus.PENDING else None, **extra,
+            cafe_id=cafe.id,
+            author_id=author.id if author else None,
+            on_behalf_of=on_behalf_of,
+            posted_by_id=(author or staff).id,
+            title=title,
+            body=body,
+            category=category,
+            expires_on=today + timedelta(days=expires_in),
+            relay_contact=author is not None,
+            contact_phone=phone,
+            status=status,
+            created_at=created,
+            updated_at=created,
+            published_at=created if status != NoticeStatus.PENDING else None,
+            **extra,
         )
         db.session.add(item)
         return item
@@ -160,75 +223,129 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
         "Donne vélo enfant 16 pouces",
         "Vélo rouge avec petites roues, un peu rouillé mais il roule très bien.\n"
         "À venir chercher le samedi matin. Plus de photos : https://exemple.org/velo",
-        NoticeCategory.GIVE_AWAY, author=resident, days_ago=2,
-        approved_at=now - timedelta(days=2), approved_by_id=moderator.id,
+        NoticeCategory.GIVE_AWAY,
+        author=resident,
+        days_ago=2,
+        approved_at=now - timedelta(days=2),
+        approved_by_id=moderator.id,
     )
     notice(
         "Covoiturage pour le marché du jeudi",
         "Je descends au marché tous les jeudis vers 8 h 30, deux places libres.\nParticipation libre.",
-        NoticeCategory.CARPOOL, on_behalf_of="Mme Delpech", phone="+33553620101", days_ago=3,
+        NoticeCategory.CARPOOL,
+        on_behalf_of="Mme Delpech",
+        phone="+33553620101",
+        days_ago=3,
     )
     notice(
         "Chorale : on cherche des voix",
         "La chorale du village reprend les répétitions le mardi à 18 h à la salle des fêtes.\n"
         "Débutants bienvenus !",
-        NoticeCategory.ASSOCIATION, on_behalf_of="Comité des fêtes", days_ago=5, expires_in=40,
+        NoticeCategory.ASSOCIATION,
+        on_behalf_of="Comité des fêtes",
+        days_ago=5,
+        expires_in=40,
     )
     notice(
         "Chat tigré perdu près du lavoir",
         "Notre chat Filou, tigré avec un collier bleu, n’est pas rentré depuis lundi.\n"
         "Merci de regarder dans vos granges.",
-        NoticeCategory.LOST_FOUND, author=resident, days_ago=1,
+        NoticeCategory.LOST_FOUND,
+        author=resident,
+        days_ago=1,
     )
     reported = notice(
         "Tonte de pelouse pas chère",
         "Je tonds vos pelouses, tarifs imbattables, appelez vite.",
-        NoticeCategory.SERVICES, author=people["helper"], days_ago=2,
+        NoticeCategory.SERVICES,
+        author=people["helper"],
+        days_ago=2,
     )
     notice(
         "Cherche bois de chauffage",
         "Je cherche deux stères de chêne sec, livrés si possible avant l’hiver.",
-        NoticeCategory.LOOKING_FOR, status=NoticeStatus.PENDING, author=resident, days_ago=0,
+        NoticeCategory.LOOKING_FOR,
+        status=NoticeStatus.PENDING,
+        author=resident,
+        days_ago=0,
         held_because="new_poster",
     )
     hidden = notice(
         "Gagnez de l’argent facilement",
         "Investissez dans notre casino en ligne, gains garantis !",
-        NoticeCategory.OTHER, author=people["manager"], days_ago=1,
-        hidden=True, hidden_at=now - timedelta(hours=5),
+        NoticeCategory.OTHER,
+        author=people["manager"],
+        days_ago=1,
+        hidden=True,
+        hidden_at=now - timedelta(hours=5),
     )
     rejected = notice(
         "Vends voiture",
         "Vends voiture, prix à débattre, appeler le soir.",
-        NoticeCategory.OTHER, status=NoticeStatus.REJECTED, author=resident, days_ago=6,
+        NoticeCategory.OTHER,
+        status=NoticeStatus.REJECTED,
+        author=resident,
+        days_ago=6,
         reject_reason="Les ventes de véhicules ne sont pas acceptées sur ce tableau.",
     )
     notice(
         "Perdu trousseau de clés",
         "Trousseau avec un porte-clés en forme de sardine, perdu à la fête du village.",
-        NoticeCategory.LOST_FOUND, author=resident, days_ago=30, expires_in=-3,
+        NoticeCategory.LOST_FOUND,
+        author=resident,
+        days_ago=30,
+        expires_in=-3,
     )
     notice(
         "Donne chaton",
         "Un chaton de deux mois cherche une famille.",
-        NoticeCategory.GIVE_AWAY, status=NoticeStatus.WITHDRAWN, author=resident, days_ago=8,
+        NoticeCategory.GIVE_AWAY,
+        status=NoticeStatus.WITHDRAWN,
+        author=resident,
+        days_ago=8,
     )
     db.session.flush()
-    db.session.add(Report(cafe_id=cafe.id, notice_id=reported.id, reporter_id=resident.id,
-                          reporter_key=f"u:{resident.id}", reason=ReportReason.SPAM,
-                          note="Déjà vu sur trois autres panneaux."))
+    db.session.add(
+        Report(
+            cafe_id=cafe.id,
+            notice_id=reported.id,
+            reporter_id=resident.id,
+            reporter_key=f"u:{resident.id}",
+            reason=ReportReason.SPAM,
+            note="Déjà vu sur trois autres panneaux.",
+        )
+    )
     for key in ("resident", "staff", "helper"):
         user = people[key]
-        db.session.add(Report(cafe_id=cafe.id, notice_id=hidden.id, reporter_id=user.id,
-                              reporter_key=f"u:{user.id}", reason=ReportReason.SCAM))
-    db.session.add_all([
-        ModerationDecision(cafe_id=cafe.id, action="auto_hidden", notice_id=hidden.id,
-                           subject_user_id=people["manager"].id,
-                           created_at=now - timedelta(hours=5)),
-        ModerationDecision(cafe_id=cafe.id, action="rejected", notice_id=rejected.id,
-                           subject_user_id=resident.id, actor_id=moderator.id,
-                           reason=rejected.reject_reason, created_at=now - timedelta(days=6)),
-    ])
+        db.session.add(
+            Report(
+                cafe_id=cafe.id,
+                notice_id=hidden.id,
+                reporter_id=user.id,
+                reporter_key=f"u:{user.id}",
+                reason=ReportReason.SCAM,
+            )
+        )
+    db.session.add_all(
+        [
+            ModerationDecision(
+                cafe_id=cafe.id,
+                action="auto_hidden",
+                notice_id=hidden.id,
+                subject_user_id=people["manager"].id,
+                created_at=now - timedelta(hours=5),
+            ),
+            ModerationDecision(
+                cafe_id=cafe.id,
+                action="rejected",
+                notice_id=rejected.id,
+                subject_user_id=resident.id,
+                actor_id=moderator.id,
+                reason=rejected.reject_reason,
+                created_at=now - timedelta(days=6),
+            ),
+        ]
+    )
 
 
 def seed_demo_events(cafe: Cafe, today: date) -> None:
@@ -244,63 +361,109 @@ def seed_demo_events(cafe: Cafe, today: date) -> None:
 
     def event(day: date, start: time, hours: float, **fields) -> Event:
         local = datetime.combine(day, start)
-        made = Event(cafe=cafe, starts_at=to_utc(local, zone),
-                     ends_at=to_utc(local + timedelta(hours=hours), zone), **fields)
+        made = Event(
+            cafe=cafe,
+            starts_at=to_utc(local, zone),
+            ends_at=to_utc(local + timedelta(hours=hours), zone),
+            **fields,
+        )
         db.session.add(made)
         return made
 
     belote_day = on(3)  # Thursday evenings
     belote = event(
-        belote_day, time(20, 0), 3, title="Concours de belote", category=EventCategory.CARDS,
+        belote_day,
+        time(20, 0),
+        3,
+        title="Concours de belote",
+        category=EventCategory.CARDS,
         description="Tous les jeudis, concours de belote en équipes tirées au sort.\n"
         "Inscription sur place dès 19 h 30. Lots pour les trois premières équipes.",
-        price="3 € par joueur", recurrence=Recurrence.WEEKLY, repeat_count=12,
+        price="3 € par joueur",
+        recurrence=Recurrence.WEEKLY,
+        repeat_count=12,
         accessibility="Salle de plain-pied, toilettes accessibles.",
     )
     db.session.flush()
     second = to_utc(datetime.combine(belote_day + timedelta(days=7), time(20, 0)), zone)
     belote.overrides.append(
         EventOccurrenceOverride(
-            cafe_id=cafe.id, original_start=second, cancelled=True,
+            cafe_id=cafe.id,
+            original_start=second,
+            cancelled=True,
             reason="La salle accueille le repas des aînés ce soir-là.",
         )
     )
     market_day = on(6, 1)  # a Sunday morning, then the same Sunday of each month
     event(
-        market_day, time(8, 30), 4, title="Marché des producteurs", category=EventCategory.MARKET,
+        market_day,
+        time(8, 30),
+        4,
+        title="Marché des producteurs",
+        category=EventCategory.MARKET,
         description="Légumes, fromages, miel et pain au levain des fermes alentour.\n"
         "Plus d’informations : https://example.org/marche-producteurs",
-        for_all_ages=True, recurrence=Recurrence.MONTHLY, monthly_week=nth_weekday_of_month(
-            datetime.combine(market_day, time(8, 30))), repeat_count=6,
+        for_all_ages=True,
+        recurrence=Recurrence.MONTHLY,
+        monthly_week=nth_weekday_of_month(datetime.combine(market_day, time(8, 30))),
+        repeat_count=6,
     )
     event(
-        on(5, 1), time(20, 30), 2, title="Concert : chansons françaises au comptoir",
+        on(5, 1),
+        time(20, 30),
+        2,
+        title="Concert : chansons françaises au comptoir",
         category=EventCategory.CONCERT,
         description="Le duo Les Cousins reprend Brassens, Barbara et Souchon.\nChapeau pour les musiciens.",
-        price="8 €", rsvp_enabled=True, capacity=40, for_all_ages=True,
+        price="8 €",
+        rsvp_enabled=True,
+        capacity=40,
+        for_all_ages=True,
         accessibility="Places assises réservées aux personnes à mobilité réduite ; "
         "boucle magnétique au comptoir.",
     )
     event(
-        on(1), time(14, 0), 2, title="Atelier numérique : mes démarches en ligne",
+        on(1),
+        time(14, 0),
+        2,
+        title="Atelier numérique : mes démarches en ligne",
         category=EventCategory.DIGITAL,
         description="Créer son compte Ameli, déclarer ses impôts, prendre un rendez-vous médical.\n"
         "Apportez votre téléphone ou votre tablette ; le café prête des tablettes.",
-        rsvp_enabled=True, capacity=6, recurrence=Recurrence.BIWEEKLY, repeat_count=4,
+        rsvp_enabled=True,
+        capacity=6,
+        recurrence=Recurrence.BIWEEKLY,
+        repeat_count=4,
     )
     event(
-        on(4, 2), time(12, 0), 2.5, title="Repas partagé des aînés", category=EventCategory.MEAL,
+        on(4, 2),
+        time(12, 0),
+        2.5,
+        title="Repas partagé des aînés",
+        category=EventCategory.MEAL,
         description="Un repas simple et chaleureux : potage, blanquette, tarte aux pommes.",
-        price="12 €, boisson comprise", rsvp_enabled=True, capacity=24,
+        price="12 €, boisson comprise",
+        rsvp_enabled=True,
+        capacity=24,
     )
     event(
-        on(2, 1), time(18, 30), 1.5, title="Réunion du comité des fêtes", category=EventCategory.ASSOCIATION,
+        on(2, 1),
+        time(18, 30),
+        1.5,
+        title="Réunion du comité des fêtes",
+        category=EventCategory.ASSOCIATION,
         description="Préparation de la fête du village. Toutes les idées sont bienvenues !",
     )
     event(
-        on(3, 1), time(10, 0), 2, title="Atelier tricot et papotage", category=EventCategory.WORKSHOP,
-        description="Laine et aiguilles fournies. Débutants bienvenus.", for_all_ages=True,
-        at_cafe=False, place="Salle des fêtes, à côté de la mairie",
+        on(3, 1),
+        time(10, 0),
+        2,
+        title="Atelier tricot et papotage",
+        category=EventCategory.WORKSHOP,
+        description="Laine et aiguilles fournies. Débutants bienvenus.",
+        for_all_ages=True,
+        at_cafe=False,
+        place="Salle des fêtes, à côté de la mairie",
     )
 
 

@@ -50,7 +50,9 @@ def test_exceptional_closure_replaces_the_usual_hours(client, db, open_cafe):
 
 def test_special_hours_for_a_fete(db, open_cafe):
     fete = date(2030, 7, 14)
-    db.session.add(HoursException(cafe=open_cafe, day=fete, closed=False, opens=time(10), closes=time(2), label="Fête"))
+    db.session.add(
+        HoursException(cafe=open_cafe, day=fete, closed=False, opens=time(10), closes=time(2), label="Fête")
+    )
     db.session.commit()
     day = hours_for_day(open_cafe, fete)
     assert day.periods == [(time(10), time(2))]
@@ -87,7 +89,9 @@ def test_unknown_cafe_is_404(client, cafe_a):
     assert "Page introuvable" in response.get_data(as_text=True)
 
 
-def test_closed_cafe_is_404_for_the_public_but_visible_to_the_network(client, db, auth, cafe_a, admin, team_a):
+def test_closed_cafe_is_404_for_the_public_but_visible_to_the_network(
+    client, db, auth, cafe_a, admin, team_a
+):
     cafe_a.closed_at = utcnow()
     db.session.commit()
     assert client.get("/c/saint-jean-de-cole/").status_code == 404

@@ -131,35 +131,68 @@ def owned_objects(db, cafe, member):
     cafe_id, member_id = cafe.id, member.id
     exception = HoursException(cafe=cafe, day=date.today() + timedelta(days=30), closed=True)
     invitation = Invitation(
-        cafe=cafe, role=Role.STAFF, token_hash=Invitation.hash_token(secrets.token_urlsafe()),
+        cafe=cafe,
+        role=Role.STAFF,
+        token_hash=Invitation.hash_token(secrets.token_urlsafe()),
         expires_at=utcnow() + timedelta(days=7),
     )
     notice = Notice(
-        cafe_id=cafe_id, author_id=member_id, title="Donne vélo", body="Un vélo rouge à donner.",
-        category=NoticeCategory.GIVE_AWAY, expires_on=date.today() + timedelta(days=10),
+        cafe_id=cafe_id,
+        author_id=member_id,
+        title="Donne vélo",
+        body="Un vélo rouge à donner.",
+        category=NoticeCategory.GIVE_AWAY,
+        expires_on=date.today() + timedelta(days=10),
         status=NoticeStatus.PENDING,
     )
     suspension = Suspension(cafe_id=cafe_id, user_id=member_id, reason="test")
     start = utcnow() + timedelta(days=3)
-    event = Event(cafe=cafe, title="Belote", category=EventCategory.CARDS, starts_at=start,
-                  ends_at=start + timedelta(hours=2), recurrence=Recurrence.WEEKLY, repeat_count=4,
-                  rsvp_enabled=True, capacity=10)
+    event = Event(
+        cafe=cafe,
+        title="Belote",
+        category=EventCategory.CARDS,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        recurrence=Recurrence.WEEKLY,
+        repeat_count=4,
+        rsvp_enabled=True,
+        capacity=10,
+    )
     topic = HelpTopic(cafe=cafe, name="Impôts en ligne", duration_minutes=30)
-    booking = Booking(cafe_id=cafe_id, topic=topic, starts_at=start, ends_at=start + timedelta(minutes=30),
-                      name="Jeanne", phone="+33553123456", code=f"AC{cafe_id:04d}")
+    booking = Booking(
+        cafe_id=cafe_id,
+        topic=topic,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        name="Jeanne",
+        phone="+33553123456",
+        code=f"AC{cafe_id:04d}",
+    )
     rule = AvailabilityRule(cafe_id=cafe_id, helper_id=member_id, weekday=1, starts=time(9), ends=time(12))
     db.session.add_all([exception, invitation, notice, suspension, event, topic, booking, rule])
     db.session.flush()
-    rsvp = Rsvp(cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne",
-                email="j@example.org")
+    rsvp = Rsvp(
+        cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne", email="j@example.org"
+    )
     db.session.add(rsvp)
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
-    return {"exception_id": exception.id, "invitation_id": invitation.id, "membership_id": membership.id,
-            "token": "not-a-token", "notice_id": notice.id, "suspension_id": suspension.id,
-            "event_id": event.id, "rsvp_id": rsvp.id, "rsvp_code": rsvp.code,
-            "topic_id": topic.id, "booking_id": booking.id, "booking_code": booking.code,
-            "kind": "rules", "row_id": rule.id}
+    return {
+        "exception_id": exception.id,
+        "invitation_id": invitation.id,
+        "membership_id": membership.id,
+        "token": "not-a-token",
+        "notice_id": notice.id,
+        "suspension_id": suspension.id,
+        "event_id": event.id,
+        "rsvp_id": rsvp.id,
+        "rsvp_code": rsvp.code,
+        "topic_id": topic.id,
+        "booking_id": booking.id,
+        "booking_code": booking.code,
+        "kind": "rules",
+        "row_id": rule.id,
+    }
 
 
 def url_for_rule(app, endpoint, slug, ids):
@@ -177,7 +210,9 @@ def request(client, method, url):
     return client.post(url, data={}) if method == "POST" else client.get(url)
 
 
-@pytest.mark.parametrize("endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if isinstance(role, Role)))
+@pytest.mark.parametrize(
+    "endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if isinstance(role, Role))
+)
 def test_staff_of_another_cafe_are_forbidden(app, client, auth, db, team_a, team_b, endpoint):
     ids = owned_objects(db, team_a.cafe, team_a.staff)
     auth.login(team_b.manager)
@@ -259,7 +294,9 @@ def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):
     assert with_ids == set(ENDPOINTS_WITH_IDS)
 
 
-@pytest.mark.parametrize("endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if role is not PUBLIC))
+@pytest.mark.parametrize(
+    "endpoint", sorted(e for e, (role, _) in CAFE_ENDPOINTS.items() if role is not PUBLIC)
+)
 def test_anonymous_visitors_are_sent_to_log_in(app, client, db, team_a, endpoint):
     ids = owned_objects(db, team_a.cafe, team_a.staff)
     _, method = CAFE_ENDPOINTS[endpoint]
