@@ -89,9 +89,11 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
-        """Remove names and contacts from bookings older than each café's purge delay (default 90 days)."""
+        """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""
         from .blueprints.bookings.services import purge_personal_data
+        from .blueprints.events.services import purge_rsvp_contacts
 
         with current_app.test_request_context():
-            purged = purge_personal_data()
-        click.echo(f"{purged} booking(s) anonymised.")
+            bookings = purge_personal_data()
+            rsvps = purge_rsvp_contacts()
+        click.echo(f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised.")
