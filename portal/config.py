@@ -62,6 +62,7 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
     # Noticeboard: per address as Gancio does, per account stricter on an account's first day.
+    RSVP_RATE_LIMIT = os.environ.get("RSVP_RATE_LIMIT", "20 per 10 minutes")
     BOARD_POST_IP_RATE_LIMIT = os.environ.get("BOARD_POST_IP_RATE_LIMIT", "6 per 5 minutes")
     BOARD_POST_USER_RATE_LIMIT = os.environ.get("BOARD_POST_USER_RATE_LIMIT", "10 per day")
     BOARD_POST_NEW_ACCOUNT_RATE_LIMIT = os.environ.get("BOARD_POST_NEW_ACCOUNT_RATE_LIMIT", "3 per day")
@@ -72,6 +73,7 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20
+    EVENTS_PAGE_SIZE = 20
     INVITATION_DAYS = 7
     PASSWORD_RESET_SECONDS = 3600
 

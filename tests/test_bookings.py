@@ -689,7 +689,7 @@ def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk
     )
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-personal-data"])
-    assert "2 booking(s) anonymised" in result.output
+    assert "2 booking(s) and 0 RSVP(s) anonymised" in result.output
     db.session.expire_all()
     rows = {b.code: b for b in db.session.scalars(select(Booking))}
     for code in ("OLDAAA", "BRECNT"):

@@ -91,7 +91,7 @@ def index():
     result = services.list_page(
         g.cafe,
         page=page,
-        per_page=current_app.config.get("EVENTS_PAGE_SIZE", 20),
+        per_page=current_app.config["EVENTS_PAGE_SIZE"],
         category=category or None,
         all_ages=all_ages,
         past=past,
@@ -151,7 +151,7 @@ def detail(event_id: int):
 
 @bp.post("/events/<int:event_id>/rsvp")
 # Against spam, per IP; generous, since a café tablet may answer for many people.
-@limiter.limit(lambda: current_app.config.get("RSVP_RATE_LIMIT", "20 per 10 minutes"))
+@limiter.limit(lambda: current_app.config["RSVP_RATE_LIMIT"])
 def rsvp(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
     form = RsvpForm()
