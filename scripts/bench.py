@@ -28,6 +28,10 @@ PAGES = [
     ("directory", "/", {}),
     ("search (htmx fragment)", "/?q=dordogne", {"HX-Request": "true", "HX-Target": "cafe-results"}),
     ("café page", "/c/saint-jean-de-cole/", {}),
+    ("events list", "/c/saint-jean-de-cole/events/", {}),
+    ("noticeboard", "/c/saint-jean-de-cole/board/", {}),
+    ("digital help", "/c/saint-jean-de-cole/help/", {}),
+    ("iCalendar feed", "/c/saint-jean-de-cole/events.ics", {}),
     ("login", "/account/login", {}),
     ("stylesheet", "/static/css/comptoir.css", {}),
 ]
