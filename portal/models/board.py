@@ -6,7 +6,6 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .cafe import Cafe
 from .mixins import CafeScoped, Hideable, Timestamped
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, utcnow, value_enum
 from .user import User
 
 
@@ -98,17 +97,6 @@ ModerationMode.LABELS = {
 }
 
 
-def _enum(cls, length: int = 20) -> Enum:
-    # Values, not names, are stored: they are what URLs and forms use.
-    return Enum(
-        cls,
-        native_enum=False,
-        length=length,
-        validate_strings=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     __table_args__ = (
         CheckConstraint("author_id IS NOT NULL OR on_behalf_of <> ''", name="has_author"),
@@ -124,11 +112,11 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
-    category: Mapped[NoticeCategory] = mapped_column(_enum(NoticeCategory))
+    category: Mapped[NoticeCategory] = mapped_column(value_enum(NoticeCategory))
     expires_on: Mapped[date]
     relay_contact: Mapped[bool] = mapped_column(default=True)
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
-    status: Mapped[NoticeStatus] = mapped_column(_enum(NoticeStatus), default=NoticeStatus.PENDING)
+    status: Mapped[NoticeStatus] = mapped_column(value_enum(NoticeStatus), default=NoticeStatus.PENDING)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -174,7 +162,7 @@ class Report(CafeScoped, db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # "u:<user id>" for an account, "a:<hash>" for a visitor without one.
     reporter_key: Mapped[str] = mapped_column(String(80))
-    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason))
+    reason: Mapped[ReportReason] = mapped_column(value_enum(ReportReason))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -211,7 +199,9 @@ class ModerationSettings(CafeScoped, Timestamped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mode: Mapped[ModerationMode] = mapped_column(_enum(ModerationMode), default=ModerationMode.NEW_POSTERS)
+    mode: Mapped[ModerationMode] = mapped_column(
+        value_enum(ModerationMode), default=ModerationMode.NEW_POSTERS
+    )
     approvals_needed: Mapped[int] = mapped_column(default=2)
     report_threshold: Mapped[int] = mapped_column(default=3)
     blocked_words: Mapped[str] = mapped_column(Text, default="")

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .cafe import Cafe
 from .mixins import CafeScoped, Timestamped
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, utcnow, value_enum
 from .user import User
 
 
@@ -68,16 +67,6 @@ class RsvpStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def _enum(kind) -> Enum:
-    return Enum(
-        kind,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Event(CafeScoped, Timestamped, db.Model):
     """One event, or the parent of a series when `recurrence` is not NONE."""
 
@@ -98,7 +87,7 @@ class Event(CafeScoped, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[EventCategory] = mapped_column(_enum(EventCategory), default=EventCategory.OTHER)
+    category: Mapped[EventCategory] = mapped_column(value_enum(EventCategory), default=EventCategory.OTHER)
     for_all_ages: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -108,9 +97,9 @@ class Event(CafeScoped, Timestamped, db.Model):
     accessibility: Mapped[str] = mapped_column(Text, default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
     rsvp_enabled: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.SCHEDULED)
+    status: Mapped[EventStatus] = mapped_column(value_enum(EventStatus), default=EventStatus.SCHEDULED)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
-    recurrence: Mapped[Recurrence] = mapped_column(_enum(Recurrence), default=Recurrence.NONE)
+    recurrence: Mapped[Recurrence] = mapped_column(value_enum(Recurrence), default=Recurrence.NONE)
     monthly_week: Mapped[int | None] = mapped_column(Integer)  # 1..5, or -1 for the last
     repeat_until: Mapped[date | None]
     repeat_count: Mapped[int | None] = mapped_column(Integer)
@@ -201,7 +190,7 @@ class Rsvp(CafeScoped, db.Model):
     phone: Mapped[str] = mapped_column(String(30), default="")
     party_size: Mapped[int] = mapped_column(Integer, default=1)
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_rsvp_code)
-    status: Mapped[RsvpStatus] = mapped_column(_enum(RsvpStatus), default=RsvpStatus.GOING)
+    status: Mapped[RsvpStatus] = mapped_column(value_enum(RsvpStatus), default=RsvpStatus.GOING)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +30,18 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def value_enum(cls, length: int = 20) -> Enum:
+    """A column for a Python enum that stores its values, not its names.
+
+    Values are what URLs and forms use; a VARCHAR (not a native enum type) keeps
+    SQLite and PostgreSQL alike and lets a migration add a value without DDL.
+    """
+    return Enum(
+        cls,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
