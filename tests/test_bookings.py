@@ -830,3 +830,116 @@ def test_helpers_see_the_day_but_not_the_setup(client, auth, helpdesk):
     auth.login(helpdesk.team.helper)
     assert client.get(f"{BASE}/staff/").status_code == 200
     assert client.get(SETUP).status_code == 403
+
+
+# --- review: seats are given back once, whatever runs at the same time ------------------------------
+
+
+def _two_on_one_slot(db, helpdesk):
+    for rule in helpdesk.rules:
+        rule.seats = 2
+    db.session.commit()
+    slot = free(helpdesk)
+    first = services.book(helpdesk.cafe, helpdesk.topic, slot, name="Jeanne", phone="+33553123456")
+    services.book(helpdesk.cafe, helpdesk.topic, free(helpdesk), name="Paul", phone="+33553123457")
+    assert seats(db, helpdesk, slot.starts_at) == 2
+    return slot, db.session.get(Booking, first.id)
+
+
+def _cancelled_meanwhile(db, helpdesk, booking, slot):
+    """What a second request (a double tap) did and committed between our read and our write."""
+    with db.engine.begin() as other:
+        other.execute(update(Booking).where(Booking.id == booking.id).values(status="cancelled_by_person"))
+        other.execute(
+            update(Slot).where(Slot.starts_at == slot.starts_at).values(seats_taken=Slot.seats_taken - 1)
+        )
+
+
+def test_a_double_cancel_gives_the_seat_back_once(db, helpdesk):
+    slot, stale = _two_on_one_slot(db, helpdesk)
+    assert stale.status == "booked"
+    _cancelled_meanwhile(db, helpdesk, stale, slot)
+    services.cancel_by_person(helpdesk.cafe, stale)
+    db.session.expire_all()
+    assert seats(db, helpdesk, slot.starts_at) == 1  # Paul still holds his seat
+
+
+def test_staff_cancel_at_the_same_time_as_the_person_gives_the_seat_back_once(db, helpdesk):
+    slot, stale = _two_on_one_slot(db, helpdesk)
+    _cancelled_meanwhile(db, helpdesk, stale, slot)
+    with pytest.raises(services.NotAllowed):
+        services.mark(helpdesk.cafe, stale, "cancelled_by_cafe", "Malade")
+    db.session.expire_all()
+    assert seats(db, helpdesk, slot.starts_at) == 1
+
+
+def test_a_double_move_takes_one_new_seat_and_gives_the_old_one_back_once(db, helpdesk):
+    slot, stale = _two_on_one_slot(db, helpdesk)
+    target = free(helpdesk, index=3)
+    # The first request moved it already; this one read the booking before that.
+    with db.engine.begin() as other:
+        other.execute(
+            update(Booking)
+            .where(Booking.id == stale.id)
+            .values(starts_at=target.starts_at, ends_at=target.ends_at)
+        )
+        other.execute(
+            Slot.__table__.insert().values(
+                cafe_id=helpdesk.cafe.id,
+                helper_id=helpdesk.helper.id,
+                starts_at=target.starts_at,
+                capacity=2,
+                seats_taken=1,
+            )
+        )
+        other.execute(
+            update(Slot).where(Slot.starts_at == slot.starts_at).values(seats_taken=Slot.seats_taken - 1)
+        )
+    with pytest.raises(services.TooLate):
+        services.reschedule(helpdesk.cafe, stale, free(helpdesk, index=3))
+    db.session.expire_all()
+    assert seats(db, helpdesk, slot.starts_at) == 1
+    assert seats(db, helpdesk, target.starts_at) == 1
+
+
+def test_a_double_tap_on_cancel_says_cancelled_not_too_late(client, db, helpdesk, booked):
+    find(client, booked.booking.code, "0553123456")
+    assert client.post(f"{BASE}/change/cancel").status_code == 303
+    second = client.post(f"{BASE}/change/cancel", follow_redirects=True)
+    assert second.status_code == 200
+    assert "trop tard" not in second.get_data(as_text=True)
+    assert seats(db, helpdesk, booked.slot.starts_at) == 0
+
+
+# --- review: the seats per slot follow the rules as they are now ------------------------------------
+
+
+def test_fewer_seats_in_the_rule_are_enforced_by_the_database(db, helpdesk):
+    for rule in helpdesk.rules:
+        rule.seats = 3
+    db.session.commit()
+    slot = free(helpdesk)
+    first = services.book(helpdesk.cafe, helpdesk.topic, slot, name="Jeanne", phone="+33553123456")
+    services.cancel_by_person(helpdesk.cafe, first)  # the slot row stays, with 3 seats
+    for rule in db.session.scalars(select(AvailabilityRule)):
+        rule.seats = 1
+    db.session.commit()
+    now_one_seat = services.find_slot(helpdesk.cafe, helpdesk.topic, slot.key)
+    assert now_one_seat.capacity == 1
+    services.book(helpdesk.cafe, helpdesk.topic, now_one_seat, name="Paul", phone="+33553123457")
+    # A second request that checked the slot at the same moment must lose.
+    with pytest.raises(services.SlotUnavailable):
+        services.book(helpdesk.cafe, helpdesk.topic, now_one_seat, name="Marie", phone="+33553123458")
+    assert seats(db, helpdesk, slot.starts_at) == 1
+
+
+def test_more_seats_in_the_rule_can_be_booked(db, helpdesk):
+    slot = free(helpdesk)
+    services.book(helpdesk.cafe, helpdesk.topic, slot, name="Jeanne", phone="+33553123456")
+    for rule in db.session.scalars(select(AvailabilityRule)):
+        rule.seats = 3
+    db.session.commit()
+    again = services.find_slot(helpdesk.cafe, helpdesk.topic, slot.key)
+    assert again.seats_left == 2
+    services.book(helpdesk.cafe, helpdesk.topic, again, name="Paul", phone="+33553123457")
+    assert seats(db, helpdesk, slot.starts_at) == 2

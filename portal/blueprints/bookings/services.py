@@ -34,7 +34,7 @@ from ...models import (
     User,
     utcnow,
 )
-from ...models.booking import ATTENDED, BOOKED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
+from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
 from ...notify import Recipient, notify
 from ...templating import format_time_short
 from ...validators import normalise_phone
@@ -253,9 +253,11 @@ def _take_seats(cafe: Cafe, slot: FreeSlot, seats: int) -> None:
                 Slot.cafe_id == cafe.id,
                 Slot.helper_id == slot.helper_id,
                 Slot.starts_at == starts_at,
-                Slot.seats_taken + seats <= Slot.capacity,
+                # The capacity the rules give now (staff may have changed the seats since
+                # the row was made), never the one stored when the row was first created.
+                Slot.seats_taken + seats <= slot.capacity,
             )
-            .values(seats_taken=Slot.seats_taken + seats)
+            .values(seats_taken=Slot.seats_taken + seats, capacity=slot.capacity)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
@@ -277,6 +279,31 @@ def _release_seats(cafe: Cafe, booking: Booking) -> None:
         )
         .values(seats_taken=Slot.seats_taken - booking.party_size)
         .execution_options(synchronize_session=False)
+    )
+
+
+def _claim(cafe: Cafe, booking: Booking, still_booked_only: bool, **values) -> bool:
+    """Change the booking only if it is still as this request read it (status, helper, time).
+
+    Two requests at once (a double tap, staff and the person cancelling together, two
+    moves) both read "booked"; only the one whose UPDATE matches goes on to give seats
+    back, so seats are never released twice.
+    """
+    status = Booking.status == BOOKED if still_booked_only else Booking.status.notin_(CANCELLED)
+    return (
+        db.session.execute(
+            update(Booking)
+            .where(
+                Booking.cafe_id == cafe.id,
+                Booking.id == booking.id,
+                status,
+                Booking.helper_id == booking.helper_id,
+                Booking.starts_at == booking.starts_at,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
     )
 
 
@@ -396,12 +423,25 @@ def can_change(cafe: Cafe, booking: Booking, now: datetime | None = None) -> boo
 
 
 def cancel_by_person(cafe: Cafe, booking: Booking, now: datetime | None = None) -> None:
-    """The person cancels; refused (TooLate) within the café's cancellation notice."""
+    """The person cancels; refused (TooLate) within the café's cancellation notice.
+
+    Cancelling twice (a double tap) is not an error: the second time does nothing.
+    """
+    if booking.status == CANCELLED_BY_PERSON:
+        return
     if not can_change(cafe, booking, now):
         raise TooLate
-    _release_seats(cafe, booking)
-    booking.status = CANCELLED_BY_PERSON
-    db.session.commit()
+    try:
+        if not _claim(cafe, booking, True, status=CANCELLED_BY_PERSON):
+            db.session.rollback()
+            if booking.status == CANCELLED_BY_PERSON:  # the other request did it
+                return
+            raise TooLate
+        _release_seats(cafe, booking)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None) -> None:
@@ -409,13 +449,21 @@ def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | Non
     if not can_change(cafe, booking, now):
         raise TooLate
     try:
+        # The booking row first (as cancelling does), then the slots: no deadlock between them.
+        moved = _claim(
+            cafe,
+            booking,
+            True,
+            helper_id=slot.helper_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            overbooked=False,
+            reminder_sent_at=None,
+        )
+        if not moved:  # cancelled or moved by another request meanwhile
+            raise TooLate
         _take_seats(cafe, slot, booking.party_size)
-        _release_seats(cafe, booking)
-        booking.helper_id = slot.helper_id
-        booking.starts_at = slot.starts_at
-        booking.ends_at = slot.ends_at
-        booking.overbooked = False
-        booking.reminder_sent_at = None
+        _release_seats(cafe, booking)  # the object still holds the old helper and time
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -470,10 +518,14 @@ def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
     """Staff mark a booking attended, no-show, back to booked, or cancel it with a reason."""
     if status not in STAFF_MARKS or booking.is_cancelled:
         raise NotAllowed
+    values = {"status": status}
+    if status == CANCELLED_BY_CAFE:
+        values["cancel_reason"] = reason.strip()
+    if not _claim(cafe, booking, False, **values):  # cancelled by the person meanwhile
+        db.session.rollback()
+        raise NotAllowed
     if status == CANCELLED_BY_CAFE:
         _release_seats(cafe, booking)
-        booking.cancel_reason = reason.strip()
-    booking.status = status
     audit.record(
         f"bookings.mark_{status}",
         cafe,
