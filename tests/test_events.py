@@ -599,3 +599,69 @@ def test_staff_pages_render(client, auth, team_a, admin):
     auth.login(admin)
     assert "Publier dans plusieurs cafés" in client.get(f"{BASE}/events/manage/").get_data(as_text=True)
     assert client.get(f"{BASE}/events/manage/network").status_code == 200
+
+
+# Review: seats given back once, whatever runs at the same time --------------------------------
+
+
+def _going(event, name, party=1, status=RsvpStatus.GOING):
+    rsvp = Rsvp(
+        cafe_id=event.cafe_id,
+        event_id=event.id,
+        occurrence_start=event.starts_at,
+        name=name,
+        email=f"{name.lower()}@example.org",
+        party_size=party,
+        status=status,
+    )
+    _db.session.add(rsvp)
+    return rsvp
+
+
+def _seats_row(event, taken):
+    _db.session.add(
+        OccurrenceSeats(
+            event_id=event.id, occurrence_start=event.starts_at, seats_taken=taken, capacity=event.capacity
+        )
+    )
+
+
+def test_a_double_cancel_of_an_answer_gives_the_seats_back_once(cafe_a):
+    from sqlalchemy import update
+
+    from portal.blueprints.events import services
+
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=4)
+    paul, jeanne = _going(event, "Paul", 2), _going(event, "Jeanne", 2)
+    _seats_row(event, 4)
+    _db.session.commit()
+    stale = _db.session.get(Rsvp, paul.id)
+    assert stale.status == RsvpStatus.GOING and jeanne.id
+    # A double tap: the other request cancelled Paul and committed after we read him.
+    with _db.engine.begin() as other:
+        other.execute(update(Rsvp).where(Rsvp.id == paul.id).values(status="cancelled"))
+        other.execute(update(OccurrenceSeats).values(seats_taken=OccurrenceSeats.seats_taken - 2))
+    services.cancel_rsvp(cafe_a, stale)
+    _db.session.expire_all()
+    assert _db.session.query(OccurrenceSeats).one().seats_taken == 2  # Jeanne's two seats
+
+
+def test_someone_already_promoted_is_not_given_seats_twice(cafe_a):
+    from sqlalchemy import update
+
+    from portal.blueprints.events import services
+
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=2)
+    _going(event, "Paul")
+    zoe = _going(event, "Zoé", status=RsvpStatus.WAITLIST)
+    _seats_row(event, 1)
+    _db.session.commit()
+    stale = _db.session.get(Rsvp, zoe.id)
+    # Another cancel promoted Zoé (and took her seat) after this one read the waiting list.
+    with _db.engine.begin() as other:
+        other.execute(update(Rsvp).where(Rsvp.id == zoe.id).values(status="going"))
+        other.execute(update(OccurrenceSeats).values(seats_taken=2))
+    services._promote(cafe_a, [stale])
+    _db.session.commit()
+    _db.session.expire_all()
+    assert _db.session.query(OccurrenceSeats).one().seats_taken == 2

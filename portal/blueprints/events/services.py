@@ -564,29 +564,57 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
     if rsvp.status == RsvpStatus.CANCELLED:
         return []
     was_going = rsvp.status == RsvpStatus.GOING
-    rsvp.status = RsvpStatus.CANCELLED
-    rsvp.cancelled_at = utcnow()
+    # Only the request that flips the status gives the seats back: a double tap, or the
+    # staff and the person at once, would otherwise free them twice.
+    if not _set_status(rsvp, rsvp.status, RsvpStatus.CANCELLED, cancelled_at=utcnow()):
+        db.session.rollback()
+        return []
     promoted = []
     if was_going:
         _release_seats(rsvp.event_id, rsvp.occurrence_start, rsvp.party_size)
         waiting = db.session.scalars(
             select(Rsvp)
             .where(
+                Rsvp.cafe_id == cafe.id,
                 Rsvp.event_id == rsvp.event_id,
                 Rsvp.occurrence_start == rsvp.occurrence_start,
                 Rsvp.status == RsvpStatus.WAITLIST,
             )
             .order_by(Rsvp.created_at, Rsvp.id)
         ).all()
-        for candidate in waiting:
-            if _take_seats(rsvp.event, rsvp.occurrence_start, candidate.party_size):
-                candidate.status = RsvpStatus.GOING
-                promoted.append(candidate)
+        promoted = _promote(cafe, waiting)
     db.session.commit()
     for candidate in promoted:
         occurrence = find_occurrence(candidate.event, cafe.zone, candidate.occurrence_start)
         if occurrence is not None:
             _confirm(cafe, candidate, occurrence, promoted=True)
+    return promoted
+
+
+def _set_status(rsvp: Rsvp, expected: RsvpStatus, status: RsvpStatus, **values) -> bool:
+    """Change an answer's status only if it is still `expected` in the database."""
+    return (
+        db.session.execute(
+            update(Rsvp)
+            .where(Rsvp.id == rsvp.id, Rsvp.status == expected)
+            .values(status=status, **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def _promote(cafe: Cafe, waiting: list[Rsvp]) -> list[Rsvp]:
+    """Give free seats to the waiting list in order; someone another request promoted
+    meanwhile is skipped, so nobody takes seats twice. The caller commits."""
+    promoted = []
+    for candidate in waiting:
+        if not _set_status(candidate, RsvpStatus.WAITLIST, RsvpStatus.GOING):
+            continue
+        if _take_seats(candidate.event, candidate.occurrence_start, candidate.party_size):
+            promoted.append(candidate)
+        else:
+            _set_status(candidate, RsvpStatus.GOING, RsvpStatus.WAITLIST)
     return promoted
 
 
