@@ -943,3 +943,20 @@ def test_more_seats_in_the_rule_can_be_booked(db, helpdesk):
     assert again.seats_left == 2
     services.book(helpdesk.cafe, helpdesk.topic, again, name="Paul", phone="+33553123457")
     assert seats(db, helpdesk, slot.starts_at) == 2
+
+
+# --- review: absurd ids, dates and keys are a 404 or the day, never a 500 -------------------------------
+
+
+def test_slot_keys_at_the_ends_of_time_or_with_huge_ids_are_404(client, db, helpdesk):
+    for key in ("1-99991231T2359Z", "1-00010101T0000Z", "9" * 25 + "-20261203T0930Z"):
+        assert client.get(book_url(helpdesk.topic, key)).status_code == 404
+    assert client.get(f"{BASE}/{'9' * 25}/").status_code == 404
+
+
+def test_staff_pages_with_dates_at_the_ends_of_time_show_today(client, auth, helpdesk):
+    auth.login(helpdesk.team.helper)
+    for url in ("staff/?date=9999-12-31", "staff/?date=0001-01-01", "staff/week?start=9999-12-31"):
+        assert client.get(f"{BASE}/{url}").status_code == 200, url
+    assert client.get(f"{BASE}/staff/week?start=0001-01-01").status_code == 200
+    assert client.get(f"{BASE}/staff/bookings/{'9' * 25}/slip").status_code == 404

@@ -665,3 +665,59 @@ def test_someone_already_promoted_is_not_given_seats_twice(cafe_a):
     _db.session.commit()
     _db.session.expire_all()
     assert _db.session.query(OccurrenceSeats).one().seats_taken == 2
+
+
+# Review: absurd ids, dates and keys are a 404 or a message, never a 500 ---------------------------
+
+
+@pytest.mark.parametrize("on", ["99991231T2359Z", "00010101T0000Z", "99991231T2300Z"])
+def test_occurrence_keys_at_the_ends_of_time_are_404(client, auth, team_a, on):
+    event = make_event(team_a.cafe, rsvp_enabled=True, capacity=5)
+    assert client.get(f"{BASE}/events/{event.id}?on={on}").status_code == 404
+    assert (
+        client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, occurrence=on)).status_code == 404
+    )
+    auth.login(team_a.staff)
+    assert client.get(f"{BASE}/events/manage/{event.id}/attendees?on={on}").status_code == 404
+
+
+def test_huge_ids_are_404(client, auth, team_a):
+    huge = "9" * 25
+    assert client.get(f"{BASE}/events/{huge}").status_code == 404
+    assert client.get(f"{BASE}/events/{huge}.ics").status_code == 404
+    auth.login(team_a.staff)
+    assert client.get(f"{BASE}/events/manage/{huge}/edit").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"day": "9999-12-31", "start_time": "23:00", "end_time": "01:00"}, "trop lointaine"),
+        ({"day": "0001-01-01", "start_time": "00:00"}, "trop lointaine"),
+        ({"day": "9999-06-01", "recurrence": "weekly", "repeat_until": "9999-12-01"}, "trop lointaine"),
+        ({"recurrence": "weekly", "repeat_until": "9999-12-31"}, "deux ans au plus"),
+    ],
+)
+def test_event_dates_at_the_ends_of_time_get_a_message(client, auth, team_a, overrides, message):
+    auth.login(team_a.staff)
+    response = client.post(f"{BASE}/events/manage/new", data=event_form(**overrides))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _db.session.query(Event).count() == 0
+
+
+def test_moving_a_date_to_the_end_of_time_gets_a_message(client, auth, team_a):
+    event = make_event(team_a.cafe, recurrence=Recurrence.WEEKLY, repeat_count=4)
+    auth.login(team_a.staff)
+    response = client.post(
+        f"{BASE}/events/manage/{event.id}/dates",
+        data={
+            "occurrence": occurrence_key(event.starts_at),
+            "action": "move",
+            "new_day": "9999-12-31",
+            "new_start_time": "23:00",
+            "new_end_time": "01:00",
+        },
+    )
+    assert response.status_code == 422
+    assert "trop lointaine" in response.get_data(as_text=True)

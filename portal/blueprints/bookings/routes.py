@@ -92,7 +92,7 @@ def index():
     return render("bookings/index.html", topics=services.active_topics(g.cafe))
 
 
-@bp.get("/<int:topic_id>/")
+@bp.get("/<int(max=2147483647):topic_id>/")
 def topic(topic_id: int):
     topic = _topic_or_404(topic_id)
     return render(
@@ -100,7 +100,7 @@ def topic(topic_id: int):
     )
 
 
-@bp.route("/<int:topic_id>/book", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):topic_id>/book", methods=["GET", "POST"])
 def book(topic_id: int):
     topic = _topic_or_404(topic_id)
     form = BookingForm()
@@ -229,10 +229,15 @@ def move():
 
 
 def _day_arg(name: str = "date") -> date:
+    """The day asked for in the query string; today when it is garbage or absurdly far."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        return services.local_today(g.cafe)
+        day = None
+    today = services.local_today(g.cafe)
+    if day is None or abs((day - today).days) > 3660:
+        return today
+    return day
 
 
 @bp.get("/staff/")
@@ -270,7 +275,7 @@ def week():
     )
 
 
-@bp.post("/staff/bookings/<int:booking_id>/mark")
+@bp.post("/staff/bookings/<int(max=2147483647):booking_id>/mark")
 @cafe_role_required(Role.HELPER)
 def mark(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
@@ -349,7 +354,7 @@ def book_for_someone():
     return redirect_to(url_for(".slip", booking_id=booking.id))
 
 
-@bp.get("/staff/bookings/<int:booking_id>/slip")
+@bp.get("/staff/bookings/<int(max=2147483647):booking_id>/slip")
 @cafe_role_required(Role.HELPER)
 def slip(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
@@ -409,7 +414,7 @@ def add_topic():
     return redirect_to(url_for(".setup"))
 
 
-@bp.post("/staff/setup/topics/<int:topic_id>/toggle")
+@bp.post("/staff/setup/topics/<int(max=2147483647):topic_id>/toggle")
 @cafe_role_required(Role.STAFF)
 def toggle_topic(topic_id: int):
     services.toggle_topic(g.cafe, get_cafe_owned_or_404(HelpTopic, topic_id))
@@ -451,7 +456,7 @@ def add_closure():
 SETUP_ROWS = {"rules": AvailabilityRule, "extras": ExtraOpening, "closures": Closure}
 
 
-@bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int:row_id>/delete")
+@bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int(max=2147483647):row_id>/delete")
 @cafe_role_required(Role.STAFF)
 def delete_setup_row(kind: str, row_id: int):
     services.delete_setup_row(g.cafe, get_cafe_owned_or_404(SETUP_ROWS[kind], row_id))
@@ -519,7 +524,7 @@ def counter():
     return render_template("bookings/counter_topics.html", topics=services.active_topics(g.cafe))
 
 
-@bp.get("/counter/<int:topic_id>/")
+@bp.get("/counter/<int(max=2147483647):topic_id>/")
 @counter_view
 def counter_slots(topic_id: int):
     topic = _topic_or_404(topic_id)
@@ -528,7 +533,7 @@ def counter_slots(topic_id: int):
     return render_template("bookings/counter_slots.html", topic=topic, slots=slots, words=words)
 
 
-@bp.route("/counter/<int:topic_id>/book", methods=["GET", "POST"])
+@bp.route("/counter/<int(max=2147483647):topic_id>/book", methods=["GET", "POST"])
 @counter_view
 def counter_book(topic_id: int):
     topic = _topic_or_404(topic_id)

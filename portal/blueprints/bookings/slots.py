@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, rrule
 
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class Period:
@@ -51,9 +53,13 @@ def parse_slot_key(key: str) -> tuple[int, datetime] | None:
     helper, _, when = (key or "").partition("-")
     try:
         starts_at = datetime.strptime(when, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
-        return int(helper), starts_at
+        helper_id = int(helper)
     except ValueError:
         return None
+    # An id the database can hold, a year where date arithmetic cannot overflow.
+    if not 0 < helper_id <= MAX_ID or not 1970 <= starts_at.year <= 2200:
+        return None
+    return helper_id, starts_at
 
 
 def _closed(closures: Iterable, helper_id: int, day: date) -> bool:

@@ -28,6 +28,17 @@ from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_m
 MAX_PARTY = 10
 
 
+def _too_far(field) -> bool:
+    """A year far from now is a typo (2062 for 2026), and near year 1 or 9999 the date
+    arithmetic overflows: say so by the field."""
+    if field.data is None:
+        return False
+    if 2000 <= field.data.year <= utcnow().year + 10:
+        return False
+    field.errors.append(_l("This date is too far away: check the year."))
+    return True
+
+
 def category_choices():
     return [(key.value, str(label)) for key, label in EVENT_CATEGORY_LABELS.items()]
 
@@ -104,7 +115,7 @@ class EventForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if self.day.errors or self.start_time.errors or self.end_time.errors:
+        if self.day.errors or self.start_time.errors or self.end_time.errors or _too_far(self.day):
             return False
         if self.end_time.data == self.start_time.data:
             self.end_time.errors.append(_l("The end must be after the start."))
@@ -240,6 +251,8 @@ class OccurrenceForm(FlaskForm):
                 if f.data is None and not f.errors:
                     f.errors.append(_l("Give the new date and times."))
                     valid = False
+            if _too_far(self.new_day):
+                valid = False
             if valid and self.new_end_time.data == self.new_start_time.data:
                 self.new_end_time.errors.append(_l("The end must be after the start."))
                 valid = False

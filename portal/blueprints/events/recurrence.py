@@ -47,11 +47,15 @@ def occurrence_key(moment: datetime) -> str:
 
 
 def parse_occurrence_key(key: str) -> datetime | None:
-    """The UTC start named by `occurrence_key`, or None if it is not one."""
+    """The UTC start named by `occurrence_key`, or None if it is not one.
+
+    Years far from now are refused too: arithmetic near year 1 or 9999 overflows.
+    """
     try:
-        return datetime.strptime(key or "", "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+        moment = datetime.strptime(key or "", "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
     except ValueError:
         return None
+    return moment if 1970 <= moment.year <= 2200 else None
 
 
 def to_utc(local_naive: datetime, zone: ZoneInfo) -> datetime:
