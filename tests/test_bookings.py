@@ -960,3 +960,32 @@ def test_staff_pages_with_dates_at_the_ends_of_time_show_today(client, auth, hel
         assert client.get(f"{BASE}/{url}").status_code == 200, url
     assert client.get(f"{BASE}/staff/week?start=0001-01-01").status_code == 200
     assert client.get(f"{BASE}/staff/bookings/{'9' * 25}/slip").status_code == 404
+
+
+# --- review: personal pages are kept out of caches and the back/forward cache ---------------------------
+
+
+def test_pages_with_names_or_contacts_are_not_stored(client, auth, db, helpdesk, booked):
+    def no_store(response):
+        return "no-store" in response.headers.get("Cache-Control", "")
+
+    code = booked.booking.code
+    assert no_store(client.get(f"{BASE}/booking/{code}"))  # the confirmation, in this browser
+    bad = client.post(f"{BASE}/change", data={"code": code, "contact": "0600000000"})
+    assert bad.status_code == 422 and no_store(bad)
+    find(client, code, "0553123456")
+    assert no_store(client.get(f"{BASE}/change/booking"))
+    typed = resident_post(client, helpdesk, free(helpdesk, index=2), phone="12")
+    assert typed.status_code == 422 and no_store(typed)
+    auth.login(helpdesk.team.staff)
+    for url in ("staff/", "staff/week", f"staff/bookings/{booked.booking.id}/slip", "staff/setup"):
+        assert no_store(client.get(f"{BASE}/{url}")), url
+    assert no_store(client.get(f"{BASE}/staff/book?slot={free(helpdesk).key}"))
+    client.post(f"{BASE}/counter/start")
+    page = client.post(
+        f"{BASE}/counter/{helpdesk.topic.id}/book",
+        data={"slot": free(helpdesk).key, "name": "Odette", "phone": "12"},
+    )
+    assert page.status_code == 422 and no_store(page)
+    # The public lists may be cached.
+    assert not no_store(client.get(f"{BASE}/")) and not no_store(client.get(f"{BASE}/{helpdesk.topic.id}/"))

@@ -721,3 +721,17 @@ def test_moving_a_date_to_the_end_of_time_gets_a_message(client, auth, team_a):
     )
     assert response.status_code == 422
     assert "trop lointaine" in response.get_data(as_text=True)
+
+
+def test_event_page_with_someones_details_is_not_stored(client, auth, cafe_a, resident):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=5)
+    anonymous = client.get(f"{BASE}/events/{event.id}")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    typed = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, phone="12", email=""))
+    assert typed.status_code == 422 and "no-store" in typed.headers["Cache-Control"]
+    assert 'hx-history="false"' in typed.get_data(as_text=True)
+    auth.login(resident)
+    page = client.get(f"{BASE}/events/{event.id}")
+    assert resident.email in page.get_data(as_text=True)  # prefilled for them
+    assert "no-store" in page.headers["Cache-Control"]
+    assert 'hx-history="false"' in page.get_data(as_text=True)

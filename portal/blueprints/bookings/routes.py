@@ -84,6 +84,19 @@ def _send_confirmation(booking: Booking) -> None:
     )
 
 
+# Pages anyone may keep: the topics and their free times. Every other page of the help
+# shows or takes names and contacts, so no cache (nor the back button of a shared
+# tablet) may keep it.
+CACHEABLE = {"cafe.bookings.index", "cafe.bookings.topic"}
+
+
+@bp.after_request
+def personal_pages_are_not_stored(response):
+    if request.endpoint not in CACHEABLE:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 # --- residents -----------------------------------------------------------------------------------
 
 

@@ -129,7 +129,10 @@ def _detail_page(
         if current_user.is_authenticated and not has_role(Role.HELPER):
             data.update(name=current_user.display_name, email=current_user.email)
         form = RsvpForm(formdata=None, data=data)
-    return render(
+    # A name or an email in the form (prefilled, or typed and sent back): keep the page
+    # out of caches and of htmx's history.
+    personal = bool(form.name.data or form.email.data or form.phone.data)
+    response = render(
         "events/detail.html",
         block="rsvp_panel",
         status=status,
@@ -140,7 +143,11 @@ def _detail_page(
         form=form,
         full=full,
         can_answer=event.rsvp_enabled and not occurrence.is_cancelled and occurrence.starts_at > utcnow(),
+        personal=personal,
     )
+    if personal:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/events/<int(max=2147483647):event_id>")
