@@ -989,3 +989,10 @@ def test_pages_with_names_or_contacts_are_not_stored(client, auth, db, helpdesk,
     assert page.status_code == 422 and no_store(page)
     # The public lists may be cached.
     assert not no_store(client.get(f"{BASE}/")) and not no_store(client.get(f"{BASE}/{helpdesk.topic.id}/"))
+
+
+def test_the_day_view_leads_straight_to_booking_for_someone(client, auth, db, helpdesk, booked):
+    auth.login(helpdesk.team.helper)
+    day = booked.slot.starts_at.astimezone(helpdesk.cafe.zone).date()
+    page = client.get(f"{BASE}/staff/?date={day.isoformat()}").get_data(as_text=True)
+    assert -1 < page.find('href="#free-heading"') < page.find('id="booked-heading"')

@@ -735,3 +735,10 @@ def test_event_page_with_someones_details_is_not_stored(client, auth, cafe_a, re
     assert resident.email in page.get_data(as_text=True)  # prefilled for them
     assert "no-store" in page.headers["Cache-Control"]
     assert 'hx-history="false"' in page.get_data(as_text=True)
+
+
+def test_the_answer_form_of_a_series_says_which_date_it_is_for(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, recurrence=Recurrence.WEEKLY, repeat_count=4)
+    page = client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
+    panel = page[page.find('id="rsvp-panel"') :]
+    assert "Pour le " in panel[: panel.find("<form")]

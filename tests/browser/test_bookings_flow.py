@@ -80,6 +80,8 @@ def test_resident_books_then_cancels_on_a_phone(live_server, new_page, axe_js, j
     code = page.locator("dd.code").inner_text().strip()
     assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY3479]{6}", code)
     expect(page.locator("dd.when")).to_contain_text(" à ")
+    # Labels above their values on a phone: nothing pushed off the side of the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe.check("confirmation")
 
     page.get_by_role("link", name="Annuler ou déplacer ce rendez-vous").click()
