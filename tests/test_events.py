@@ -742,3 +742,26 @@ def test_the_answer_form_of_a_series_says_which_date_it_is_for(client, cafe_a):
     page = client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
     panel = page[page.find('id="rsvp-panel"') :]
     assert "Pour le " in panel[: panel.find("<form")]
+
+
+def test_more_seats_go_to_the_waiting_list_first(client, auth, team_a, outbox):
+    event = make_event(team_a.cafe, rsvp_enabled=True, capacity=2)
+    client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Paul"))
+    client.post(
+        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1", waitlist="1")
+    )
+    zoe = _db.session.query(Rsvp).filter_by(name="Zoé").one()
+    assert zoe.status == RsvpStatus.WAITLIST
+    auth.login(team_a.staff)
+    day = event.starts_at.astimezone(team_a.cafe.zone)
+    response = client.post(
+        f"{BASE}/events/manage/{event.id}/edit",
+        data=event_form(
+            day=day.date().isoformat(), start_time="20:00", end_time="22:00", rsvp_enabled="y", capacity="3"
+        ),
+    )
+    assert response.status_code == 303
+    _db.session.expire_all()
+    assert _db.session.get(Rsvp, zoe.id).status == RsvpStatus.GOING
+    assert _db.session.query(OccurrenceSeats).one().seats_taken == 3
+    assert "Une place" in outbox[-1]["Subject"] or zoe.email in outbox[-1]["To"]

@@ -287,9 +287,36 @@ def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     db.session.execute(
         update(OccurrenceSeats).where(OccurrenceSeats.event_id == event.id).values(capacity=new_capacity)
     )
+    # More seats (or no limit any more): those waiting get them before anyone new.
+    promoted = _promote_waiting(cafe, event) if event.rsvp_enabled else []
     audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
     db.session.commit()
+    _confirm_promoted(cafe, promoted)
     return event
+
+
+def _promote_waiting(cafe: Cafe, event: Event) -> list[Rsvp]:
+    """Give the seats now free to the event's waiting lists, date by date; the caller commits."""
+    waiting = db.session.scalars(
+        select(Rsvp)
+        .where(
+            Rsvp.cafe_id == cafe.id,
+            Rsvp.event_id == event.id,
+            Rsvp.status == RsvpStatus.WAITLIST,
+            Rsvp.occurrence_start > utcnow() - timedelta(hours=12),
+        )
+        .order_by(Rsvp.created_at, Rsvp.id)
+    ).all()
+    for start in sorted({w.occurrence_start for w in waiting}):
+        _ensure_seats_row(event, start)
+    return _promote(cafe, waiting)
+
+
+def _confirm_promoted(cafe: Cafe, promoted: list[Rsvp]) -> None:
+    for candidate in promoted:
+        occurrence = find_occurrence(candidate.event, cafe.zone, candidate.occurrence_start)
+        if occurrence is not None:
+            _confirm(cafe, candidate, occurrence, promoted=True)
 
 
 _DATED = (
@@ -584,10 +611,7 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
         ).all()
         promoted = _promote(cafe, waiting)
     db.session.commit()
-    for candidate in promoted:
-        occurrence = find_occurrence(candidate.event, cafe.zone, candidate.occurrence_start)
-        if occurrence is not None:
-            _confirm(cafe, candidate, occurrence, promoted=True)
+    _confirm_promoted(cafe, promoted)
     return promoted
 
 
