@@ -996,3 +996,44 @@ def test_the_day_view_leads_straight_to_booking_for_someone(client, auth, db, he
     day = booked.slot.starts_at.astimezone(helpdesk.cafe.zone).date()
     page = client.get(f"{BASE}/staff/?date={day.isoformat()}").get_data(as_text=True)
     assert -1 < page.find('href="#free-heading"') < page.find('id="booked-heading"')
+
+
+# --- review: a double tap on "book" is one booking, and the person sees it ------------------------------
+
+
+def test_a_second_tap_on_book_shows_the_same_booking(client, db, helpdesk):
+    slot = free(helpdesk)  # one seat
+    first = resident_post(client, helpdesk, slot)
+    assert first.status_code == 303
+    # The second tap arrives with the cookie of before the first answer.
+    again = resident_post(client.application.test_client(), helpdesk, slot)
+    assert again.status_code == 303 and again.location == first.location
+    assert len(db.session.scalars(select(Booking)).all()) == 1
+    assert seats(db, helpdesk, slot.starts_at) == 1
+
+
+def test_a_second_tap_on_a_group_slot_takes_no_second_seat(client, db, helpdesk):
+    for rule in helpdesk.rules:
+        rule.seats = 4
+    db.session.commit()
+    slot = free(helpdesk)
+    first = resident_post(client, helpdesk, slot, phone="", email="jeanne@example.org")
+    again = resident_post(
+        client.application.test_client(), helpdesk, slot, phone="", email="Jeanne@example.org"
+    )
+    assert again.status_code == 303 and again.location == first.location
+    assert seats(db, helpdesk, slot.starts_at) == 1
+    # Someone else is not taken for a second tap.
+    other = resident_post(client.application.test_client(), helpdesk, slot, name="Paul Martin")
+    assert other.location != first.location and seats(db, helpdesk, slot.starts_at) == 2
+
+
+def test_a_second_tap_at_the_counter_shows_the_same_booking(client, auth, db, helpdesk):
+    auth.login(helpdesk.team.staff)
+    client.post(f"{BASE}/counter/start")
+    slot = free(helpdesk)
+    data = {"slot": slot.key, "name": "Odette", "phone": "05 53 00 11 22"}
+    assert client.post(f"{BASE}/counter/{helpdesk.topic.id}/book", data=data).status_code == 303
+    again = client.post(f"{BASE}/counter/{helpdesk.topic.id}/book", data=data)
+    assert again.status_code == 303 and again.location.endswith("/help/counter/done")
+    assert len(db.session.scalars(select(Booking)).all()) == 1

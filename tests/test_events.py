@@ -765,3 +765,15 @@ def test_more_seats_go_to_the_waiting_list_first(client, auth, team_a, outbox):
     assert _db.session.get(Rsvp, zoe.id).status == RsvpStatus.GOING
     assert _db.session.query(OccurrenceSeats).one().seats_taken == 3
     assert "Une place" in outbox[-1]["Subject"] or zoe.email in outbox[-1]["To"]
+
+
+def test_an_answer_for_a_date_the_series_no_longer_has_still_shows(client, auth, team_a):
+    event = make_event(team_a.cafe, rsvp_enabled=True, recurrence=Recurrence.WEEKLY, repeat_count=4)
+    last = event.starts_at + timedelta(weeks=3)
+    client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, occurrence=occurrence_key(last)))
+    answer = _db.session.query(Rsvp).one()
+    event.repeat_count = 2
+    _db.session.commit()
+    page = client.get(f"{BASE}/events/rsvp/{answer.code}")
+    assert page.status_code == 200
+    assert "Annuler mon inscription" in page.get_data(as_text=True)

@@ -113,6 +113,25 @@ def topic(topic_id: int):
     )
 
 
+def _already_booked(topic: HelpTopic, key: str, form) -> Booking | None:
+    """This person's booking of this very slot, when the form is a second tap on "book"."""
+    if request.method != "POST" or not form.validate_on_submit():
+        return None
+    return services.same_booking(
+        g.cafe,
+        topic,
+        key or "",
+        name=form.name.data,
+        phone=form.phone_e164,
+        email=form.email.data or "",
+    )
+
+
+def _show_done(booking: Booking):
+    _remember(booking)
+    return redirect_to(url_for(".done", code=booking.code))
+
+
 @bp.route("/<int(max=2147483647):topic_id>/book", methods=["GET", "POST"])
 def book(topic_id: int):
     topic = _topic_or_404(topic_id)
@@ -123,12 +142,16 @@ def book(topic_id: int):
     except SlotNotFound:
         abort(404)
     except SlotUnavailable as problem:
+        if (same := _already_booked(topic, key, form)) is not None:
+            return _show_done(same)
         return _slot_problem("bookings/book.html", problem.reason, topic=topic, form=form)
     if request.method == "GET":
         form.slot.data = key
         return render("bookings/book.html", topic=topic, form=form, slot=slot)
     if not form.validate_on_submit():
         return render("bookings/book.html", status=422, topic=topic, form=form, slot=slot)
+    if (same := _already_booked(topic, key, form)) is not None:
+        return _show_done(same)
     try:
         booking = services.book(
             g.cafe,
@@ -141,10 +164,11 @@ def book(topic_id: int):
             note=form.note.data or "",
         )
     except SlotUnavailable as problem:
+        if (same := _already_booked(topic, key, form)) is not None:
+            return _show_done(same)
         return _slot_problem("bookings/book.html", problem.reason, topic=topic, form=form)
-    _remember(booking)
     _send_confirmation(booking)
-    return redirect_to(url_for(".done", code=booking.code))
+    return _show_done(booking)
 
 
 @bp.get("/booking/<code>")
@@ -557,6 +581,9 @@ def counter_book(topic_id: int):
     except SlotNotFound:
         abort(404)
     except SlotUnavailable as problem:
+        if (same := _already_booked(topic, key, form)) is not None:
+            session[COUNTER_LAST] = same.id
+            return redirect_to(url_for(".counter_done"))
         flash(
             _("Sorry, this slot was just taken. Choose another one.")
             if problem.reason == "taken"
@@ -569,10 +596,14 @@ def counter_book(topic_id: int):
         form.slot.data = key
     elif form.validate_on_submit():
         try:
-            booking = services.book(g.cafe, topic, slot, name=form.name.data, phone=form.phone_e164)
+            booking = _already_booked(topic, key, form) or services.book(
+                g.cafe, topic, slot, name=form.name.data, phone=form.phone_e164
+            )
         except SlotUnavailable:
-            flash(_("Sorry, this slot was just taken. Choose another one."), "error")
-            return redirect_to(url_for(".counter_slots", topic_id=topic.id))
+            booking = _already_booked(topic, key, form)
+            if booking is None:
+                flash(_("Sorry, this slot was just taken. Choose another one."), "error")
+                return redirect_to(url_for(".counter_slots", topic_id=topic.id))
         session[COUNTER_LAST] = booking.id
         return redirect_to(url_for(".counter_done"))
     status = 422 if request.method == "POST" else 200

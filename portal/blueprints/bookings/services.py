@@ -370,6 +370,33 @@ def book(
     return booking
 
 
+def same_booking(
+    cafe: Cafe, topic: HelpTopic, key: str, *, name: str, phone: str = "", email: str = ""
+) -> Booking | None:
+    """The booking this person already holds for this very slot and topic, or None.
+
+    A second tap on "book" (slow 3G, an impatient finger) must show the first booking,
+    not take a second seat nor say that someone else took the slot.
+    """
+    parsed = parse_slot_key(key)
+    email = (email or "").strip().lower()
+    if parsed is None or not (phone or email):
+        return None
+    helper_id, starts_at = parsed
+    candidates = db.session.scalars(
+        select(Booking).where(
+            Booking.cafe_id == cafe.id,
+            Booking.topic_id == topic.id,
+            Booking.helper_id == helper_id,
+            Booking.starts_at == starts_at,
+            Booking.status == BOOKED,
+            Booking.phone == phone if phone else Booking.email == email,
+        )
+    )
+    wanted = name.strip().casefold()
+    return next((b for b in candidates if b.name.strip().casefold() == wanted), None)
+
+
 # --- residents change their booking -----------------------------------------------------------
 
 
