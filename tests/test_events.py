@@ -777,3 +777,9 @@ def test_an_answer_for_a_date_the_series_no_longer_has_still_shows(client, auth,
     page = client.get(f"{BASE}/events/rsvp/{answer.code}")
     assert page.status_code == 200
     assert "Annuler mon inscription" in page.get_data(as_text=True)
+
+
+def test_the_list_links_are_big_enough_to_tap(client, cafe_a):
+    page = client.get(f"{BASE}/events/").get_data(as_text=True)
+    nav = page[page.find('<nav class="programme-nav"') :]
+    assert nav and "Programme à imprimer" in nav[: nav.find("</nav>")]  # 44 px tall links
