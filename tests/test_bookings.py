@@ -1037,3 +1037,13 @@ def test_a_second_tap_at_the_counter_shows_the_same_booking(client, auth, db, he
     again = client.post(f"{BASE}/counter/{helpdesk.topic.id}/book", data=data)
     assert again.status_code == 303 and again.location.endswith("/help/counter/done")
     assert len(db.session.scalars(select(Booking)).all()) == 1
+
+
+def test_a_second_tap_when_booking_for_someone_does_not_ask_to_overbook(client, auth, db, helpdesk):
+    auth.login(helpdesk.team.staff)
+    slot = free(helpdesk)  # one seat
+    data = {"slot": slot.key, "topic": helpdesk.topic.id, "name": "Germaine Roux", "phone": "05 53 62 11 22"}
+    first = client.post(f"{BASE}/staff/book", data=data)
+    again = client.post(f"{BASE}/staff/book", data=data)
+    assert again.status_code == 303 and again.location == first.location
+    assert len(db.session.scalars(select(Booking)).all()) == 1

@@ -365,6 +365,10 @@ def book_for_someone():
         return render("bookings/staff_book.html", **context)
     if not form.validate_on_submit():
         return render("bookings/staff_book.html", status=422, **context)
+    if (same := _already_booked(topic, key, form)) is not None:
+        # A second tap: the slot now looks full, but it is this very person's booking.
+        flash(_("Booked for %(name)s. Print the slip below.", name=same.name), "success")
+        return redirect_to(url_for(".slip", booking_id=same.id))
     overbook = slot.seats_left < 1
     if overbook and not form.overbook.data:
         form.overbook.errors.append(
