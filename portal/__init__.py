@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, database_url
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -28,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .errors import init_error_handlers
 
     init_error_handlers(app)
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _init_templates(app)
 
@@ -35,6 +37,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> up to the largest INTEGER of PostgreSQL: a bigger id is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _select_locale() -> str:

@@ -506,3 +506,15 @@ def test_network_moderators_are_named_from_the_command_line(app, db, runner):
     db.session.expire_all()
     assert not db.session.get(type(user), user.id).is_network_moderator
     assert runner.invoke(args=["network-moderator", "add", "nobody@example.org"]).exit_code != 0
+
+
+def test_moderation_pages_are_never_cached(client, auth, cafe_a, team_a, admin):
+    """Reports and reasons must not stay in a shared browser's cache nor htmx history."""
+    auth.login(team_a.moderator)
+    for url in [QUEUE, QUEUE + "history", QUEUE + "settings"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+    auth.logout()
+    auth.login(admin)
+    assert "no-store" in client.get("/network/moderation/").headers.get("Cache-Control", "")

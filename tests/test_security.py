@@ -148,3 +148,35 @@ def test_healthz_reports_an_unreachable_database():
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/c/saint-jean-de-cole/board/{HUGE}",
+        f"/c/saint-jean-de-cole/board/{2**31}",
+        f"/c/saint-jean-de-cole/board/{HUGE}/report",
+    ],
+)
+def test_ids_too_big_for_the_database_are_404_not_500(client, cafe_a, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url, login_as",
+    [
+        (f"/?page={HUGE}", None),
+        (f"/c/saint-jean-de-cole/moderation/history?page={HUGE}", "moderator"),
+        (f"/c/saint-jean-de-cole/manage/audit?page={HUGE}", "manager"),
+        (f"/network/audit?page={HUGE}", "admin"),
+    ],
+)
+def test_page_numbers_too_big_give_an_empty_page_not_500(client, auth, cafe_a, team_a, admin, url, login_as):
+    if login_as == "admin":
+        auth.login(admin)
+    elif login_as:
+        auth.login(getattr(team_a, login_as))
+    assert client.get(url).status_code == 200

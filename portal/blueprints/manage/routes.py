@@ -7,6 +7,7 @@ from flask_login import current_user
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import HoursException, Invitation, Membership, Role
+from ...paging import page_arg
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, login_required_response
 from ..cafes.services import upcoming_exceptions, weekly_table
 from . import bp, services
@@ -235,5 +236,5 @@ def join(token: str):
 @bp.get("/audit")
 @cafe_role_required(Role.MANAGER)
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render("manage/audit.html", entries=services.audit_log(g.cafe, page))

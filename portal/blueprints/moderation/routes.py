@@ -9,6 +9,7 @@ from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import is_htmx, redirect_to, render
 from ...models import ModerationMode, Notice, Suspension, User
+from ...paging import page_arg
 from ...tenancy import get_cafe_owned_or_404
 from ..noticeboard.services import today_in
 from . import bp, network_bp, services
@@ -151,7 +152,7 @@ def lift(suspension_id: int):
 @bp.get("/history")
 @moderator_required
 def history():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render("moderation/history.html", decisions=services.history(g.cafe, page))
 
 
