@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.blueprints.moderation import services as moderation
 from portal.models import (
@@ -353,3 +353,37 @@ def test_settings_default_to_new_posters(app, cafe_a, db):
     settings = moderation.settings_for(cafe_a)
     assert settings.mode == ModerationMode.NEW_POSTERS and settings.report_threshold == 3
     assert db.session.scalar(select(ModerationSettings)) is None  # reading does not write
+
+
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        ("   ", "Un texte assez long pour passer."),
+        ("\u200b\u200b\u200b\u200b", "Un texte assez long pour passer."),
+        ("Un bon titre", "\u200b" * 12),
+        ("Un bon titre", " " * 12),
+    ],
+)
+def test_blank_or_invisible_title_and_text_are_422_not_500(client, auth, db, cafe_a, resident, title, body):
+    auth.login(resident)
+    response = client.post(BOARD + "new", data=form(title=title, body=body))
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Notice.id))) == 0
+
+
+def test_a_blank_name_at_the_counter_is_422_not_500(client, auth, db, cafe_a, team_a):
+    auth.login(team_a.staff)
+    data = form(on_behalf_of="   ")
+    del data["relay_contact"]
+    response = client.post(BOARD + "counter", data=data)
+    assert response.status_code == 422
+    assert "Indiquez le nom de la personne." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Notice.id))) == 0
+
+
+def test_a_too_short_title_is_explained_in_french(client, auth, cafe_a, resident):
+    auth.login(resident)
+    page = client.post(BOARD + "new", data=form(title="ab")).get_data(as_text=True)
+    assert "Field must be" not in page
+    assert "caractères" in page
