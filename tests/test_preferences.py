@@ -57,3 +57,16 @@ def test_dates_are_in_the_chosen_language(client, db, cafe_a):
     client.post("/preferences/language", data={"lang": "en", "next": "/"})
     page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
     assert format_date(day, "full", locale="en") in page  # e.g. "Friday, August 15, 2031"
+
+
+def test_text_size_and_language_switches_are_in_the_header_as_post_forms(client, cafe_a):
+    """Seniors look for the large-text switch at the top, not at the bottom of a long page."""
+    for url in ["/", "/c/saint-jean-de-cole/", "/c/saint-jean-de-cole/board/"]:
+        page = client.get(url).get_data(as_text=True)
+        header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+        for action in ["/preferences/text-size", "/preferences/language"]:
+            form = header.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+            assert 'method="post"' in form and 'name="csrf_token"' in form
+        assert "Texte plus grand" in header and 'lang="en">English' in header
+        footer = page.split('<footer class="site-footer">', 1)[1]
+        assert "/preferences/text-size" not in footer  # once is enough for a screen reader
