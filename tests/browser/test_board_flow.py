@@ -63,11 +63,18 @@ def test_post_wait_approve_report(live_server, new_page, javascript):
     if javascript:
         moderator.wait_for_function("() => window.htmx !== undefined")
         moderator.evaluate("() => { window.stillTheSamePage = true }")
+        # Refusing without a reason: the field says why, and the keyboard focus lands on it.
+        item.get_by_role("button", name="Refuser").click()
+        reason = item.get_by_label("Raison envoyée à l’auteur")
+        expect(reason).to_have_attribute("aria-invalid", "true")
+        expect(reason).to_be_focused()
+        moderator.problems = [p for p in moderator.problems if "status of 422" not in p]  # expected
         with moderator.expect_response(
             lambda r: r.url.endswith("/approve") and r.request.headers.get("hx-request") == "true"
         ):
             item.get_by_role("button", name="Approuver").click()
         expect(item).to_contain_text("Approuvée : l’annonce est sur le tableau.")
+        expect(item.get_by_role("status")).to_be_focused()  # not lost on <body> after the swap
         expect(item.get_by_role("button", name="Masquer")).to_be_visible()
         assert moderator.evaluate("() => window.stillTheSamePage === true"), "the approval reloaded the page"
     else:
