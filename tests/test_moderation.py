@@ -1,5 +1,6 @@
 """Moderation: the three modes, blocked words, link limits, reports, the queue, suspensions."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -518,3 +519,12 @@ def test_moderation_pages_are_never_cached(client, auth, cafe_a, team_a, admin):
     auth.logout()
     auth.login(admin)
     assert "no-store" in client.get("/network/moderation/").headers.get("Cache-Control", "")
+
+
+def test_queue_headings_nest_under_the_count(client, auth, cafe_a, resident, team_a):
+    add_notice(cafe_a, resident, status=NoticeStatus.PENDING)
+    auth.login(team_a.moderator)
+    page = client.get(QUEUE).get_data(as_text=True)
+    levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
+    assert levels[:3] == [1, 2, 3]  # Moderation > "1 notice to look at" > the notice
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
