@@ -387,3 +387,15 @@ def test_a_too_short_title_is_explained_in_french(client, auth, cafe_a, resident
     page = client.post(BOARD + "new", data=form(title="ab")).get_data(as_text=True)
     assert "Field must be" not in page
     assert "caractères" in page
+
+
+def test_the_author_sees_how_neighbours_reach_them_not_empty_headings(client, auth, cafe_a, resident):
+    notice = add_notice(cafe_a, resident, relay_contact=True)
+    auth.login(resident)
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    assert "Répondre à l’auteur" not in page  # nobody replies to themselves
+    assert "Les voisins peuvent vous écrire par le site" in page
+    auth.logout()
+    auth.login(make_user("voisine@example.org"))
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    assert "Répondre à l’auteur" in page and "Envoyer mon message" in page
