@@ -399,3 +399,15 @@ def test_the_author_sees_how_neighbours_reach_them_not_empty_headings(client, au
     auth.login(make_user("voisine@example.org"))
     page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
     assert "Répondre à l’auteur" in page and "Envoyer mon message" in page
+
+
+def test_withdrawing_asks_for_confirmation_with_javascript(client, auth, cafe_a, resident):
+    """hx-confirm only works on the element that makes the htmx request: the form, not its button."""
+    notice = add_notice(cafe_a, resident)
+    auth.login(resident)
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    action = f"{BOARD}{notice.id}/withdraw"
+    form_tag = page.split(f'action="{action}"', 1)[1].split(">", 1)[0]
+    assert f'hx-post="{action}"' in form_tag and "hx-confirm=" in form_tag
+    response = client.post(action, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == f"{BOARD}mine"
