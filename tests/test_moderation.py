@@ -528,3 +528,17 @@ def test_queue_headings_nest_under_the_count(client, auth, cafe_a, resident, tea
     levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
     assert levels[:3] == [1, 2, 3]  # Moderation > "1 notice to look at" > the notice
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x1c"])
+def test_a_title_with_a_unicode_line_break_does_not_break_the_emails(
+    client, auth, db, cafe_a, resident, team_a, outbox, separator
+):
+    notice = add_notice(
+        cafe_a, resident, title=f"Donne vélo{separator}Bcc: spam@example.org", status=NoticeStatus.PENDING
+    )
+    auth.login(team_a.moderator)
+    assert client.post(f"{QUEUE}notices/{notice.id}/approve").status_code == 303
+    (mail,) = outbox
+    assert "\n" not in mail["Subject"] and mail["Bcc"] is None
+    assert "Donne vélo" in mail["Subject"]
