@@ -92,9 +92,12 @@ def test_new_posters_link_limit(client, auth, db, cafe_a, resident):
     two_links = "Voir https://exemple.org/a et www.exemple.org/b pour les photos."
     response = post(client, body=two_links)
     assert response.status_code == 422
-    assert "au plus 1 liens web" in response.get_data(as_text=True)
+    assert "au plus 1 lien web." in response.get_data(as_text=True)  # singular: one link
     assert db.session.scalar(select(func.count(Notice.id))) == 0
     assert post(client, body="Voir https://exemple.org/a pour les photos.").status_code == 303
+    set_mode(db, cafe_a, ModerationMode.POST, max_links_new_posters=2)
+    response = post(client, body=two_links + " Et https://exemple.org/c aussi.")
+    assert "au plus 2 liens web." in response.get_data(as_text=True)
 
 
 # Blocked words -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -65,7 +66,11 @@ class NoticeForm(FlaskForm):
             if self.link_limit == 0:
                 raise ValidationError(_l("Your first notices may not contain web links."))
             raise ValidationError(
-                _l("Your first notices may contain at most %(count)s web links.", count=self.link_limit)
+                ngettext(
+                    "Your first notices may contain at most %(num)d web link.",
+                    "Your first notices may contain at most %(num)d web links.",
+                    self.link_limit,
+                )
             )
 
     def validate(self, extra_validators=None):
