@@ -180,3 +180,35 @@ def test_page_numbers_too_big_give_an_empty_page_not_500(client, auth, cafe_a, t
     elif login_as:
         auth.login(getattr(team_a, login_as))
     assert client.get(url).status_code == 200
+
+
+def test_behind_a_reverse_proxy_each_visitor_has_their_own_rate_limit(make_app, resident):
+    """The README puts nginx in front: without trusting its X-Forwarded-For, every visitor
+    shares 127.0.0.1, and one person's wrong passwords lock the whole village out."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    wrong = {"email": resident.email, "password": "nope"}
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(2):
+        client.post(
+            "/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"}, environ_base=proxy
+        )
+    assert (
+        client.post(
+            "/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"}, environ_base=proxy
+        ).status_code
+        == 429
+    )
+    neighbour = client.post(
+        "/account/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.2"}, environ_base=proxy
+    )
+    assert neighbour.status_code == 422
+
+
+def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(make_app, resident):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    wrong = {"email": resident.email, "password": "nope"}
+    client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
+    spoofed = client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.2"})
+    assert spoofed.status_code == 429  # a forged header does not buy more attempts
