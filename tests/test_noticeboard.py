@@ -411,3 +411,16 @@ def test_withdrawing_asks_for_confirmation_with_javascript(client, auth, cafe_a,
     assert f'hx-post="{action}"' in form_tag and "hx-confirm=" in form_tag
     response = client.post(action, headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"{BOARD}mine"
+
+
+def test_a_suspended_author_cannot_keep_their_notice_longer_on_the_board(client, auth, db, cafe_a, resident):
+    notice = add_notice(cafe_a, resident, expires_in=2)
+    db.session.add(Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=None, reason="Spam"))
+    db.session.commit()
+    auth.login(resident)
+    later = (date.today() + timedelta(days=60)).isoformat()
+    response = client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": later})
+    assert response.status_code == 403
+    db.session.refresh(notice)
+    assert notice.expires_on == date.today() + timedelta(days=2)
+    assert client.post(f"{BOARD}{notice.id}/withdraw").status_code == 303  # taking it down stays possible
