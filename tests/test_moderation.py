@@ -545,3 +545,21 @@ def test_a_title_with_a_unicode_line_break_does_not_break_the_emails(
     (mail,) = outbox
     assert "\n" not in mail["Subject"] and mail["Bcc"] is None
     assert "Donne vélo" in mail["Subject"]
+
+
+def test_acting_from_the_network_queue_comes_back_to_it(client, auth, db, cafe_a, cafe_b, resident):
+    mod = make_user("moderation@example.org", "Modération réseau")
+    mod.is_network_moderator = True
+    db.session.commit()
+    first = add_notice(cafe_b, resident, title="Annonce B", status=NoticeStatus.PENDING)
+    second = add_notice(cafe_b, resident, title="Autre annonce B", status=NoticeStatus.PENDING)
+    auth.login(mod)
+    page = client.get("/network/moderation/").get_data(as_text=True)
+    assert 'name="from" value="network"' in page
+    plain = client.post(f"/c/lagrasse/moderation/notices/{first.id}/approve", data={"from": "network"})
+    assert plain.status_code == 303 and plain.location == "/network/moderation/"
+    fragment = client.post(
+        f"/c/lagrasse/moderation/notices/{second.id}/approve", data={"from": "network"}, headers=HX
+    ).get_data(as_text=True)
+    assert cafe_b.name in fragment  # the swapped item still says which café
+    assert 'name="from" value="network"' in fragment
