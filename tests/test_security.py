@@ -212,3 +212,22 @@ def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(make_app, re
     client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
     spoofed = client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.2"})
     assert spoofed.status_code == 429  # a forged header does not buy more attempts
+
+
+@pytest.mark.parametrize(
+    "url, login_as",
+    [
+        ("/c/saint-jean-de-cole/manage/audit", "manager"),
+        ("/c/saint-jean-de-cole/manage/team", "manager"),
+        ("/network/audit", "admin"),
+        ("/network/", "admin"),
+    ],
+)
+def test_staff_pages_with_emails_and_names_stay_out_of_caches_and_htmx_history(
+    client, auth, cafe_a, team_a, admin, url, login_as
+):
+    auth.login(admin if login_as == "admin" else getattr(team_a, login_as))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert 'hx-history="false"' in response.get_data(as_text=True)
