@@ -24,6 +24,22 @@ def safe_next_url(value: str | None, fallback: str) -> str:
     return value
 
 
+def page_to_come_back_to() -> str:
+    """Where the header's switches and "Log in" come back to: this page, when it has a URL.
+
+    A page answering a POST (a form with mistakes) lives at a POST-only address; going
+    back there with GET would be a 405, so use the page the form was on, or a safe default.
+    """
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return safe_next_url(back, "/")
+    cafe = g.get("cafe")
+    return url_for("cafe.cafes.home", cafe_slug=cafe.slug) if cafe is not None else "/"
+
+
 def format_time_short(value) -> str:
     """'9 h 30' in French, '9:30' in English: how people say it in each."""
     if value is None:
@@ -61,6 +77,6 @@ def init_app(app: Flask) -> None:
             "is_network_admin": is_network_admin,
             "large_text": bool(session.get("large_text")),
             "lang": str(get_locale()),
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": page_to_come_back_to() if request else "/",
             "now": datetime.now,
         }
