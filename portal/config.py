@@ -65,6 +65,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour;20 per day")
     # Noticeboard: per address as Gancio does, per account stricter on an account's first day.
     RSVP_RATE_LIMIT = os.environ.get("RSVP_RATE_LIMIT", "20 per 10 minutes")
     BOARD_POST_IP_RATE_LIMIT = os.environ.get("BOARD_POST_IP_RATE_LIMIT", "6 per 5 minutes")

@@ -231,3 +231,22 @@ def test_staff_pages_with_emails_and_names_stay_out_of_caches_and_htmx_history(
     assert response.status_code == 200
     assert "no-store" in response.headers.get("Cache-Control", "")
     assert 'hx-history="false"' in response.get_data(as_text=True)
+
+
+def test_account_creation_is_rate_limited(make_app):
+    """Fresh accounts are how spam reaches the noticeboards: one address cannot make dozens."""
+    app = make_app(RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per hour")
+    client = app.test_client()
+    for n in range(2):
+        data = {
+            "display_name": f"Voisin {n}",
+            "email": f"v{n}@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        }
+        assert client.post("/account/register", data=data).status_code == 303
+        client.post("/account/logout")
+    data = {"display_name": "Voisin 3", "email": "v3@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    blocked = client.post("/account/register", data=data)
+    assert blocked.status_code == 429 and "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert client.get("/account/register").status_code == 200
