@@ -424,3 +424,15 @@ def test_a_suspended_author_cannot_keep_their_notice_longer_on_the_board(client,
     db.session.refresh(notice)
     assert notice.expires_on == date.today() + timedelta(days=2)
     assert client.post(f"{BOARD}{notice.id}/withdraw").status_code == 303  # taking it down stays possible
+
+
+def test_a_logged_out_reply_goes_to_log_in_and_back_to_the_notice_not_to_a_post_only_url(
+    client, cafe_a, resident
+):
+    notice = add_notice(cafe_a, resident, relay_contact=True)
+    detail = f"{BOARD}{notice.id}"
+    response = client.post(
+        f"{detail}/reply", data={"message": "Bonjour !"}, headers={"Referer": f"http://localhost{detail}"}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("next=" + detail)
