@@ -280,6 +280,9 @@ def test_reject_needs_a_reason_which_is_sent_to_the_author(
     assert missing.status_code == 422 and "Dites à l’auteur pourquoi" in missing.get_data(as_text=True)
     missing_plain = client.post(f"{QUEUE}notices/{notice.id}/reject", data={"reason": ""})
     assert missing_plain.status_code == 422 and "<html" in missing_plain.get_data(as_text=True)
+    # Without JavaScript the whole queue comes back: the top of the page says where to look.
+    top = missing_plain.get_data(as_text=True).split('id="queue-heading"')[0]
+    assert f'href="#queue-item-{notice.id}"' in top and "Veuillez corriger le champ signalé." in top
     assert db.session.get(Notice, notice.id).status == NoticeStatus.PENDING
     response = client.post(f"{QUEUE}notices/{notice.id}/reject", data={"reason": "Pas de ventes ici."})
     assert response.status_code == 303 and response.location.endswith("/moderation/")

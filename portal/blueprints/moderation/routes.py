@@ -70,6 +70,7 @@ def _after_action(notice: Notice, message: str, status: int = 200, **forms):
         action_form=ActionForm(),
         network=False,
         invalid_id=notice.id,
+        problem=message,
     )
     context.update(forms)
     return render("moderation/queue.html", status=status, **context)
