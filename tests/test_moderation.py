@@ -566,3 +566,32 @@ def test_acting_from_the_network_queue_comes_back_to_it(client, auth, db, cafe_a
     ).get_data(as_text=True)
     assert cafe_b.name in fragment  # the swapped item still says which café
     assert 'name="from" value="network"' in fragment
+
+
+def test_two_moderators_approving_at_once_decide_once(app, db, cafe_a, team_a, resident, outbox):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    notice_id = add_notice(cafe_a, resident, status=NoticeStatus.PENDING).id
+    second = make_user("moderatrice2@example.org")
+    from portal.models import Membership, Role
+
+    db.session.add(Membership(cafe_id=cafe_a.id, user_id=second.id, role=Role.MODERATOR))
+    db.session.commit()
+    clients = []
+    for user in (team_a.moderator, second) * 2:
+        client = app.test_client()
+        client.post("/account/login", data={"email": user.email, "password": "correct-horse-battery"})
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+
+    def send(client):
+        barrier.wait()
+        return client.post(f"{QUEUE}notices/{notice_id}/approve").status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = sorted(pool.map(send, clients))
+    assert statuses.count(303) == 1 and set(statuses) <= {303, 409}
+    db.session.expire_all()
+    assert db.session.scalars(select(ModerationDecision.action)).all() == ["approved"]
+    assert len([m for m in outbox if m["To"] == resident.email]) == 1
