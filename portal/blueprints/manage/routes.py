@@ -227,7 +227,10 @@ def join(token: str):
         return render_template("manage/join.html", invitation=invitation, expired=True), 410
     form = ActionForm()
     if form.validate_on_submit():
-        services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
+        try:
+            services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
+        except services.InvitationUsed:
+            return render_template("manage/join.html", invitation=invitation, expired=True), 410
         flash(_("Welcome to the team of %(cafe)s.", cafe=g.cafe.name), "success")
         return redirect_to(url_for(".index"))
     return render_template("manage/join.html", invitation=invitation, form=form)
