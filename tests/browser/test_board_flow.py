@@ -160,3 +160,16 @@ def test_board_pages_reflow_on_a_narrow_phone(live_server, new_page):
         page.goto(f"{live_server}{CAFE}{path}")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, f"{path} scrolls sideways at 320 px ({width})"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_network_teams_header_fits_with_large_text(live_server, new_page, width):
+    """Network admins have the longest header (Network, Moderation, Log out, the switches)."""
+    page = new_page(javascript=True, width=width)
+    log_in(page, live_server, "reseau@example.org", "/network/moderation/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Texte plus grand").click()
+    for path in ("/network/moderation/", "/network/", f"{CAFE}/moderation/"):
+        page.goto(f"{live_server}{path}")
+        width_now = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width_now <= width, f"{path} scrolls sideways at {width} px with large text ({width_now})"
