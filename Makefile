@@ -56,7 +56,7 @@ translations: setup
 	@$(BIN)/pybabel -q compile -d portal/translations
 
 extract-messages: setup
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg --ignore-dirs ".* ._ __pycache__ node_modules" -k _l -k lazy_gettext -o portal/translations/messages.pot .
 	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations
 
 instance/config.py:

@@ -5,6 +5,8 @@ from pathlib import Path
 from flask import Flask, current_app, g, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, database_url
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -18,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = app.config.get("PROXY_FIX_X_FOR", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from .security import check_production_config, init_security_headers
 
@@ -28,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .errors import init_error_handlers
 
     init_error_handlers(app)
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _init_templates(app)
 
@@ -35,6 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> up to the largest INTEGER of PostgreSQL: a bigger id is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _select_locale() -> str:

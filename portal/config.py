@@ -58,9 +58,14 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # How many reverse proxies (nginx, Caddy) sit in front and set X-Forwarded-For/-Proto.
+    # 0 (default): trust no such header. Behind one proxy, set 1, or every visitor shares
+    # the proxy's address and so one rate limit.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour;20 per day")
     # Noticeboard: per address as Gancio does, per account stricter on an account's first day.
     RSVP_RATE_LIMIT = os.environ.get("RSVP_RATE_LIMIT", "20 per 10 minutes")
     BOARD_POST_IP_RATE_LIMIT = os.environ.get("BOARD_POST_IP_RATE_LIMIT", "6 per 5 minutes")

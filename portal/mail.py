@@ -14,7 +14,8 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    # A title typed by a resident may hold U+2028 and the like: one line, or no mail at all.
+    message["Subject"] = " ".join(subject.splitlines())
     message.set_content(body)
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":

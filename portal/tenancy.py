@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -58,8 +58,14 @@ def has_role(role: Role) -> bool:
 
 
 def login_required_response():
-    """401 for htmx (with the login page to go to), a redirect for a plain request."""
-    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    """401 for htmx (with the login page to go to), a redirect for a plain request.
+
+    After logging in, people come back to the page they were on: for a form sent while
+    logged out, that is the form's page, not its POST-only address.
+    """
+    from .templating import page_to_come_back_to
+
+    login_url = url_for("auth.login", next=page_to_come_back_to())
     if is_htmx():
         abort(401, description=login_url)
     return redirect(login_url)

@@ -104,6 +104,9 @@ def test_more_link_pages_through_without_and_with_htmx(make_app):
     assert fragment.lstrip().startswith("<li")  # rows only, to replace the "more" item
     assert "Village 2" in fragment and "Village 3" in fragment and "Village 0" not in fragment
     assert 'href="/?page=3"' in fragment
+    # The "more" link disappears in the swap: the keyboard focus goes to the first new café.
+    assert fragment.lstrip().startswith('<li class="card" tabindex="-1" data-autofocus>')
+    assert fragment.count("data-autofocus") == 1
     last = client.get("/?page=3").get_data(as_text=True)
     assert "Village 4" in last and "page=4" not in last
 

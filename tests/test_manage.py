@@ -308,7 +308,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, db, team_a, method, path,
     response = send(client, method, url, path)
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/account/login?next={url}"
+    login, next_url = response.headers["Location"].split("?next=")
+    assert login == "/account/login"
+    # Back to this page after logging in; a POST-only address would be a 405, so the café's page.
+    assert next_url == (
+        url if method == "GET" or client.get(url).status_code != 405 else "/c/saint-jean-de-cole/"
+    )
+    assert client.get(next_url).status_code != 405
     assert_cafe_a_untouched(db, team_a, ids)
 
 
@@ -985,3 +991,28 @@ def test_the_examples_in_the_phone_error_message_are_valid_numbers(app):
     assert examples
     for example in examples:
         normalise_phone(example)  # raises if the example itself is refused
+
+
+def test_an_invitation_link_sent_by_two_people_at_once_still_works_once(app, client, db, manager_a):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    link = invite(client, role="manager")
+    clients = []
+    for n in range(4):
+        user = make_user(f"candidat{n}@example.org", f"Candidat {n}")
+        other = app.test_client()
+        other.post("/account/login", data={"email": user.email, "password": "correct-horse-battery"})
+        clients.append(other)
+    barrier = threading.Barrier(len(clients))
+
+    def accept(other):
+        barrier.wait()
+        return other.post(link).status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = sorted(pool.map(accept, clients))
+    assert statuses.count(303) == 1 and set(statuses) <= {303, 410}
+    db.session.expire_all()
+    managers = db.session.scalars(select(Membership).where(Membership.role == Role.MANAGER)).all()
+    assert len(managers) == 2  # the one who invited, and one newcomer

@@ -1,5 +1,6 @@
 """Moderation: the three modes, blocked words, link limits, reports, the queue, suspensions."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -91,9 +92,12 @@ def test_new_posters_link_limit(client, auth, db, cafe_a, resident):
     two_links = "Voir https://exemple.org/a et www.exemple.org/b pour les photos."
     response = post(client, body=two_links)
     assert response.status_code == 422
-    assert "au plus 1 liens web" in response.get_data(as_text=True)
+    assert "au plus 1 lien web." in response.get_data(as_text=True)  # singular: one link
     assert db.session.scalar(select(func.count(Notice.id))) == 0
     assert post(client, body="Voir https://exemple.org/a pour les photos.").status_code == 303
+    set_mode(db, cafe_a, ModerationMode.POST, max_links_new_posters=2)
+    response = post(client, body=two_links + " Et https://exemple.org/c aussi.")
+    assert "au plus 2 liens web." in response.get_data(as_text=True)
 
 
 # Blocked words -------------------------------------------------------------------------
@@ -276,6 +280,9 @@ def test_reject_needs_a_reason_which_is_sent_to_the_author(
     assert missing.status_code == 422 and "Dites à l’auteur pourquoi" in missing.get_data(as_text=True)
     missing_plain = client.post(f"{QUEUE}notices/{notice.id}/reject", data={"reason": ""})
     assert missing_plain.status_code == 422 and "<html" in missing_plain.get_data(as_text=True)
+    # Without JavaScript the whole queue comes back: the top of the page says where to look.
+    top = missing_plain.get_data(as_text=True).split('id="queue-heading"')[0]
+    assert f'href="#queue-item-{notice.id}"' in top and "Veuillez corriger le champ signalé." in top
     assert db.session.get(Notice, notice.id).status == NoticeStatus.PENDING
     response = client.post(f"{QUEUE}notices/{notice.id}/reject", data={"reason": "Pas de ventes ici."})
     assert response.status_code == 303 and response.location.endswith("/moderation/")
@@ -506,3 +513,85 @@ def test_network_moderators_are_named_from_the_command_line(app, db, runner):
     db.session.expire_all()
     assert not db.session.get(type(user), user.id).is_network_moderator
     assert runner.invoke(args=["network-moderator", "add", "nobody@example.org"]).exit_code != 0
+
+
+def test_moderation_pages_are_never_cached(client, auth, cafe_a, team_a, admin):
+    """Reports and reasons must not stay in a shared browser's cache nor htmx history."""
+    auth.login(team_a.moderator)
+    for url in [QUEUE, QUEUE + "history", QUEUE + "settings"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+    auth.logout()
+    auth.login(admin)
+    assert "no-store" in client.get("/network/moderation/").headers.get("Cache-Control", "")
+
+
+def test_queue_headings_nest_under_the_count(client, auth, cafe_a, resident, team_a):
+    add_notice(cafe_a, resident, status=NoticeStatus.PENDING)
+    auth.login(team_a.moderator)
+    page = client.get(QUEUE).get_data(as_text=True)
+    levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
+    assert levels[:3] == [1, 2, 3]  # Moderation > "1 notice to look at" > the notice
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x1c"])
+def test_a_title_with_a_unicode_line_break_does_not_break_the_emails(
+    client, auth, db, cafe_a, resident, team_a, outbox, separator
+):
+    notice = add_notice(
+        cafe_a, resident, title=f"Donne vélo{separator}Bcc: spam@example.org", status=NoticeStatus.PENDING
+    )
+    auth.login(team_a.moderator)
+    assert client.post(f"{QUEUE}notices/{notice.id}/approve").status_code == 303
+    (mail,) = outbox
+    assert "\n" not in mail["Subject"] and mail["Bcc"] is None
+    assert "Donne vélo" in mail["Subject"]
+
+
+def test_acting_from_the_network_queue_comes_back_to_it(client, auth, db, cafe_a, cafe_b, resident):
+    mod = make_user("moderation@example.org", "Modération réseau")
+    mod.is_network_moderator = True
+    db.session.commit()
+    first = add_notice(cafe_b, resident, title="Annonce B", status=NoticeStatus.PENDING)
+    second = add_notice(cafe_b, resident, title="Autre annonce B", status=NoticeStatus.PENDING)
+    auth.login(mod)
+    page = client.get("/network/moderation/").get_data(as_text=True)
+    assert 'name="from" value="network"' in page
+    plain = client.post(f"/c/lagrasse/moderation/notices/{first.id}/approve", data={"from": "network"})
+    assert plain.status_code == 303 and plain.location == "/network/moderation/"
+    fragment = client.post(
+        f"/c/lagrasse/moderation/notices/{second.id}/approve", data={"from": "network"}, headers=HX
+    ).get_data(as_text=True)
+    assert cafe_b.name in fragment  # the swapped item still says which café
+    assert 'name="from" value="network"' in fragment
+
+
+def test_two_moderators_approving_at_once_decide_once(app, db, cafe_a, team_a, resident, outbox):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    notice_id = add_notice(cafe_a, resident, status=NoticeStatus.PENDING).id
+    second = make_user("moderatrice2@example.org")
+    from portal.models import Membership, Role
+
+    db.session.add(Membership(cafe_id=cafe_a.id, user_id=second.id, role=Role.MODERATOR))
+    db.session.commit()
+    clients = []
+    for user in (team_a.moderator, second) * 2:
+        client = app.test_client()
+        client.post("/account/login", data={"email": user.email, "password": "correct-horse-battery"})
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+
+    def send(client):
+        barrier.wait()
+        return client.post(f"{QUEUE}notices/{notice_id}/approve").status_code
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = sorted(pool.map(send, clients))
+    assert statuses.count(303) == 1 and set(statuses) <= {303, 409}
+    db.session.expire_all()
+    assert db.session.scalars(select(ModerationDecision.action)).all() == ["approved"]
+    assert len([m for m in outbox if m["To"] == resident.email]) == 1

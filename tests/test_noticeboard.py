@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.blueprints.moderation import services as moderation
 from portal.models import (
@@ -353,3 +353,86 @@ def test_settings_default_to_new_posters(app, cafe_a, db):
     settings = moderation.settings_for(cafe_a)
     assert settings.mode == ModerationMode.NEW_POSTERS and settings.report_threshold == 3
     assert db.session.scalar(select(ModerationSettings)) is None  # reading does not write
+
+
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        ("   ", "Un texte assez long pour passer."),
+        ("\u200b\u200b\u200b\u200b", "Un texte assez long pour passer."),
+        ("Un bon titre", "\u200b" * 12),
+        ("Un bon titre", " " * 12),
+    ],
+)
+def test_blank_or_invisible_title_and_text_are_422_not_500(client, auth, db, cafe_a, resident, title, body):
+    auth.login(resident)
+    response = client.post(BOARD + "new", data=form(title=title, body=body))
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Notice.id))) == 0
+
+
+def test_a_blank_name_at_the_counter_is_422_not_500(client, auth, db, cafe_a, team_a):
+    auth.login(team_a.staff)
+    data = form(on_behalf_of="   ")
+    del data["relay_contact"]
+    response = client.post(BOARD + "counter", data=data)
+    assert response.status_code == 422
+    assert "Indiquez le nom de la personne." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Notice.id))) == 0
+
+
+def test_a_too_short_title_is_explained_in_french(client, auth, cafe_a, resident):
+    auth.login(resident)
+    page = client.post(BOARD + "new", data=form(title="ab")).get_data(as_text=True)
+    assert "Field must be" not in page
+    assert "caractères" in page
+
+
+def test_the_author_sees_how_neighbours_reach_them_not_empty_headings(client, auth, cafe_a, resident):
+    notice = add_notice(cafe_a, resident, relay_contact=True)
+    auth.login(resident)
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    assert "Répondre à l’auteur" not in page  # nobody replies to themselves
+    assert "Les voisins peuvent vous écrire par le site" in page
+    auth.logout()
+    auth.login(make_user("voisine@example.org"))
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    assert "Répondre à l’auteur" in page and "Envoyer mon message" in page
+
+
+def test_withdrawing_asks_for_confirmation_with_javascript(client, auth, cafe_a, resident):
+    """hx-confirm only works on the element that makes the htmx request: the form, not its button."""
+    notice = add_notice(cafe_a, resident)
+    auth.login(resident)
+    page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
+    action = f"{BOARD}{notice.id}/withdraw"
+    form_tag = page.split(f'action="{action}"', 1)[1].split(">", 1)[0]
+    assert f'hx-post="{action}"' in form_tag and "hx-confirm=" in form_tag
+    response = client.post(action, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == f"{BOARD}mine"
+
+
+def test_a_suspended_author_cannot_keep_their_notice_longer_on_the_board(client, auth, db, cafe_a, resident):
+    notice = add_notice(cafe_a, resident, expires_in=2)
+    db.session.add(Suspension(cafe_id=cafe_a.id, user_id=resident.id, until=None, reason="Spam"))
+    db.session.commit()
+    auth.login(resident)
+    later = (date.today() + timedelta(days=60)).isoformat()
+    response = client.post(f"{BOARD}{notice.id}/renew", data={"expires_on": later})
+    assert response.status_code == 403
+    db.session.refresh(notice)
+    assert notice.expires_on == date.today() + timedelta(days=2)
+    assert client.post(f"{BOARD}{notice.id}/withdraw").status_code == 303  # taking it down stays possible
+
+
+def test_a_logged_out_reply_goes_to_log_in_and_back_to_the_notice_not_to_a_post_only_url(
+    client, cafe_a, resident
+):
+    notice = add_notice(cafe_a, resident, relay_contact=True)
+    detail = f"{BOARD}{notice.id}"
+    response = client.post(
+        f"{detail}/reply", data={"message": "Bonjour !"}, headers={"Referer": f"http://localhost{detail}"}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("next=" + detail)

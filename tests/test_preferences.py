@@ -1,5 +1,7 @@
 """French first; English on demand; a large-text mode. Both stick."""
 
+from .conftest import make_user
+
 
 def test_french_is_the_default(client, cafe_a):
     page = client.get("/").get_data(as_text=True)
@@ -57,3 +59,36 @@ def test_dates_are_in_the_chosen_language(client, db, cafe_a):
     client.post("/preferences/language", data={"lang": "en", "next": "/"})
     page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
     assert format_date(day, "full", locale="en") in page  # e.g. "Friday, August 15, 2031"
+
+
+def test_text_size_and_language_switches_are_in_the_header_as_post_forms(client, cafe_a):
+    """Seniors look for the large-text switch at the top, not at the bottom of a long page."""
+    for url in ["/", "/c/saint-jean-de-cole/", "/c/saint-jean-de-cole/board/"]:
+        page = client.get(url).get_data(as_text=True)
+        header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+        for action in ["/preferences/text-size", "/preferences/language"]:
+            form = header.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+            assert 'method="post"' in form and 'name="csrf_token"' in form
+        assert "Texte plus grand" in header and 'lang="en">English' in header
+        footer = page.split('<footer class="site-footer">', 1)[1]
+        assert "/preferences/text-size" not in footer  # once is enough for a screen reader
+
+
+def test_switches_on_a_page_answering_a_post_come_back_to_a_page_that_exists(client, auth, cafe_a, resident):
+    """A 422 page is rendered at the form's POST-only URL: "next" must not point there (405)."""
+    from .test_noticeboard import add_notice
+
+    notice = add_notice(cafe_a, resident, relay_contact=True)
+    auth.login(make_user("voisine@example.org"))
+    detail = f"/c/saint-jean-de-cole/board/{notice.id}"
+    page = client.post(
+        f"{detail}/reply", data={"message": ""}, headers={"Referer": f"http://localhost{detail}"}
+    ).get_data(as_text=True)
+    assert f'name="next" value="{detail}"' in page
+    assert "/reply" not in page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    # Without a Referer (or from another site), the café's page rather than a 405.
+    page = client.post(
+        f"{detail}/reply", data={"message": ""}, headers={"Referer": "https://evil.example/x"}
+    ).get_data(as_text=True)
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert "/reply" not in header and "evil" not in header

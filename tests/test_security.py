@@ -148,3 +148,105 @@ def test_healthz_reports_an_unreachable_database():
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/c/saint-jean-de-cole/board/{HUGE}",
+        f"/c/saint-jean-de-cole/board/{2**31}",
+        f"/c/saint-jean-de-cole/board/{HUGE}/report",
+    ],
+)
+def test_ids_too_big_for_the_database_are_404_not_500(client, cafe_a, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url, login_as",
+    [
+        (f"/?page={HUGE}", None),
+        (f"/c/saint-jean-de-cole/moderation/history?page={HUGE}", "moderator"),
+        (f"/c/saint-jean-de-cole/manage/audit?page={HUGE}", "manager"),
+        (f"/network/audit?page={HUGE}", "admin"),
+    ],
+)
+def test_page_numbers_too_big_give_an_empty_page_not_500(client, auth, cafe_a, team_a, admin, url, login_as):
+    if login_as == "admin":
+        auth.login(admin)
+    elif login_as:
+        auth.login(getattr(team_a, login_as))
+    assert client.get(url).status_code == 200
+
+
+def test_behind_a_reverse_proxy_each_visitor_has_their_own_rate_limit(make_app, resident):
+    """The README puts nginx in front: without trusting its X-Forwarded-For, every visitor
+    shares 127.0.0.1, and one person's wrong passwords lock the whole village out."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    wrong = {"email": resident.email, "password": "nope"}
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(2):
+        client.post(
+            "/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"}, environ_base=proxy
+        )
+    assert (
+        client.post(
+            "/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"}, environ_base=proxy
+        ).status_code
+        == 429
+    )
+    neighbour = client.post(
+        "/account/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.2"}, environ_base=proxy
+    )
+    assert neighbour.status_code == 422
+
+
+def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(make_app, resident):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    wrong = {"email": resident.email, "password": "nope"}
+    client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
+    spoofed = client.post("/account/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.2"})
+    assert spoofed.status_code == 429  # a forged header does not buy more attempts
+
+
+@pytest.mark.parametrize(
+    "url, login_as",
+    [
+        ("/c/saint-jean-de-cole/manage/audit", "manager"),
+        ("/c/saint-jean-de-cole/manage/team", "manager"),
+        ("/network/audit", "admin"),
+        ("/network/", "admin"),
+    ],
+)
+def test_staff_pages_with_emails_and_names_stay_out_of_caches_and_htmx_history(
+    client, auth, cafe_a, team_a, admin, url, login_as
+):
+    auth.login(admin if login_as == "admin" else getattr(team_a, login_as))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert 'hx-history="false"' in response.get_data(as_text=True)
+
+
+def test_account_creation_is_rate_limited(make_app):
+    """Fresh accounts are how spam reaches the noticeboards: one address cannot make dozens."""
+    app = make_app(RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per hour")
+    client = app.test_client()
+    for n in range(2):
+        data = {
+            "display_name": f"Voisin {n}",
+            "email": f"v{n}@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        }
+        assert client.post("/account/register", data=data).status_code == 303
+        client.post("/account/logout")
+    data = {"display_name": "Voisin 3", "email": "v3@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    blocked = client.post("/account/register", data=data)
+    assert blocked.status_code == 429 and "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert client.get("/account/register").status_code == 200

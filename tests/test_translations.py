@@ -69,3 +69,11 @@ def test_translations_keep_their_placeholders():
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) <= wanted | {"%(num)d"}, message.id
             assert wanted - {"%(num)d"} <= set(PLACEHOLDER.findall(string)), message.id
+
+
+def test_strings_of_the_shared_macros_are_in_the_catalogue(client, auth, cafe_a, resident):
+    """pybabel skips folders starting with "_" unless told otherwise: _macros/ must be extracted."""
+    auth.login(resident)
+    page = client.post("/c/saint-jean-de-cole/board/new", data={"title": ""}).get_data(as_text=True)
+    assert "Please correct the fields marked below." not in page
+    assert "Veuillez corriger" in page

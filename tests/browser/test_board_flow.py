@@ -63,11 +63,18 @@ def test_post_wait_approve_report(live_server, new_page, javascript):
     if javascript:
         moderator.wait_for_function("() => window.htmx !== undefined")
         moderator.evaluate("() => { window.stillTheSamePage = true }")
+        # Refusing without a reason: the field says why, and the keyboard focus lands on it.
+        item.get_by_role("button", name="Refuser").click()
+        reason = item.get_by_label("Raison envoyée à l’auteur")
+        expect(reason).to_have_attribute("aria-invalid", "true")
+        expect(reason).to_be_focused()
+        moderator.problems = [p for p in moderator.problems if "status of 422" not in p]  # expected
         with moderator.expect_response(
             lambda r: r.url.endswith("/approve") and r.request.headers.get("hx-request") == "true"
         ):
             item.get_by_role("button", name="Approuver").click()
         expect(item).to_contain_text("Approuvée : l’annonce est sur le tableau.")
+        expect(item.get_by_role("status")).to_be_focused()  # not lost on <body> after the swap
         expect(item.get_by_role("button", name="Masquer")).to_be_visible()
         assert moderator.evaluate("() => window.stillTheSamePage === true"), "the approval reloaded the page"
     else:
@@ -153,3 +160,16 @@ def test_board_pages_reflow_on_a_narrow_phone(live_server, new_page):
         page.goto(f"{live_server}{CAFE}{path}")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, f"{path} scrolls sideways at 320 px ({width})"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_network_teams_header_fits_with_large_text(live_server, new_page, width):
+    """Network admins have the longest header (Network, Moderation, Log out, the switches)."""
+    page = new_page(javascript=True, width=width)
+    log_in(page, live_server, "reseau@example.org", "/network/moderation/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Texte plus grand").click()
+    for path in ("/network/moderation/", "/network/", f"{CAFE}/moderation/"):
+        page.goto(f"{live_server}{path}")
+        width_now = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width_now <= width, f"{path} scrolls sideways at {width} px with large text ({width_now})"

@@ -167,7 +167,7 @@ def test_pages_reflow_on_narrow_phones(live_server, new_page, text_size):
     page = new_page(javascript=True, width=390)
     page.goto(live_server + "/")
     if text_size == "large":
-        # The footer's text-size switch: a real POST form, with its CSRF token.
+        # The header's text-size switch: a real POST form, with its CSRF token.
         with page.expect_navigation():
             page.get_by_role("button", name=LARGER_TEXT, exact=True).click()
         expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))

@@ -42,6 +42,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@_post_only_limit("REGISTER_RATE_LIMIT")
 def register():
     next_url = safe_next_url(request.args.get("next"), url_for("directory.index"))
     form = RegisterForm()

@@ -3,6 +3,7 @@
 from flask import current_app, request
 
 from ...htmx import render
+from ...paging import page_arg
 from ..cafes.services import search_cafes
 from . import bp
 
@@ -10,7 +11,7 @@ from . import bp
 @bp.get("/")
 def index():
     query = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     results = search_cafes(query, page=page, per_page=current_app.config["DIRECTORY_PAGE_SIZE"])
     # The "more" link appends rows; a new search replaces the whole result block.
     block = "cafe_rows" if request.headers.get("HX-Target") == "more-cafes" else "cafe_results"

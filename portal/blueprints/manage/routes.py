@@ -7,6 +7,7 @@ from flask_login import current_user
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import HoursException, Invitation, Membership, Role
+from ...paging import page_arg
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, login_required_response
 from ..cafes.services import upcoming_exceptions, weekly_table
 from . import bp, services
@@ -226,7 +227,10 @@ def join(token: str):
         return render_template("manage/join.html", invitation=invitation, expired=True), 410
     form = ActionForm()
     if form.validate_on_submit():
-        services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
+        try:
+            services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
+        except services.InvitationUsed:
+            return render_template("manage/join.html", invitation=invitation, expired=True), 410
         flash(_("Welcome to the team of %(cafe)s.", cafe=g.cafe.name), "success")
         return redirect_to(url_for(".index"))
     return render_template("manage/join.html", invitation=invitation, form=form)
@@ -235,5 +239,5 @@ def join(token: str):
 @bp.get("/audit")
 @cafe_role_required(Role.MANAGER)
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render("manage/audit.html", entries=services.audit_log(g.cafe, page))

@@ -4,7 +4,7 @@ import secrets
 from datetime import date, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ... import audit
@@ -23,6 +23,10 @@ from ...models import (
     utcnow,
 )
 from ...validators import normalise_phone
+
+
+class InvitationUsed(Exception):
+    """Someone else accepted this one-time invitation first."""
 
 
 class LastManagerError(Exception):
@@ -150,14 +154,27 @@ def find_invitation(cafe: Cafe, token: str) -> Invitation | None:
 
 
 def accept_invitation(cafe: Cafe, invitation: Invitation, user: User) -> Membership:
-    """Make `user` a member with the invited role; an existing member keeps the higher role."""
+    """Make `user` a member with the invited role; an existing member keeps the higher role.
+
+    One-time: of two people sending the link at the same moment, only one joins.
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=now, accepted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise InvitationUsed
     membership = membership_of(cafe, user)
     if membership is None:
         membership = Membership(cafe=cafe, user=user, role=invitation.role)
         db.session.add(membership)
     elif invitation.role > membership.role:
         membership.role = invitation.role
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = now
     invitation.accepted_by = user
     audit.record("team.joined", cafe, target=user.email, role=membership.role.name.lower(), actor=user)
     db.session.commit()

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...models import ModerationMode
 
@@ -15,7 +15,8 @@ class ReasonForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = StringField(
         _l("Reason sent to the author"),
-        validators=[InputRequired(_l("Tell the author why, so they can do better.")), Length(max=500)],
+        validators=[DataRequired(_l("Tell the author why, so they can do better.")), Length(max=500)],
+        filters=[lambda value: value.strip() if value else value],
     )
 
 
@@ -31,7 +32,8 @@ class SuspendForm(FlaskForm):
     days = SelectField(_l("For how long"), choices=SUSPENSION_CHOICES, default="7")
     reason = StringField(
         _l("Reason"),
-        validators=[InputRequired(_l("Give a reason: the person receives it.")), Length(max=500)],
+        validators=[DataRequired(_l("Give a reason: the person receives it.")), Length(max=500)],
+        filters=[lambda value: value.strip() if value else value],
     )
 
 

@@ -4,11 +4,13 @@ from contextlib import suppress
 
 from flask import abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import is_htmx, redirect_to, render
 from ...models import ModerationMode, Notice, Suspension, User
+from ...paging import page_arg
 from ...tenancy import get_cafe_owned_or_404
 from ..noticeboard.services import today_in
 from . import bp, network_bp, services
@@ -46,17 +48,18 @@ def queue():
 
 def _after_action(notice: Notice, message: str, status: int = 200, **forms):
     """htmx gets the item's block re-rendered; a plain form goes back to the queue."""
+    network = request.form.get("from") == "network" and current_user.moderates_network
     if is_htmx():
         fresh = services.queue_item(g.cafe, notice.id)
         body = render(
             "moderation/_item.html",
             status=status,
-            **_item_context(fresh, done=message, errors=status != 200, **forms),
+            **_item_context(fresh, done=message, errors=status != 200, network=network, **forms),
         )
         return body
     if status == 200:
         flash(message, "success")
-        return redirect_to(url_for(".queue"))
+        return redirect_to(url_for("network_moderation.index" if network else ".queue"))
     context = dict(
         items=services.queue(g.cafe),
         today=today_in(g.cafe),
@@ -67,6 +70,7 @@ def _after_action(notice: Notice, message: str, status: int = 200, **forms):
         action_form=ActionForm(),
         network=False,
         invalid_id=notice.id,
+        problem=message,
     )
     context.update(forms)
     return render("moderation/queue.html", status=status, **context)
@@ -151,7 +155,7 @@ def lift(suspension_id: int):
 @bp.get("/history")
 @moderator_required
 def history():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render("moderation/history.html", decisions=services.history(g.cafe, page))
 
 

@@ -228,10 +228,25 @@ def _notice_url(cafe: Cafe, notice: Notice) -> str:
     return url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
 
 
+def _claim(notice: Notice, still, **values) -> None:
+    """Change the notice only if it is still as the moderator saw it: of two moderators
+    deciding at the same moment, one wins and the other gets NotAllowed (no double mail)."""
+    claimed = db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice.id, still)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise NotAllowed
+
+
 def approve(cafe: Cafe, notice: Notice) -> None:
     """Publish a notice that waited for approval, and count it for its author."""
     if notice.status != NoticeStatus.PENDING:
         raise NotAllowed
+    _claim(notice, Notice.status == NoticeStatus.PENDING, status=NoticeStatus.PUBLISHED)
     now = utcnow()
     notice.status = NoticeStatus.PUBLISHED
     notice.approved_at = now
@@ -258,6 +273,7 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     """Turn a notice down for good, telling its author why."""
     if notice.status not in (NoticeStatus.PENDING, NoticeStatus.PUBLISHED):
         raise NotAllowed
+    _claim(notice, Notice.status == notice.status, status=NoticeStatus.REJECTED)
     reason = clean_text(reason)[:500]
     notice.status = NoticeStatus.REJECTED
     notice.reject_reason = reason
@@ -282,6 +298,7 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     """Take a published notice off the board until a moderator restores it."""
     if notice.status != NoticeStatus.PUBLISHED or notice.hidden:
         raise NotAllowed
+    _claim(notice, (Notice.status == NoticeStatus.PUBLISHED) & Notice.hidden.is_(False), hidden=True)
     reason = clean_text(reason)[:500]
     notice.hidden = True
     notice.hidden_at = utcnow()
@@ -309,6 +326,7 @@ def restore(cafe: Cafe, notice: Notice) -> None:
     if notice.status != NoticeStatus.PUBLISHED:
         raise NotAllowed
     was_hidden = notice.hidden
+    _claim(notice, (Notice.status == NoticeStatus.PUBLISHED) & (Notice.hidden == was_hidden), hidden=False)
     notice.hidden = False
     notice.hidden_at = None
     notice.hidden_by_id = None

@@ -10,6 +10,7 @@ from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe
+from ...paging import page_arg
 from ...tenancy import login_required_response
 from . import bp, services
 from .forms import AppointManagerForm, CafeForm
@@ -108,5 +109,5 @@ def appoint_manager(cafe_id: int):
 @bp.get("/audit")
 @network_admin_required
 def audit_log():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render("network/audit.html", entries=services.network_audit_log(page))

@@ -1,21 +1,31 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...models import NoticeCategory, ReportReason
 from ...validators import PhoneNumber
 
 
+def _clean(value):
+    """What will be stored, so blank or invisible-only text fails validation, not the database."""
+    from ..moderation.services import clean_text
+
+    return clean_text(value) if value is not None else value
+
+
 class NoticeForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        validators=[InputRequired(_l("Give your notice a title.")), Length(min=3, max=120)],
+        validators=[DataRequired(_l("Give your notice a title.")), Length(min=3, max=120)],
+        filters=[_clean],
         description=_l("For example: Giving away a child’s bike."),
     )
     body = TextAreaField(
         _l("Your notice"),
-        validators=[InputRequired(_l("Write the text of your notice.")), Length(min=10, max=4000)],
+        validators=[DataRequired(_l("Write the text of your notice.")), Length(min=10, max=4000)],
+        filters=[_clean],
         description=_l("Plain text. Web addresses become links."),
     )
     category = SelectField(_l("Category"), choices=NoticeCategory.choices, default=NoticeCategory.OTHER.value)
@@ -56,7 +66,11 @@ class NoticeForm(FlaskForm):
             if self.link_limit == 0:
                 raise ValidationError(_l("Your first notices may not contain web links."))
             raise ValidationError(
-                _l("Your first notices may contain at most %(count)s web links.", count=self.link_limit)
+                ngettext(
+                    "Your first notices may contain at most %(num)d web link.",
+                    "Your first notices may contain at most %(num)d web links.",
+                    self.link_limit,
+                )
             )
 
     def validate(self, extra_validators=None):
@@ -77,7 +91,8 @@ class NoticeForm(FlaskForm):
 class CounterNoticeForm(NoticeForm):
     on_behalf_of = StringField(
         _l("Name of the person"),
-        validators=[InputRequired(_l("Give the person’s name.")), Length(max=120)],
+        validators=[DataRequired(_l("Give the person’s name.")), Length(max=120)],
+        filters=[_clean],
         description=_l("As it should appear on the board, for example: Mme Dupuis."),
     )
 
@@ -96,7 +111,8 @@ class RenewForm(FlaskForm):
 class ReplyForm(FlaskForm):
     message = TextAreaField(
         _l("Your message"),
-        validators=[InputRequired(_l("Write your message.")), Length(min=5, max=2000)],
+        validators=[DataRequired(_l("Write your message.")), Length(min=5, max=2000)],
+        filters=[_clean],
         description=_l(
             "The author receives it by email, with your name and email address so they can answer."
         ),

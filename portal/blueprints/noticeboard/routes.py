@@ -232,6 +232,11 @@ def edit(notice_id: int):
 @login_required
 def renew(notice_id: int):
     notice = _editable_or_404(notice_id)
+    if notice.author_id is not None:
+        try:
+            services.check_not_suspended(g.cafe, _me())
+        except services.Suspended as error:
+            return _suspended_page(error)
     form = RenewForm(today=services.today_in(g.cafe), latest=services.latest_expiry(g.cafe))
     if form.validate_on_submit():
         services.renew(g.cafe, notice, form.expires_on.data)
