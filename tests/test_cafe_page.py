@@ -127,3 +127,10 @@ def test_cafe_page_query_count_is_small(client, open_cafe, count_queries):
     # café, services, weekly hours, exceptions; this week's events and their date changes;
     # help topics; the latest notices and their authors
     assert counter.count <= 9
+
+
+def test_cafe_page_offers_shortcuts_to_its_sections(client, open_cafe):
+    page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
+    assert 'aria-label="Sur cette page"' in page
+    for target in ("events-heading", "help-heading", "board-heading", "hours-heading"):
+        assert f'href="#{target}"' in page and f'id="{target}"' in page
