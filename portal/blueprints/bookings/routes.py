@@ -105,7 +105,7 @@ def index():
     return render("bookings/index.html", topics=services.active_topics(g.cafe))
 
 
-@bp.get("/<int(max=2147483647):topic_id>/")
+@bp.get("/<int:topic_id>/")
 def topic(topic_id: int):
     topic = _topic_or_404(topic_id)
     return render(
@@ -132,7 +132,7 @@ def _show_done(booking: Booking):
     return redirect_to(url_for(".done", code=booking.code))
 
 
-@bp.route("/<int(max=2147483647):topic_id>/book", methods=["GET", "POST"])
+@bp.route("/<int:topic_id>/book", methods=["GET", "POST"])
 def book(topic_id: int):
     topic = _topic_or_404(topic_id)
     form = BookingForm()
@@ -312,7 +312,7 @@ def week():
     )
 
 
-@bp.post("/staff/bookings/<int(max=2147483647):booking_id>/mark")
+@bp.post("/staff/bookings/<int:booking_id>/mark")
 @cafe_role_required(Role.HELPER)
 def mark(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
@@ -395,7 +395,7 @@ def book_for_someone():
     return redirect_to(url_for(".slip", booking_id=booking.id))
 
 
-@bp.get("/staff/bookings/<int(max=2147483647):booking_id>/slip")
+@bp.get("/staff/bookings/<int:booking_id>/slip")
 @cafe_role_required(Role.HELPER)
 def slip(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
@@ -455,7 +455,7 @@ def add_topic():
     return redirect_to(url_for(".setup"))
 
 
-@bp.post("/staff/setup/topics/<int(max=2147483647):topic_id>/toggle")
+@bp.post("/staff/setup/topics/<int:topic_id>/toggle")
 @cafe_role_required(Role.STAFF)
 def toggle_topic(topic_id: int):
     services.toggle_topic(g.cafe, get_cafe_owned_or_404(HelpTopic, topic_id))
@@ -497,7 +497,7 @@ def add_closure():
 SETUP_ROWS = {"rules": AvailabilityRule, "extras": ExtraOpening, "closures": Closure}
 
 
-@bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int(max=2147483647):row_id>/delete")
+@bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int:row_id>/delete")
 @cafe_role_required(Role.STAFF)
 def delete_setup_row(kind: str, row_id: int):
     services.delete_setup_row(g.cafe, get_cafe_owned_or_404(SETUP_ROWS[kind], row_id))
@@ -565,7 +565,7 @@ def counter():
     return render_template("bookings/counter_topics.html", topics=services.active_topics(g.cafe))
 
 
-@bp.get("/counter/<int(max=2147483647):topic_id>/")
+@bp.get("/counter/<int:topic_id>/")
 @counter_view
 def counter_slots(topic_id: int):
     topic = _topic_or_404(topic_id)
@@ -574,7 +574,7 @@ def counter_slots(topic_id: int):
     return render_template("bookings/counter_slots.html", topic=topic, slots=slots, words=words)
 
 
-@bp.route("/counter/<int(max=2147483647):topic_id>/book", methods=["GET", "POST"])
+@bp.route("/counter/<int:topic_id>/book", methods=["GET", "POST"])
 @counter_view
 def counter_book(topic_id: int):
     topic = _topic_or_404(topic_id)
