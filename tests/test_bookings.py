@@ -1,9 +1,16 @@
 """Digital-help bookings: residents without an account, staff at the counter, the kiosk, the commands."""
 
 import http.client
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time as time_module
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -269,15 +276,52 @@ def test_the_database_refuses_more_seats_than_the_capacity(db, helpdesk):
 # --- the concurrency guarantee ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+@pytest.fixture(params=["threads", "gunicorn"])
+def live(request, app, database_url):
+    """A real server on 127.0.0.1: one process with threads, or gunicorn with 4 worker processes."""
+    if request.param == "threads":
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield server.server_port
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "tests.gunicorn_app:app",
+        ],
+        cwd=root,
+        env={**os.environ, "COMPTOIR_TEST_DB": database_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time_module.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time_module.monotonic() > deadline or gunicorn.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time_module.sleep(0.2)
+        yield port
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
 
 
 def _post(port: int, path: str, form: dict) -> tuple[int, str]:

@@ -1,0 +1,12 @@
+"""The app as the tests configure it, for gunicorn workers started by a test.
+
+COMPTOIR_TEST_DB=<url> gunicorn -w 4 tests.gunicorn_app:app
+"""
+
+import os
+
+from portal import create_app
+from portal.config import TestConfig
+
+settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": os.environ["COMPTOIR_TEST_DB"]})
