@@ -42,6 +42,21 @@ class _ContactMixin:
     def phone_e164(self) -> str:
         return normalise_phone(self.phone.data) if (self.phone.data or "").strip() else ""
 
+    def person(self) -> dict:
+        """Who the booking is for, as `services.book` takes it (fields a form lacks are empty)."""
+
+        def value(name: str) -> str:
+            field = getattr(self, name, None)
+            return (field.data or "") if field is not None else ""
+
+        return {
+            "name": self.name.data,
+            "phone": self.phone_e164,
+            "email": value("email"),
+            "age_band": value("age_band"),
+            "note": value("note"),
+        }
+
 
 class BookingForm(_ContactMixin, FlaskForm):
     """What a resident gives to book: a name and a way to be reached."""

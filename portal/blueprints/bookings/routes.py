@@ -153,16 +153,7 @@ def book(topic_id: int):
     if (same := _already_booked(topic, key, form)) is not None:
         return _show_done(same)
     try:
-        booking = services.book(
-            g.cafe,
-            topic,
-            slot,
-            name=form.name.data,
-            phone=form.phone_e164,
-            email=form.email.data or "",
-            age_band=form.age_band.data or "",
-            note=form.note.data or "",
-        )
+        booking = services.book(g.cafe, topic, slot, **form.person())
     except SlotUnavailable as problem:
         if (same := _already_booked(topic, key, form)) is not None:
             return _show_done(same)
@@ -380,11 +371,7 @@ def book_for_someone():
             g.cafe,
             topic,
             slot,
-            name=form.name.data,
-            phone=form.phone_e164,
-            email=form.email.data or "",
-            age_band=form.age_band.data or "",
-            note=form.note.data or "",
+            **form.person(),
             booked_by=current_user._get_current_object(),
             overbook=overbook,
         )
@@ -600,9 +587,7 @@ def counter_book(topic_id: int):
         form.slot.data = key
     elif form.validate_on_submit():
         try:
-            booking = _already_booked(topic, key, form) or services.book(
-                g.cafe, topic, slot, name=form.name.data, phone=form.phone_e164
-            )
+            booking = _already_booked(topic, key, form) or services.book(g.cafe, topic, slot, **form.person())
         except SlotUnavailable:
             booking = _already_booked(topic, key, form)
             if booking is None:
