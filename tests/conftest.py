@@ -5,6 +5,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
 from flask import has_app_context
@@ -245,3 +246,24 @@ def form_value(html: str, name: str) -> str | None:
     if match is None:
         match = re.search(rf'<input[^>]*value="([^"]*)"[^>]*name="{re.escape(name)}"', html)
     return match.group(1) if match else None
+
+
+def field_error(html: str, field_id: str) -> str | None:
+    """The error shown right after the input `field_id`, tied to it for screen readers."""
+    match = re.search(
+        rf'(<input[^>]*\bid="{re.escape(field_id)}"[^>]*>)\s*'
+        rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>',
+        html,
+        re.S,
+    )
+    if match is None:
+        return None
+    assert 'aria-invalid="true"' in match.group(1)
+    assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
+    return unescape(match.group(2)).strip()
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """Every field error on the page, by field id."""
+    found = re.findall(r'<p class="error" id="([^"]+)-error">(.*?)</p>', html, re.S)
+    return {field: unescape(message).strip() for field, message in found}

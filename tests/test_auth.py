@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.models import User
 
-from .conftest import PASSWORD, form_value
+from .conftest import PASSWORD, field_error, form_value
 
 # What the French UI says (portal/translations/fr and WTForms' own catalogue).
 FR_EMAIL_TAKEN = (
@@ -33,21 +33,6 @@ NEW_PASSWORD = "un-nouveau-mot-de-passe"
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def field_error(html: str, field_id: str) -> str | None:
-    """The error shown right after the input `field_id`, tied to it for screen readers."""
-    match = re.search(
-        rf'(<input[^>]*\bid="{re.escape(field_id)}"[^>]*>)\s*'
-        rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>',
-        html,
-        re.S,
-    )
-    if match is None:
-        return None
-    assert 'aria-invalid="true"' in match.group(1)
-    assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
-    return unescape(match.group(2)).strip()
 
 
 def flashes(html: str) -> list[str]:

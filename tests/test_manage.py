@@ -22,7 +22,7 @@ from portal.models import (
     utcnow,
 )
 
-from .conftest import PASSWORD, form_value, make_user
+from .conftest import PASSWORD, field_error, field_errors, form_value, make_user
 
 SLUG_A = "saint-jean-de-cole"
 SLUG_B = "lagrasse"
@@ -64,29 +64,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def field_error(html: str, field_id: str) -> str | None:
-    """The error shown right after the input `field_id`, tied to it for screen readers."""
-    match = re.search(
-        rf'(<input[^>]*\bid="{re.escape(field_id)}"[^>]*>)\s*'
-        rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>',
-        html,
-        re.S,
-    )
-    if match is None:
-        return None
-    assert 'aria-invalid="true"' in match.group(1)
-    assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
-    return unescape(match.group(2)).strip()
-
-
-def errors(html: str) -> dict[str, str]:
-    """Every field error on the page, by field id."""
-    return {
-        m[0]: unescape(m[1]).strip()
-        for m in re.findall(r'<p class="error" id="([^"]+)-error">(.*?)</p>', html, re.S)
-    }
 
 
 def flashes(html: str) -> list[str]:
@@ -462,7 +439,7 @@ def test_profile_bad_input_is_explained_and_nothing_is_saved(client, db, manager
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert field_error(page, field) == message
-    assert errors(page) == {field: message}
+    assert field_errors(page) == {field: message}
     for name in ("name", "address", "phone", "email"):
         assert form_value(page, name) == data[name]
     assert "Ouvert à tous." in page
@@ -547,7 +524,7 @@ def test_bad_weekly_hours_are_explained_and_nothing_is_saved(client, db, manager
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert field_error(page, field) == message
-    assert errors(page) == {field: message}
+    assert field_errors(page) == {field: message}
     # What was typed stays, the other days included.
     for name, value in data.items():
         assert form_value(page, name) == value, name
@@ -561,7 +538,7 @@ def test_a_time_that_is_not_a_time_is_refused(client, db, manager_a):
     response = client.post(f"{A}/hours", data=week(wed=[("9h", "12:00")]))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "days-2-opens_1" in errors(page)
+    assert "days-2-opens_1" in field_errors(page)
     assert form_value(page, "days-2-opens_1") == "9h"
     assert count(db, WeeklyHours) == 0
 
@@ -701,7 +678,7 @@ def test_unchecking_services_removes_them(client, db, manager_a):
 def test_an_unknown_service_is_refused(client, db, manager_a):
     response = client.post(f"{A}/services", data={"services": ["post_relay", "casino"]})
     assert response.status_code == 422
-    assert "services" in errors(response.get_data(as_text=True))
+    assert "services" in field_errors(response.get_data(as_text=True))
     assert count(db, CafeService) == 0
 
 
@@ -744,7 +721,7 @@ def test_bad_invitation_is_explained(client, db, outbox, manager_a, data, field)
     response = client.post(f"{A}/team/invitations", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert field in errors(page)
+    assert field in field_errors(page)
     if field == "email":
         assert field_error(page, "email") == FR_INVALID_EMAIL
         assert form_value(page, "email") == "pas-une-adresse"

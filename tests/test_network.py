@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEntry, Cafe, Membership, Role
 
-from .conftest import form_value
+from .conftest import field_error, field_errors, form_value
 
 # What the French UI says (portal/translations/fr and WTForms' own catalogue).
 FR_BAD_SLUG = (
@@ -39,27 +39,6 @@ NEW_CAFE = {
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def field_error(html: str, field_id: str) -> str | None:
-    """The error shown right after the input `field_id`, tied to it for screen readers."""
-    match = re.search(
-        rf'(<input[^>]*\bid="{re.escape(field_id)}"[^>]*>)\s*'
-        rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>',
-        html,
-        re.S,
-    )
-    if match is None:
-        return None
-    assert 'aria-invalid="true"' in match.group(1)
-    assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
-    return unescape(match.group(2)).strip()
-
-
-def errors(html: str) -> dict[str, str]:
-    """Every field error on the page, by field id."""
-    found = re.findall(r'<p class="error" id="([^"]+)-error">(.*?)</p>', html, re.S)
-    return {field: unescape(message).strip() for field, message in found}
 
 
 def flashes(html: str) -> list[str]:
@@ -294,7 +273,7 @@ def test_bad_cafe_is_explained_kept_and_not_saved(client, db, as_admin, cafe_a, 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert field_error(page, field) == message
-    assert errors(page) == {field: message}
+    assert field_errors(page) == {field: message}
     for name in ("name", "slug", "village", "postcode", "department", "manager_email"):
         assert form_value(page, name) == data[name], name
     assert cafe_count(db) == 1
@@ -312,7 +291,7 @@ def test_bad_cafe_keeps_the_chosen_time_zone(client, as_admin):
 def test_unknown_time_zone_is_refused(client, db, as_admin):
     response = client.post("/network/cafes/new", data={**NEW_CAFE, "timezone": "Mars/Olympus"})
     assert response.status_code == 422
-    assert "timezone" in errors(response.get_data(as_text=True))
+    assert "timezone" in field_errors(response.get_data(as_text=True))
     assert cafe_by_slug(db, "cafe-de-la-place") is None
 
 
@@ -407,7 +386,7 @@ def test_appointing_needs_an_existing_account(client, db, as_admin, cafe_a, cafe
     assert field_error(card, "email") == message
     assert form_value(card, "email") == typed
     other = re.search(rf'<li class="card" id="cafe-{cafe_b.id}">(.*?)</li>', page, re.S).group(1)
-    assert errors(other) == {}
+    assert field_errors(other) == {}
     assert db.session.scalar(select(func.count(Membership.id))) == 0
 
 
