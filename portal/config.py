@@ -45,6 +45,10 @@ class Config:
 
     HTMX_SOURCE = os.environ.get("HTMX_SOURCE", "cdn")  # "cdn" or "local"
 
+    # The address people reach the site at: every link in an email, SMS, feed or QR code
+    # starts with it (never with the Host header of a request).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | smtp | memory
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -92,6 +96,7 @@ class TestConfig(Config):
     SMS_ENABLED = True
     SMS_BACKEND = "memory"
     HTMX_SOURCE = "local"
+    PUBLIC_BASE_URL = "http://localhost"
     RATELIMIT_ENABLED = False
     # Hashing strength is not under test; a cheap hash keeps the suite fast.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -2,12 +2,12 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, redirect, url_for
+from flask import Blueprint, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import select
 
+from .access import login_required_response  # noqa: F401  (moving to portal.access)
 from .extensions import db
-from .htmx import is_htmx
 from .models import Cafe, Membership, Role
 
 cafe_bp = Blueprint("cafe", __name__, url_prefix="/c/<cafe_slug>")
@@ -55,20 +55,6 @@ def current_role() -> Role | None:
 def has_role(role: Role) -> bool:
     mine = current_role()
     return mine is not None and mine >= role
-
-
-def login_required_response():
-    """401 for htmx (with the login page to go to), a redirect for a plain request.
-
-    After logging in, people come back to the page they were on: for a form sent while
-    logged out, that is the form's page, not its POST-only address.
-    """
-    from .templating import page_to_come_back_to
-
-    login_url = url_for("auth.login", next=page_to_come_back_to())
-    if is_htmx():
-        abort(401, description=login_url)
-    return redirect(login_url)
 
 
 def cafe_role_required(role: Role):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .mixins import CafeScoped, Timestamped
-from .types import UTCDateTime
+from .types import UTCDateTime, utcnow
 
 # The services a multi-service café can offer; keys are stored, labels translated.
 SERVICES: dict[str, object] = {
@@ -35,6 +35,41 @@ WEEKDAYS = (
     _l("Saturday"),
     _l("Sunday"),
 )
+
+
+# Overseas departments and collectivities by the first three digits of their postcodes.
+OVERSEAS_PHONE_REGIONS = {
+    "971": "GP",  # Guadeloupe
+    "972": "MQ",  # Martinique
+    "973": "GF",  # Guyane
+    "974": "RE",  # La Réunion
+    "975": "PM",  # Saint-Pierre-et-Miquelon
+    "976": "YT",  # Mayotte
+    "977": "BL",  # Saint-Barthélemy
+    "978": "MF",  # Saint-Martin
+    "986": "WF",  # Wallis-et-Futuna
+    "987": "PF",  # Polynésie française
+    "988": "NC",  # Nouvelle-Calédonie
+}
+OVERSEAS_DEPARTMENT_NAMES = {
+    "guadeloupe": "GP",
+    "martinique": "MQ",
+    "guyane": "GF",
+    "la reunion": "RE",
+    "reunion": "RE",
+    "mayotte": "YT",
+}
+
+
+def phone_region_of(postcode: str, department: str) -> str:
+    """The phone region (ISO 3166 code) of a French place, by postcode or department."""
+    region = OVERSEAS_PHONE_REGIONS.get((postcode or "")[:3])
+    if region:
+        return region
+    department_key = normalise_for_search(department or "")
+    return OVERSEAS_PHONE_REGIONS.get(department_key[:3]) or OVERSEAS_DEPARTMENT_NAMES.get(
+        department_key, "FR"
+    )
 
 
 def normalise_for_search(text: str) -> str:
@@ -80,6 +115,27 @@ class Cafe(Timestamped, db.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def now(self) -> datetime:
+        """The time now on the café's wall clock (aware, in its zone)."""
+        return utcnow().astimezone(self.zone)
+
+    def today(self) -> date:
+        """Today's date where the café is (overseas cafés have their own)."""
+        return self.now().date()
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored (UTC) moment on the café's wall clock."""
+        return moment.astimezone(self.zone)
+
+    def local_day(self, moment: datetime) -> date:
+        """The café's date of a stored (UTC) moment."""
+        return moment.astimezone(self.zone).date()
+
+    @property
+    def phone_region(self) -> str:
+        """Where a number typed without +xx is from: overseas departments have their own."""
+        return phone_region_of(self.postcode, self.department)
 
     @property
     def service_keys(self) -> list[str]:

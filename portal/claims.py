@@ -1,0 +1,33 @@
+"""Taking something people compete for, decided by the database, never by a prior read.
+
+- `claim(update(...).where(<still free>).values(...))` runs a conditional UPDATE and says
+  whether this request won (exactly one row changed);
+- `insert_or_ignore(Model, {...}, ["col", ...])` inserts a row unless one with the same
+  unique key exists, and says whether this request inserted it.
+Both work the same on SQLite and PostgreSQL; the dialect differences live here only.
+"""
+
+from sqlalchemy import Update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .extensions import db
+
+
+def claim(statement: Update, expected_rows: int = 1) -> bool:
+    """Run a conditional UPDATE; True when it changed `expected_rows` rows."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount == expected_rows
+
+
+def updated_rows(statement: Update) -> int:
+    """Run an UPDATE and return how many rows it changed (for bulk, idempotent jobs)."""
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def insert_or_ignore(model, values: dict, unique_columns: list[str]) -> bool:
+    """Insert `values` unless a row with the same `unique_columns` exists; True if inserted."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
+    return db.session.execute(statement).rowcount == 1
