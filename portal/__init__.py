@@ -24,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    from .logs import init_logging
+
+    init_logging(app)
+
     from .security import check_production_config, init_security_headers
 
     check_production_config(app)
@@ -40,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+
+    from . import worker
+
+    worker.init_app(app)
     return app
 
 

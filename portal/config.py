@@ -60,6 +60,20 @@ class Config:
     SMS_ENABLED = _bool("SMS_ENABLED")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")  # log | memory
 
+    # Redis (optional): the job queue that wakes the worker, the page cache, shared rate limits.
+    # Without it everything runs inside the web process (nothing else to start).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Messages (portal/outbox.py): sent after the commit, retried with an exponential backoff
+    # (1 min, 2, 4… at most 1 h between attempts), given up after OUTBOX_MAX_ATTEMPTS.
+    OUTBOX_INLINE = False
+    # No Redis: web processes send in a background thread (off: leave it to `flask worker`).
+    EMBEDDED_WORKER = _bool("EMBEDDED_WORKER", True)
+    OUTBOX_POLL_SECONDS = int(os.environ.get("OUTBOX_POLL_SECONDS", "15"))
+    OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+    OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # How many reverse proxies (nginx, Caddy) sit in front and set X-Forwarded-For/-Proto.
@@ -93,6 +107,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "memory"
+    OUTBOX_INLINE = True  # messages go out right after the commit, in the test's own thread
+    REDIS_URL = ""
     SMS_ENABLED = True
     SMS_BACKEND = "memory"
     HTMX_SOURCE = "local"

@@ -1,6 +1,8 @@
 """Telling people things: by email where we have an address, by SMS where we have a mobile.
 
 Features call `notify()`; which channels exist and how they send is configuration.
+`notify()` does not send: it records the message in the outbox (portal/outbox.py), in the
+caller's transaction, and a worker sends it once that transaction is committed.
 SMS goes through a backend with one method, `send(phone, text)`: the default writes
 to the log (no SMS provider is wired yet); tests use the in-memory one.
 """
@@ -9,8 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask import current_app
-
-from .mail import send_mail
 
 
 class SmsBackend(Protocol):
@@ -44,13 +44,23 @@ def sms_backend() -> SmsBackend:
     return SMS_BACKENDS[current_app.config["SMS_BACKEND"]]()
 
 
-def notify(recipient: Recipient, subject: str, body: str, sms_text: str | None = None) -> list[str]:
-    """Send by every channel the recipient has; returns the channels used (maybe none)."""
+def notify(
+    recipient: Recipient, subject: str, body: str, sms_text: str | None = None, cafe=None
+) -> list[str]:
+    """Record a message for every channel the recipient has; returns those channels (maybe none).
+
+    The message joins the caller's transaction (no commit here): it exists if and only if what
+    it announces was committed. `cafe` (default: the request's café) is whose staff see it if
+    it can never be sent.
+    """
+    from .outbox import record
+
     used = []
     if recipient.email:
-        send_mail(recipient.email, subject, body)
         used.append("email")
-    if recipient.mobile and current_app.config["SMS_ENABLED"]:
-        sms_backend().send(recipient.mobile, sms_text or subject)
+    mobile = recipient.mobile if current_app.config["SMS_ENABLED"] else ""
+    if mobile:
         used.append("sms")
+    if used:
+        record(recipient.email, mobile, subject, body, sms_text or "", cafe=cafe)
     return used

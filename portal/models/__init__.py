@@ -33,6 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .outbox import JobLease, OutboxMessage, OutboxStatus
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -55,6 +56,7 @@ __all__ = [
     "HelpTopic",
     "HoursException",
     "Invitation",
+    "JobLease",
     "Membership",
     "ModerationDecision",
     "ModerationMode",
@@ -63,6 +65,8 @@ __all__ = [
     "NoticeCategory",
     "NoticeStatus",
     "OccurrenceSeats",
+    "OutboxMessage",
+    "OutboxStatus",
     "Recurrence",
     "Report",
     "ReportReason",

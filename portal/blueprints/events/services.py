@@ -573,8 +573,9 @@ def answer(
         user_id=user.id if user is not None else None,
     )
     db.session.add(rsvp)
-    db.session.commit()
+    db.session.flush()  # its code, for the confirmation: recorded in the same transaction
     _confirm(cafe, rsvp, occurrence)
+    db.session.commit()
     return rsvp
 
 
@@ -610,8 +611,8 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
             .order_by(Rsvp.created_at, Rsvp.id)
         ).all()
         promoted = _promote(cafe, waiting)
-    db.session.commit()
     _confirm_promoted(cafe, promoted)
+    db.session.commit()
     return promoted
 
 
