@@ -45,9 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
 
-    from . import worker
+    from . import cache, worker
 
     worker.init_app(app)
+    cache.init_app(app)  # outermost: answers anonymous pages before the app runs
     return app
 
 

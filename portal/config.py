@@ -64,6 +64,11 @@ class Config:
     # Without it everything runs inside the web process (nothing else to start).
     REDIS_URL = os.environ.get("REDIS_URL", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Anonymous pages (portal/cache.py): in Redis with REDIS_URL, else in each process.
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
+    PAGE_CACHE_CLOCK_SECONDS = 60  # "open now" and today's events are at most this late
     # Messages (portal/outbox.py): sent after the commit, retried with an exponential backoff
     # (1 min, 2, 4… at most 1 h between attempts), given up after OUTBOX_MAX_ATTEMPTS.
     OUTBOX_INLINE = False
@@ -108,6 +113,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "memory"
     OUTBOX_INLINE = True  # messages go out right after the commit, in the test's own thread
+    PAGE_CACHE_ENABLED = False  # tests that move the clock; tests/test_page_cache.py turns it on
     REDIS_URL = ""
     SMS_ENABLED = True
     SMS_BACKEND = "memory"

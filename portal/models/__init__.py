@@ -33,7 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
-from .outbox import JobLease, OutboxMessage, OutboxStatus
+from .outbox import CacheVersion, JobLease, OutboxMessage, OutboxStatus
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -44,6 +44,7 @@ __all__ = [
     "AuditEntry",
     "AvailabilityRule",
     "Booking",
+    "CacheVersion",
     "Cafe",
     "CafeBookingSettings",
     "CafeService",

@@ -1,9 +1,9 @@
-"""The outbox: every email and SMS, recorded with what it announces, sent by a worker."""
+"""Infrastructure tables: the outbox of messages, the daily jobs' leases, the page cache's versions."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -58,3 +58,13 @@ class JobLease(db.Model):
     # The last day (café-independent, Europe/Paris) the daily job completed.
     last_run_on: Mapped[str] = mapped_column(String(10), default="")
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CacheVersion(db.Model):
+    """A version number per café (`cafe:<slug>`), for the directory (`dir`) and the network
+    (`net`): part of every cached page's key, bumped after each commit that changes them."""
+
+    __tablename__ = "cache_version"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
