@@ -529,9 +529,17 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_SECONDS", 600)
     app.config.setdefault("PAGE_CACHE_ENTRIES", 2000)
     app.config.setdefault("PAGE_CACHE_CLOCK_SECONDS", 60)
+    from .edge import EdgeGuard
+
+    edge = app.wsgi_app if isinstance(app.wsgi_app, EdgeGuard) else None
+    if edge is not None:
+        app.wsgi_app = edge.wsgi_app  # the edge's checks (Host, control characters) come first
     cache = PageCache(app)
     app.extensions["page_cache"] = cache
-    app.wsgi_app = cache
+    if edge is not None:
+        edge.wsgi_app = cache
+    else:
+        app.wsgi_app = cache
     _init_static_hashes(app)
     _init_conditional_get(app)
 
