@@ -49,9 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
 
-    from . import cache, worker
+    from . import cache, cli_scale, worker
 
     worker.init_app(app)
+    cli_scale.register(app)
     cache.init_app(app)  # outermost: answers anonymous pages before the app runs
     return app
 

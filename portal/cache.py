@@ -538,6 +538,7 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = cache
     if edge is not None:
         edge.wsgi_app = cache
+        app.wsgi_app = edge
     else:
         app.wsgi_app = cache
     _init_static_hashes(app)
