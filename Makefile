@@ -67,8 +67,9 @@ instance/config.py:
 db: setup
 	$(BIN)/flask db upgrade
 
+# make bench [BENCH_ARGS="--scale 1000"]: each page against a Flask hello world (wrk if installed).
 bench: setup translations
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: setup-dev
 	$(BIN)/ruff check .
