@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from .grammar import at_place, of_place
 from .models import Role
 from .navigation import page_to_come_back_to, safe_next_url  # noqa: F401  (moving to portal.navigation)
 from .phones import format_phone
@@ -30,6 +31,8 @@ def init_app(app: Flask) -> None:
     # "vendredi 27 novembre": the year is noise for the coming days.
     app.jinja_env.filters["day_month"] = lambda d: format_date(d, "EEEE d MMMM")
     app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["at_place"] = at_place
+    app.jinja_env.filters["of_place"] = of_place
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")

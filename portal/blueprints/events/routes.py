@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ...extensions import db, limiter
 from ...forms import ActionForm
+from ...grammar import at_place
 from ...htmx import redirect_to, render
 from ...models import Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, is_network_admin
@@ -268,7 +269,7 @@ def feed_atom():
             "events/feed.atom.xml",
             entries=entries[:50],
             updated=updated,
-            feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+            feed_title=_("What’s on %(at_cafe)s", at_cafe=at_place(g.cafe.name)),
         )
     )
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
