@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from . import seo
 from .grammar import at_place, of_place
 from .models import Role
 from .navigation import page_to_come_back_to, safe_next_url  # noqa: F401  (moving to portal.navigation)
@@ -24,6 +25,7 @@ def format_time_short(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    seo.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["time_short"] = format_time_short
