@@ -13,9 +13,9 @@ from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
+from ...text import clean_text
 from ...validators import normalise_phone
 from ..moderation import services as moderation
-from ..moderation.services import clean_text
 
 DEFAULT_DAYS = 14
 
