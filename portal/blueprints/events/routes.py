@@ -43,7 +43,7 @@ def month_year(day) -> str:
 
 
 def _local_day(occurrence):
-    return occurrence.starts_at.astimezone(g.cafe.zone).date()
+    return g.cafe.local_day(occurrence.starts_at)
 
 
 def _by_day(occurrences):

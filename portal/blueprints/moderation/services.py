@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,7 @@ from ...models import (
 )
 from ...notify import Recipient, notify
 from ...text import clean_text
+from ...urls import external_url
 
 
 class AlreadyReported(Exception):
@@ -208,7 +209,7 @@ def _tell_author(cafe: Cafe, notice: Notice, subject: str, body: str) -> None:
 
 
 def _notice_url(cafe: Cafe, notice: Notice) -> str:
-    return url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    return external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
 
 
 def _claim(notice: Notice, still, **values) -> None:
