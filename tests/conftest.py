@@ -15,8 +15,9 @@ import pytest
 import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy import text as sql_text
+from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.config import TestConfig
@@ -29,9 +30,25 @@ PASSWORD = "correct-horse-battery"
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return _own_database_per_worker(url)
     # A file, not :memory:, so parallel requests from threads share one database.
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _own_database_per_worker(url: str) -> str:
+    """Parallel workers (pytest-xdist, `make test`) each get a PostgreSQL database of their own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = make_url(url)
+    if not worker or not base.drivername.startswith("postgresql"):
+        return url
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        query = sql_text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if connection.execute(query, {"name": name}).scalar() is None:
+            connection.execute(sql_text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
