@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ...access import allowed, network_moderator
 from ...extensions import db
 from ...forms import ActionForm
-from ...htmx import is_htmx, redirect_to, render
+from ...htmx import is_partial, redirect_to, render
 from ...models import ModerationMode, Notice, Suspension, User
 from ...paging import page_arg
 from ...tenancy import get_cafe_owned_or_404
@@ -41,7 +41,7 @@ def queue():
 def _after_action(notice: Notice, message: str, status: int = 200, **forms):
     """htmx gets the item's block re-rendered; a plain form goes back to the queue."""
     network = request.form.get("from") == "network" and allowed(network_moderator)
-    if is_htmx():
+    if is_partial():
         fresh = services.queue_item(g.cafe, notice.id)
         return _queue_page(
             [fresh],
