@@ -40,6 +40,8 @@ def _blueprint_files(exempt=NOT_YET_CONVERTED, only=None):
 def _offenders(pattern: str, exempt=NOT_YET_CONVERTED, only=None) -> list[str]:
     found = []
     for path in _blueprint_files(exempt, only):
+        if path.name == "notifications.py" and "render_template" in pattern:
+            continue  # emails are text templates, not pages: render_template is right there
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(pattern, line):
                 found.append(f"{path.relative_to(PORTAL)}:{number}: {line.strip()}")

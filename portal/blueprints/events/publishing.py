@@ -8,6 +8,7 @@ from flask import g, make_response, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ...edge import xml_safe
 from ...htmx import render
 from ...models import Event, utcnow
 from ...tenancy import get_cafe_owned_or_404
@@ -53,6 +54,7 @@ def feed_atom():
         updated=updated,
         feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
     )
+    response.set_data(xml_safe(response.get_data(as_text=True)))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
 
