@@ -1,8 +1,9 @@
 """The iCalendar feeds as two independent calendar clients read them, over a whole year.
 
-ical.js (the library Thunderbird's calendar is built on) and Python's recurring-ical-events
-must find exactly the dates and times the portal's own pages list, through both DST changes
-in a mainland café and in La Réunion (no DST), with cancelled and moved dates.
+ical.js (the library Thunderbird's calendar is built on) and node-ical (its own parser and
+rrule-temporal, nothing shared with ical.js) must find exactly the dates and times the
+portal's own pages list, through both DST changes in a mainland café and in La Réunion
+(no DST), with cancelled and moved dates.
 """
 
 import json
@@ -14,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import recurring_ical_events
 
 from portal.blueprints.events import services
 from portal.blueprints.events.recurrence import to_utc
@@ -24,14 +24,14 @@ from portal.models import Event, EventCategory, EventOccurrenceOverride, Recurre
 from .conftest import make_cafe
 
 ROOT = Path(__file__).resolve().parent.parent
-ICAL_JS = ROOT / "node_modules/ical.js"
+NODE_CLIENTS = (ROOT / "node_modules/ical.js", ROOT / "node_modules/node-ical")
 YEAR_START = datetime(2026, 12, 1, tzinfo=UTC)
 YEAR_END = datetime(2027, 12, 1, tzinfo=UTC)
 
 
-def needs_ical_js():
-    if shutil.which("node") is None or not ICAL_JS.exists():
-        pytest.fail("node and the npm package ical.js are needed (make test installs them)")
+def needs_node_clients():
+    if shutil.which("node") is None or not all(p.exists() for p in NODE_CLIENTS):
+        pytest.fail("node and the npm packages ical.js and node-ical are needed (make test installs them)")
 
 
 def local(zone: str, *parts) -> datetime:
@@ -94,21 +94,12 @@ def portal_dates(cafe) -> list[list[str]]:
     )
 
 
-def python_client_dates(feed: bytes) -> list[list[str]]:
-    calendar = icalendar.Calendar.from_ical(feed)
-    found = recurring_ical_events.of(calendar).between(YEAR_START, YEAR_END)
-    return by_date(
-        [str(e["SUMMARY"]), e.decoded("DTSTART").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")]
-        for e in found
-        if str(e.get("STATUS", "")) != "CANCELLED"
-    )
-
-
-def ical_js_dates(feed: bytes, tmp_path) -> list[list[str]]:
-    needs_ical_js()
+def client_dates(script_name: str, feed: bytes, tmp_path) -> list[list[str]]:
+    """What a JavaScript calendar client (tests/js/) finds in `feed` over the year."""
+    needs_node_clients()
     path = tmp_path / "feed.ics"
     path.write_bytes(feed)
-    script = ROOT / "tests/js/ical_occurrences.cjs"
+    script = ROOT / "tests/js" / script_name
     output = subprocess.run(
         ["node", str(script), str(path), YEAR_START.isoformat(), YEAR_END.isoformat()],
         cwd=ROOT,
@@ -131,8 +122,8 @@ def test_two_calendar_clients_agree_with_the_portal_over_a_year(app, client, tmp
         assert ["Belote", "2027-06-03T16:00:00.000Z"] in expected
         assert ["Marché", "2027-07-03T06:30:00.000Z"] in expected
         assert ["Belote", "2027-04-02T17:00:00.000Z"] in expected  # the moved date
-    assert python_client_dates(feed) == expected
-    assert ical_js_dates(feed, tmp_path) == expected
+    assert client_dates("ical_occurrences.cjs", feed, tmp_path) == expected
+    assert client_dates("node_ical_occurrences.cjs", feed, tmp_path) == expected
 
 
 def test_one_event_file_reads_the_same_in_ical_js(app, client, tmp_path):
@@ -145,7 +136,7 @@ def test_one_event_file_reads_the_same_in_ical_js(app, client, tmp_path):
         repeat_until=date(2027, 12, 31),
     )
     feed = client.get(f"/c/village/events/{market.id}.ics").data
-    dates = ical_js_dates(feed, tmp_path)
+    dates = client_dates("ical_occurrences.cjs", feed, tmp_path)
     assert ["Marché", "2027-05-01T06:30:00.000Z"] in dates  # 08:30 in summer, not 09:30
     assert ["Marché", "2027-01-02T07:30:00.000Z"] in dates
 
