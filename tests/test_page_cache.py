@@ -14,7 +14,8 @@ CAFE = "/c/saint-jean-de-cole/"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app(PAGE_CACHE_ENABLED=True)
+    # The clock's part of the key is tested on its own: here it never turns.
+    app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9)
     with app.app_context():
         yield app
 
@@ -32,7 +33,7 @@ def closed_port() -> int:
 def test_a_staff_change_on_host_a_shows_on_the_next_anonymous_page_of_host_b(
     make_app, app, client, auth, team_a
 ):
-    host_b = make_app(PAGE_CACHE_ENABLED=True).test_client()
+    host_b = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9).test_client()
     assert not hit(host_b.get(CAFE))
     second = host_b.get(CAFE)
     assert hit(second) and "Café de Saint-Jean-de-Côle" in second.get_data(as_text=True)
@@ -88,7 +89,7 @@ def test_language_text_size_and_htmx_are_part_of_the_key(app, client, cafe_a):
 
 
 def test_each_visitor_gets_a_form_token_of_their_own_and_can_use_it(make_app, cafe_a):
-    app = make_app(PAGE_CACHE_ENABLED=True, WTF_CSRF_ENABLED=True)
+    app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, WTF_CSRF_ENABLED=True)
     event = make_event(cafe_a, rsvp_enabled=True, capacity=5)
     url = f"{CAFE}events/{event.id}"
     first, second = app.test_client(), app.test_client()
@@ -180,3 +181,13 @@ def test_health_check_and_personal_pages_are_not_cached(app, client, cafe_a):
     code = _db.session.scalars(_db.select(Rsvp.code)).one()
     client.get(f"{CAFE}events/rsvp/{code}")
     assert not hit(client.get(f"{CAFE}events/rsvp/{code}"))
+
+
+def test_pages_that_follow_the_clock_are_recomputed_as_it_turns(make_app, cafe_a):
+    """ "Open now" and today's events: a cached page is at most PAGE_CACHE_CLOCK_SECONDS late."""
+    import time
+
+    client = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=1).test_client()
+    client.get(CAFE)
+    time.sleep(1.05)
+    assert not hit(client.get(CAFE))
