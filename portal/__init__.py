@@ -50,8 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
 
-    from . import cache, cli_scale, worker
+    from . import cache, cli_scale, outage, worker
 
+    outage.init_app(app)
     worker.init_app(app)
     cli_scale.register(app)
     cache.init_app(app)  # outermost: answers anonymous pages before the app runs
