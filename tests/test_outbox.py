@@ -6,7 +6,6 @@ one the message is listed for the café's staff and the network team, who can tr
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from portal.models import Booking, OutboxMessage, OutboxStatus, Rsvp, utcnow
 from portal.notify import Recipient, notify
 from tests import test_bookings
 from tests.conftest import make_user
+from tests.redis_server import RedisServer
 from tests.test_bookings import free, resident_post
 from tests.test_events import make_event, rsvp_data
 
@@ -213,38 +213,10 @@ def test_console_mail_shows_in_the_log_at_info(tmp_path):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is required in CI")
-        pytest.skip("redis-server not installed")
-    port = closed_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def test_with_redis_the_commit_enqueues_a_job_and_the_worker_sends_once(
