@@ -556,6 +556,8 @@ def _init_static_hashes(app: Flask) -> None:
         if endpoint != "static" or "v" in values:
             return
         filename = values.get("filename", "")
+        if filename.startswith("vendor/"):
+            return  # versioned by name (htmx-2.0.11.min.js): cached for a year as they are
         if filename not in hashes:
             path = os.path.join(app.static_folder, filename)
             try:
@@ -570,7 +572,10 @@ def _init_static_hashes(app: Flask) -> None:
     def long_cache_for_hashed_static(response):
         from flask import request
 
-        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        versioned = request.args.get("v") or (request.view_args or {}).get("filename", "").startswith(
+            "vendor/"
+        )
+        if request.endpoint == "static" and versioned and response.status_code == 200:
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 

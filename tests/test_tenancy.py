@@ -21,6 +21,8 @@ from portal.models import (
     Notice,
     NoticeCategory,
     NoticeStatus,
+    OutboxMessage,
+    OutboxStatus,
     Recurrence,
     Role,
     Rsvp,
@@ -46,6 +48,8 @@ CAFE_ENDPOINTS = {
     "cafe.manage.change_role": (Role.MANAGER, "POST"),
     "cafe.manage.remove_member": (Role.MANAGER, "POST"),
     "cafe.manage.audit_log": (Role.MANAGER, "GET"),
+    "cafe.messages.failed": (Role.STAFF, "GET"),
+    "cafe.messages.retry": (Role.STAFF, "POST"),
     "cafe.manage.join": ("logged-in", "GET"),
     "cafe.noticeboard.index": (PUBLIC, "GET"),
     "cafe.noticeboard.detail": (PUBLIC, "GET"),
@@ -175,6 +179,10 @@ def owned_objects(db, cafe, member):
         cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne", email="j@example.org"
     )
     db.session.add(rsvp)
+    message = OutboxMessage(
+        cafe_id=cafe_id, email="j@example.org", subject="Rappel", status=OutboxStatus.FAILED
+    )
+    db.session.add(message)
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {
@@ -192,6 +200,7 @@ def owned_objects(db, cafe, member):
         "booking_code": booking.code,
         "kind": "rules",
         "row_id": rule.id,
+        "message_id": message.id,
     }
 
 
@@ -226,6 +235,7 @@ def test_staff_of_another_cafe_are_forbidden(app, client, auth, db, team_a, team
 
 
 ENDPOINTS_WITH_IDS = [
+    "cafe.messages.retry",
     "cafe.manage.delete_exception",
     "cafe.manage.revoke_invitation",
     "cafe.manage.change_role",
@@ -287,6 +297,7 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(Booking, other["booking_id"]).status == "booked"
     assert db.session.get(AvailabilityRule, other["row_id"]) is not None
     assert db.session.get(HelpTopic, other["topic_id"]).active
+    assert db.session.get(OutboxMessage, other["message_id"]).status == OutboxStatus.FAILED
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

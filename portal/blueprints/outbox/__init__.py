@@ -6,19 +6,16 @@ from flask_babel import gettext as _
 from ... import outbox
 from ...access import cafe_role, network_admin, requires
 from ...extensions import db
-from ...htmx import redirect_to, render
+from ...htmx import private_blueprint, redirect_to, render
 from ...models import Role
 
 bp = Blueprint("messages", __name__, url_prefix="/manage/messages")
 network_bp = Blueprint("network_messages", __name__, url_prefix="/network/messages")
 
 
-@bp.after_request
-@network_bp.after_request
-def _no_store(response):
-    # Addresses and message texts of residents: never cached.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# Addresses and message texts of residents: never cached, out of htmx's history.
+private_blueprint(bp)
+private_blueprint(network_bp)
 
 
 @bp.get("/")
