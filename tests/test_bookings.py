@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from portal.blueprints.bookings import services
 from portal.blueprints.bookings.slots import slot_key
+from portal.codes import CODE_ALPHABET
 from portal.models import (
     AuditEntry,
     AvailabilityRule,
@@ -108,7 +109,7 @@ def test_resident_books_with_a_landline_and_sees_the_confirmation(client, db, he
         "75_plus",
     )
     assert booking.status == "booked" and booking.booked_by_id is None and not booking.overbooked
-    assert len(booking.code) == 6 and set(booking.code) <= set(services.CODE_ALPHABET)
+    assert len(booking.code) == 6 and set(booking.code) <= set(CODE_ALPHABET)
     assert seats(db, helpdesk, slot.starts_at) == 1
     page = client.get(response.location).get_data(as_text=True)
     assert "Votre rendez-vous est réservé" in page
@@ -539,7 +540,7 @@ def test_day_view_shows_who_and_the_people_to_phone(client, auth, db, helpdesk):
         s
         for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
         if s.starts_at.astimezone(helpdesk.cafe.zone).date()
-        == services.local_today(helpdesk.cafe) + timedelta(days=1)
+        == helpdesk.cafe.today() + timedelta(days=1)
     ]
     if len(tomorrow_slots) < 2:
         pytest.skip("no two slots tomorrow within the notice")
@@ -550,7 +551,7 @@ def test_day_view_shows_who_and_the_people_to_phone(client, auth, db, helpdesk):
         helpdesk.cafe, helpdesk.topic, tomorrow_slots[1], name="Emma Email", email="emma@example.org"
     )
     auth.login(helpdesk.team.helper)
-    today = services.local_today(helpdesk.cafe)
+    today = helpdesk.cafe.today()
     page = client.get(f"{BASE}/staff/?date={today.isoformat()}").get_data(as_text=True)
     to_phone = page.split('id="phone-heading"')[1]
     assert "Lucien Landline" in to_phone and "Emma Email" not in to_phone
@@ -660,7 +661,7 @@ def test_counter_mode_of_one_cafe_opens_nothing_in_another(client, auth, db, hel
 
 
 def _tomorrow_slot(helpdesk, index=0):
-    tomorrow = services.local_today(helpdesk.cafe) + timedelta(days=1)
+    tomorrow = helpdesk.cafe.today() + timedelta(days=1)
     periods = services._periods(helpdesk.cafe, tomorrow, tomorrow)
     return services.candidate_slots(periods, helpdesk.cafe.zone, 30, {})[index]
 

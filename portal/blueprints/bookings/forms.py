@@ -17,7 +17,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
-from ...validators import PhoneNumber, normalise_phone
+from ...phones import PhoneNumber, parse_phone
 
 
 def weekday_choices():
@@ -40,7 +40,7 @@ class _ContactMixin:
 
     @property
     def phone_e164(self) -> str:
-        return normalise_phone(self.phone.data) if (self.phone.data or "").strip() else ""
+        return parse_phone(self.phone.data) if (self.phone.data or "").strip() else ""
 
     def person(self) -> dict:
         """Who the booking is for, as `services.book` takes it (fields a form lacks are empty)."""

@@ -13,8 +13,8 @@ from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Booking, Closure, ExtraOpening, HelpTopic, Role
 from ...notify import Recipient, notify
-from ...templating import format_time_short
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, login_required_response
+from ...urls import external_url
 from ..auth.services import authenticate
 from . import bp, services
 from .forms import (
@@ -74,7 +74,10 @@ def _send_confirmation(booking: Booking) -> None:
             f"{cafe.address}, {cafe.postcode} {cafe.village}",
             _("Topic: %(topic)s", topic=booking.topic.name),
             _("Your booking code: %(code)s", code=booking.code),
-            _("To cancel or move it: %(link)s", link=url_for(".find", code=booking.code, _external=True)),
+            _(
+                "To cancel or move it: %(link)s",
+                link=external_url("cafe.bookings.find", cafe_slug=cafe.slug, code=booking.code),
+            ),
         ]
     )
     notify(
@@ -262,7 +265,7 @@ def _day_arg(name: str = "date") -> date:
         day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         day = None
-    today = services.local_today(g.cafe)
+    today = g.cafe.today()
     if day is None or abs((day - today).days) > 3660:
         return today
     return day
@@ -292,7 +295,7 @@ def week():
     bookings = services.bookings_between(g.cafe, first, 7)
     days = [(first + timedelta(days=n), []) for n in range(7)]
     for booking in bookings:
-        local_day = booking.starts_at.astimezone(g.cafe.zone).date()
+        local_day = g.cafe.local_day(booking.starts_at)
         days[(local_day - first).days][1].append(booking)
     return render(
         "bookings/staff_week.html",
@@ -308,7 +311,7 @@ def week():
 def mark(booking_id: int):
     booking = get_cafe_owned_or_404(Booking, booking_id)
     form = MarkForm()
-    back = url_for(".day", date=booking.starts_at.astimezone(g.cafe.zone).date().isoformat())
+    back = url_for(".day", date=g.cafe.local_day(booking.starts_at).isoformat())
     if not form.validate_on_submit():
         flash(_("Choose a mark."), "error")
         return redirect_to(back)
@@ -633,15 +636,3 @@ def counter_exit():
         form.password.errors.append(_("Only a member of the café’s team can leave counter mode."))
     status = 422 if request.method == "POST" else 200
     return render_template("bookings/counter_exit.html", form=form), status
-
-
-@bp.app_template_filter("help_when")
-def help_when(moment) -> str:
-    """'mardi 3 décembre à 10 h 30' in the current café's zone."""
-    return services.when_in_words(g.cafe, moment)
-
-
-@bp.app_template_filter("help_time")
-def help_time(moment) -> str:
-    """'10 h 30' in the current café's zone."""
-    return format_time_short(moment.astimezone(g.cafe.zone).time())

@@ -5,17 +5,18 @@ from itertools import groupby
 
 import segno
 from flask import abort, current_app, flash, g, make_response, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ...extensions import db, limiter
+from ...formatting import span_in_words
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, is_network_admin
+from ...urls import external_url
 from . import bp, feeds, services
 from .forms import (
     CancelForm,
@@ -28,28 +29,8 @@ from .forms import (
 from .recurrence import occurrence_key, parse_occurrence_key
 
 
-@bp.app_template_filter("event_when")
-def when_label(occurrence) -> str:
-    """'vendredi 27 novembre, 20 h – 23 h' in the café's zone (Flask-Babel converts)."""
-    from ...templating import format_time_short
-
-    zone = g.cafe.zone
-    start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
-    day = format_date(start, "EEEE d MMMM")
-    if end.date() != start.date() and end - start > timedelta(hours=12):
-        return (
-            f"{day}, {format_time_short(start)} – {format_date(end, 'EEEE d MMMM')}, {format_time_short(end)}"
-        )
-    return f"{day}, {format_time_short(start)} – {format_time_short(end)}"
-
-
-@bp.app_template_filter("month_year")
-def month_year(day) -> str:
-    return format_date(day, "MMMM y")
-
-
 def _local_day(occurrence):
-    return occurrence.starts_at.astimezone(g.cafe.zone).date()
+    return g.cafe.local_day(occurrence.starts_at)
 
 
 def _by_day(occurrences):
@@ -280,7 +261,7 @@ def programme():
     period = "month" if request.args.get("period") == "month" else "week"
     offset = min(max(request.args.get("offset", 0, type=int), 0), 12)
     first, last, occurrences = services.programme(g.cafe, period, offset)
-    cafe_url = url_for("cafe.cafes.home", _external=True)
+    cafe_url = external_url("cafe.cafes.home", cafe_slug=g.cafe.slug)
     qr = segno.make(cafe_url, error="m").svg_inline(scale=4, title=_("QR code: %(url)s", url=cafe_url))
     return render_template(
         "events/programme.html",
@@ -419,7 +400,7 @@ def occurrences(event_id: int):
         abort(404)
     coming = services.next_occurrences(g.cafe, event, limit=60)
     form = OccurrenceForm()
-    form.occurrence.choices = [(o.key, when_label(o)) for o in coming]
+    form.occurrence.choices = [(o.key, span_in_words(g.cafe, o.starts_at, o.ends_at)) for o in coming]
     if request.method == "GET" and request.args.get("on"):
         form.occurrence.data = request.args["on"]
     if form.validate_on_submit():

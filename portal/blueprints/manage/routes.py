@@ -9,6 +9,7 @@ from ...htmx import redirect_to, render
 from ...models import HoursException, Invitation, Membership, Role
 from ...paging import page_arg
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, login_required_response
+from ...urls import external_url
 from ..cafes.services import upcoming_exceptions, weekly_table
 from . import bp, services
 from .forms import (
@@ -151,7 +152,7 @@ def invite():
     if not form.validate_on_submit():
         return _team_page(form, status=422)
     invitation, token = services.create_invitation(g.cafe, Role.parse(form.role.data), form.email.data or "")
-    link = url_for(".join", token=token, _external=True)
+    link = external_url("cafe.manage.join", cafe_slug=g.cafe.slug, token=token)
     if invitation.email:
         services.send_invitation_email(g.cafe, invitation, link)
     # The link is shown once, right now: only its hash is stored.

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim
 from ...extensions import db
 from ...models import (
     SERVICES,
@@ -22,7 +23,7 @@ from ...models import (
     WeeklyHours,
     utcnow,
 )
-from ...validators import normalise_phone
+from ...phones import parse_phone
 
 
 class InvitationUsed(Exception):
@@ -37,7 +38,7 @@ def update_profile(cafe: Cafe, name: str, address: str, phone: str, email: str, 
     """Save the café's public details."""
     cafe.name = name.strip()
     cafe.address = address.strip()
-    cafe.phone = normalise_phone(phone) if phone else ""
+    cafe.phone = parse_phone(phone, cafe.phone_region) if phone else ""
     cafe.email = email.strip().lower()
     cafe.description = description.strip()
     cafe.refresh_search_text()
@@ -159,13 +160,12 @@ def accept_invitation(cafe: Cafe, invitation: Invitation, user: User) -> Members
     One-time: of two people sending the link at the same moment, only one joins.
     """
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = claim(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
         .values(accepted_at=now, accepted_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    )
+    if not claimed:
         db.session.rollback()
         raise InvitationUsed
     membership = membership_of(cafe, user)

@@ -9,13 +9,14 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim
 from ...extensions import db
 from ...models import (
     Cafe,
@@ -32,6 +33,7 @@ from ...models import (
 )
 from ...notify import Recipient, notify
 from ...text import INVISIBLE
+from ...urls import external_url
 
 # Bidirectional overrides and invisible characters: they let a title pretend to be
 # something else on screen ("gpj.exe"), or hide a blocked word ("ar\u200bnaque").
@@ -225,19 +227,13 @@ def _tell_author(cafe: Cafe, notice: Notice, subject: str, body: str) -> None:
 
 
 def _notice_url(cafe: Cafe, notice: Notice) -> str:
-    return url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    return external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
 
 
 def _claim(notice: Notice, still, **values) -> None:
     """Change the notice only if it is still as the moderator saw it: of two moderators
     deciding at the same moment, one wins and the other gets NotAllowed (no double mail)."""
-    claimed = db.session.execute(
-        update(Notice)
-        .where(Notice.id == notice.id, still)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not claim(update(Notice).where(Notice.id == notice.id, still).values(**values)):
         db.session.rollback()
         raise NotAllowed
 
@@ -413,13 +409,12 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
     if count < threshold:
         return
     # Conditional UPDATE: when reports arrive together, exactly one of them hides it.
-    hidden = db.session.execute(
+    hidden = claim(
         update(Notice)
         .where(Notice.id == notice.id, Notice.hidden.is_(False), Notice.status == NoticeStatus.PUBLISHED)
         .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None, hidden_reason="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if hidden != 1:
+    )
+    if not hidden:
         db.session.rollback()
         return
     db.session.add(

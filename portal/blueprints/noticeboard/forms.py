@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...models import NoticeCategory, ReportReason
-from ...validators import PhoneNumber
+from ...phones import PhoneNumber
 
 
 def _clean(value):

@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ...extensions import limiter
+from ...formatting import short_date
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Notice, NoticeCategory, NoticeStatus, ReportReason, Role, utcnow
@@ -241,7 +242,7 @@ def renew(notice_id: int):
     if form.validate_on_submit():
         services.renew(g.cafe, notice, form.expires_on.data)
         flash(
-            _("Your notice stays on the board until %(date)s.", date=notice.expires_on.strftime("%d/%m/%Y")),
+            _("Your notice stays on the board until %(date)s.", date=short_date(notice.expires_on)),
             "success",
         )
         return redirect_to(url_for(".detail", notice_id=notice.id))
