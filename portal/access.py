@@ -61,7 +61,8 @@ class Check:
         return Check(
             f"{self.name}|{other.name}",
             lambda: self() or other(),
-            needs_login=self.needs_login and other.needs_login,
+            # Logging in may help when either alternative is about who is logged in.
+            needs_login=self.needs_login or other.needs_login,
         )
 
 

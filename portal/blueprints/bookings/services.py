@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -33,8 +32,9 @@ from ...models import (
     utcnow,
 )
 from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
-from ...notify import Recipient, notify
+from ...notify import Recipient
 from ...phones import is_mobile, parse_phone
+from . import notifications
 from .slots import FreeSlot, bookable_slots, candidate_slots, expand_periods, group_by_day, parse_slot_key
 
 CODE_LENGTH = 6
@@ -619,37 +619,7 @@ def send_reminders(now: datetime | None = None) -> int:
             db.session.commit()
             if not claimed:
                 continue
-            when = when_in_words(cafe, booking.starts_at)
-            subject = _("Reminder: digital help at %(cafe)s, %(when)s", cafe=cafe.name, when=when)
-            lines = [
-                _("Hello %(name)s,", name=booking.name),
-                "",
-                _(
-                    "We look forward to seeing you %(when)s at %(cafe)s, %(address)s %(village)s, "
-                    "for: %(topic)s.",
-                    when=when,
-                    cafe=cafe.name,
-                    address=cafe.address,
-                    village=cafe.village,
-                    topic=booking.topic.name,
-                ),
-            ]
-            if booking.topic.what_to_bring:
-                lines += ["", _("What to bring: %(what)s", what=booking.topic.what_to_bring)]
-            lines += ["", _("Your booking code: %(code)s", code=booking.code)]
-            if cafe.phone:
-                lines.append(_("If you cannot come, please call the café: %(phone)s", phone=cafe.phone))
-            notify(
-                recipient,
-                subject,
-                "\n".join(lines),
-                _(
-                    "Reminder: digital help %(when)s at %(cafe)s. Code %(code)s.",
-                    when=when,
-                    cafe=cafe.name,
-                    code=booking.code,
-                ),
-            )
+            notifications.reminder(cafe, booking, recipient)
             sent += 1
     return sent
 
