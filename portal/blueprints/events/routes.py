@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ...edge import xml_safe
 from ...extensions import db, limiter
 from ...formatting import span_in_words
 from ...forms import ActionForm
@@ -245,11 +246,13 @@ def feed_atom():
             entries.append(occurrence)
     updated = max((o.event.updated_at for o in entries), default=g.cafe.updated_at)
     response = make_response(
-        render_template(
-            "events/feed.atom.xml",
-            entries=entries[:50],
-            updated=updated,
-            feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+        xml_safe(
+            render_template(
+                "events/feed.atom.xml",
+                entries=entries[:50],
+                updated=updated,
+                feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+            )
         )
     )
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
