@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
-# The security engineer converts the auth blueprint's links (issue 9); remove it then.
-EXTERNAL_EXEMPT = {"blueprints/auth/services.py"}
 
 
 def _files(*suffixes: str):
@@ -69,7 +67,7 @@ def test_one_code_generator():
 
 
 def test_absolute_links_come_from_the_public_base_url():
-    offenders = _offenders(r"_external\s*=\s*True", skip=lambda rel: rel in EXTERNAL_EXEMPT)
+    offenders = _offenders(r"_external\s*=\s*True")
     assert offenders == [], "use portal.urls.external_url: " + ", ".join(offenders)
 
 
