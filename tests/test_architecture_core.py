@@ -8,6 +8,7 @@
 - a date or a time in words: portal/formatting.py.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -83,3 +84,27 @@ def test_date_filters_are_registered_in_one_module():
         skip=lambda rel: rel in {"formatting.py", "templating.py"},
     )
     assert offenders == [], "register filters in portal/formatting.py: " + ", ".join(offenders)
+
+
+def test_messages_are_sent_from_notification_modules():
+    offenders = _offenders(
+        r"\bnotify\(|\bsend_mail\(",
+        (".py",),
+        skip=lambda rel: rel.endswith("notifications.py") or rel in {"notify.py", "mail.py"},
+    )
+    assert offenders == [], "write emails in <feature>/notifications.py: " + ", ".join(offenders)
+
+
+def test_bookings_routes_are_small_and_thin():
+    bookings = PORTAL / "blueprints" / "bookings"
+    for path in [*bookings.glob("*.py"), *bookings.glob("counter/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if path.name not in {"services.py", "slots.py", "forms.py"}:
+            assert len(text.splitlines()) < 300, path.name
+            assert "render_template" not in text and "abort(403)" not in text, path.name
+        long = [
+            (node.name, node.end_lineno - node.lineno + 1)
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 60
+        ]
+        assert long == [], f"{path.name}: {long}"

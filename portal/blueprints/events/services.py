@@ -11,7 +11,6 @@ from ... import audit
 from ...claims import claim, greatest, insert_or_ignore, updated_rows
 from ...codes import normalise_code
 from ...extensions import db
-from ...formatting import when_in_words
 from ...models import (
     Cafe,
     Event,
@@ -24,9 +23,8 @@ from ...models import (
     User,
     utcnow,
 )
-from ...notify import Recipient, notify
-from ...phones import is_mobile, parse_phone
-from ...urls import external_url
+from ...phones import parse_phone
+from . import notifications
 from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
 HORIZON = timedelta(days=366)
@@ -633,36 +631,8 @@ def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
     cancel_rsvp(cafe, rsvp)
 
 
-def _when(cafe: Cafe, occurrence: Occurrence) -> str:
-    """'samedi 5 décembre à 20 h' / 'Saturday 5 December at 20:00', on the café's clock."""
-    return when_in_words(cafe, occurrence.starts_at)
-
-
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
-    link = external_url("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code)
-    if rsvp.status == RsvpStatus.WAITLIST:
-        subject = _("Waiting list: %(title)s", title=occurrence.event.title)
-    elif promoted:
-        subject = _("A seat is free for you: %(title)s", title=occurrence.event.title)
-    else:
-        subject = _("See you there: %(title)s", title=occurrence.event.title)
-    body = _(
-        "%(title)s, %(when)s, at %(cafe)s.\nPeople: %(party)d.\nYour code: %(code)s\n"
-        "To cancel, open %(link)s\n",
-        title=occurrence.event.title,
-        when=_when(cafe, occurrence),
-        cafe=cafe.name,
-        party=rsvp.party_size,
-        code=rsvp.code,
-        link=link,
-    )
-    mobile = rsvp.phone if is_mobile(rsvp.phone) else ""
-    notify(
-        Recipient(email=rsvp.email, mobile=mobile),
-        subject,
-        body,
-        sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}",
-    )
+    notifications.rsvp_confirmed(cafe, rsvp, occurrence, promoted)
 
 
 def _tell_attendees(
@@ -673,9 +643,7 @@ def _tell_attendees(
         query = query.where(Rsvp.occurrence_start == original_start)
     else:
         query = query.where(Rsvp.occurrence_start > utcnow() - timedelta(hours=12))
-    for rsvp in db.session.scalars(query):
-        mobile = rsvp.phone if is_mobile(rsvp.phone) else ""
-        notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
+    notifications.attendees_told(cafe, db.session.scalars(query).all(), subject, reason)
 
 
 def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:

@@ -238,22 +238,3 @@ def audit_log(cafe: Cafe, page: int, per_page: int = 50):
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def send_invitation_email(cafe: Cafe, invitation: Invitation, link: str) -> None:
-    """Mail the one-time link to the invited person."""
-    from flask_babel import gettext as _
-
-    from ...mail import send_mail
-
-    send_mail(
-        invitation.email,
-        _("You are invited to join the team of %(cafe)s", cafe=cafe.name),
-        _(
-            "Hello,\n\nYou are invited to join %(cafe)s on Comptoir as %(role)s.\n"
-            "Open this link to accept (it works once, for 7 days):\n%(link)s\n",
-            cafe=cafe.name,
-            role=invitation.role.label,
-            link=link,
-        ),
-    )

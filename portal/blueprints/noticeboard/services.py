@@ -4,18 +4,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
-from ...notify import Recipient, notify
 from ...phones import parse_phone
-from ...urls import external_url
 from ..moderation import services as moderation
 from ..moderation.services import clean_text
+from . import notifications
 
 DEFAULT_DAYS = 14
 
@@ -202,19 +200,4 @@ def can_reply(notice: Notice) -> bool:
 def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     """Email the author a resident's message; the sender sees no address, the author gets theirs."""
     check_not_suspended(cafe, sender)
-    url = external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
-    notify(
-        Recipient(email=notice.author.email),
-        _("A reply to your notice: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\n%(name)s replied to your notice “%(title)s” on the board of %(cafe)s:\n\n"
-            "%(message)s\n\nTo answer, write to %(name)s at %(email)s.\n"
-            "Your own address has not been shown to them.\n\nThe notice: %(url)s\n",
-            name=sender.display_name,
-            title=notice.title,
-            cafe=cafe.name,
-            message=clean_text(message),
-            email=sender.email,
-            url=url,
-        ),
-    )
+    notifications.reply_relayed(cafe, notice, sender, clean_text(message))
