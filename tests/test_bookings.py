@@ -324,7 +324,11 @@ def live(request, app, database_url):
         yield port
     finally:
         gunicorn.terminate()
-        gunicorn.wait(timeout=20)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a loaded machine: do not let a slow exit fail the test
+            gunicorn.kill()
+            gunicorn.wait(timeout=20)
 
 
 def _post(port: int, path: str, form: dict) -> tuple[int, str]:
