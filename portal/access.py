@@ -73,6 +73,12 @@ def _authenticated() -> bool:
 logged_in = Check("logged_in", _authenticated)
 
 
+def has_cafe_role(user: User | None, cafe: Cafe, role: Role) -> bool:
+    """Whether `user` (maybe not the one logged in, e.g. unlocking a kiosk) has `role` in `cafe`."""
+    theirs = role_of(user, cafe)
+    return theirs is not None and theirs >= role
+
+
 def cafe_role(role: Role) -> Check:
     """At least `role` in the café of this URL (g.cafe)."""
 

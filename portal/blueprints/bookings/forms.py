@@ -9,7 +9,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
     TelField,
     TextAreaField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ...forms import SelectField
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
 from ...phones import PhoneNumber, parse_phone

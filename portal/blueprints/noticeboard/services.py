@@ -11,8 +11,8 @@ from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
 from ...phones import parse_phone
+from ...text import clean_text
 from ..moderation import services as moderation
-from ..moderation.services import clean_text
 from . import notifications
 
 DEFAULT_DAYS = 14

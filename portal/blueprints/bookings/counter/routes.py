@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from .... import audit
-from ....access import COUNTER_SESSION_KEY, cafe_role, requires, role_of
+from ....access import COUNTER_SESSION_KEY, cafe_role, has_cafe_role, requires
 from ....extensions import db, limiter
 from ....htmx import redirect_to, render
 from ....models import Role
@@ -104,8 +104,7 @@ def exit():
     form = UnlockForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        role = role_of(user, g.cafe) if user is not None else None
-        if role is not None and role >= Role.HELPER:
+        if has_cafe_role(user, g.cafe, Role.HELPER):
             audit.record("bookings.counter_exit", g.cafe, actor=user)
             db.session.commit()
             _end_counter_mode()
