@@ -187,3 +187,45 @@ def test_documented_limits_hold_across_two_gunicorn_workers(db, cafe_a, limited_
         6, lambda n: _post(port, f"{BASE}/board/new", {**notice, "title": f"Donne vélo {n}"}, cookie)[0]
     )
     assert posts.count(429) == 3 and posts.count(303) == 3
+
+
+@pytest.fixture
+def redis_url():
+    import shutil
+
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    assert Path(binary).exists(), "install redis-server (apt-get install redis-server; .ci/run does)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_limits_can_live_in_redis(make_app, redis_url):
+    workers = [
+        make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url, LOGIN_RATE_LIMIT="3 per minute")
+        for _ in range(2)
+    ]
+    clients = [w.test_client() for w in workers]
+    statuses = [
+        clients[n % 2].post("/account/login", data={"email": "x@example.org", "password": "nope"}).status_code
+        for n in range(6)
+    ]
+    assert statuses == [422, 422, 422, 429, 429, 429]
