@@ -117,10 +117,13 @@ def confirm_password():
     next_url = safe_next_url(request.args.get("next"), url_for("directory.index"))
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
+        if not ratelimits.account_login_allowed(current_user.email):
+            abort(429)
         if current_user.check_password(form.password.data):
             confirm_login()
             mark_seen(force=True)
             return redirect_to(next_url)
+        ratelimits.count_failed_login(current_user.email)
         form.password.errors.append(_("Wrong password."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/confirm_password.html", form=form, next_url=next_url), status
