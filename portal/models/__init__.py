@@ -22,8 +22,8 @@ from .booking import (
     Slot,
 )
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
+from .enums import LabelledEnum, LabelledIntEnum
 from .event import (
-    EVENT_CATEGORY_LABELS,
     Event,
     EventCategory,
     EventOccurrenceOverride,
@@ -39,7 +39,6 @@ from .user import Invitation, Membership, Role, User
 
 __all__ = [
     "RateLimitCounter",
-    "EVENT_CATEGORY_LABELS",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",
@@ -56,6 +55,8 @@ __all__ = [
     "ExtraOpening",
     "HelpTopic",
     "HoursException",
+    "LabelledEnum",
+    "LabelledIntEnum",
     "Invitation",
     "Membership",
     "ModerationDecision",

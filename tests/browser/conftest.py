@@ -6,7 +6,11 @@ are skipped, unless REQUIRE_BROWSER is set (CI), in which case they fail.
 """
 
 import functools
+import json
 import os
+import re
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -29,9 +33,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# htmx's attributes are not HTML's; everything else the Nu checker reports is an error.
+VNU_IGNORED = r".*(Attribute “hx-[^”]*”|“hx-[^”]*” attribute).*"
 SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
 
 PHONE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "comptoir-demo"
 
 
 def _missing(what: str) -> None:
@@ -88,10 +97,51 @@ def live_server(make_app, monkeypatch) -> str:
         thread.join(timeout=10)
 
 
+def html_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """What the Nu HTML checker (vnu-jar) finds wrong in `pages` ({url: html})."""
+    if not pages:
+        return []
+    if not VNU_JAR.exists() or shutil.which("java") is None:
+        _missing("the Nu HTML checker needs java (apt-get install default-jre-headless) and npm's vnu-jar")
+    files = {}
+    for number, (url, html) in enumerate(pages.items()):
+        path = folder / f"page-{number}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    result = subprocess.run(
+        [
+            "java",
+            "-Xss4m",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--filterpattern",
+            VNU_IGNORED,
+            *[str(f) for f in sorted(folder.glob("page-*.html"))],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [
+        f"{files.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}:{m.get('lastLine')}: {m['message']}"
+        f" [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
 @pytest.fixture
-def new_page(browser):
-    """Open a page in a fresh phone-sized context: new_page(javascript=True, bypass_csp=False, width=390)."""
+def new_page(browser, tmp_path):
+    """Open a page in a fresh phone-sized context: new_page(javascript=True, bypass_csp=False, width=390).
+
+    Every HTML page a test visits is checked by the Nu HTML checker when the test ends.
+    """
     contexts = []
+    visited: list[str] = []
 
     def factory(javascript: bool = True, bypass_csp: bool = False, width: int = PHONE["width"]):
         context = browser.new_context(
@@ -115,10 +165,84 @@ def new_page(browser):
                 return  # the browser asks for it by itself; the app has none yet
             page.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
+        def on_response(response):
+            request = response.request
+            if request.resource_type == "document" and request.method == "GET" and response.status == 200:
+                visited.append(response.url)
+
         page.on("console", on_console)
         page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+        page.on("response", on_response)
         return page
 
     yield factory
+    pages = {}
     for context in contexts:
+        for url in dict.fromkeys(visited):  # the same pages again, with this visitor's cookies
+            if url not in pages:
+                answer = context.request.get(url)
+                if answer.ok and "text/html" in answer.headers.get("content-type", ""):
+                    pages[url] = answer.text()
         context.close()
+    errors = html_errors(pages, tmp_path)
+    assert errors == [], "The Nu HTML checker found errors:\n" + "\n".join(errors)
+
+
+# Helpers shared by the browser tests ---------------------------------------------------------
+
+
+def log_in(page, base: str, email: str, next_path: str = "/") -> None:
+    """Log in with the demo password through the form, and land on `next_path`."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/account/login?next={next_path}")
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path)))
+
+
+def axe_violations(page, axe_js) -> list[dict]:
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return result["violations"]
+
+
+def describe(where: str, violations: list[dict]) -> str:
+    lines = [f"{where}:"]
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"      {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+class Axe:
+    """Collects axe-core's WCAG 2.1 A/AA violations page after page; assert once at the end."""
+
+    def __init__(self, page, axe_js, enabled: bool = True):
+        self.page, self.axe_js, self.reports, self.enabled = page, axe_js, [], enabled
+
+    def check(self, where: str) -> None:
+        if not self.enabled:  # axe itself needs JavaScript
+            return
+        violations = axe_violations(self.page, self.axe_js)
+        if violations:
+            self.reports.append(describe(where, violations))
+
+    def assert_clean(self) -> None:
+        assert not self.reports, "axe found WCAG 2.1 A/AA violations:\n" + "\n".join(self.reports)
+
+
+def assert_no_horizontal_scroll(page, width: int, where: str) -> None:
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
+    assert sizes["scroll"] <= width, f"{where}: the page scrolls sideways at {width} px ({sizes})"
+
+
+def real_problems(page) -> list[str]:
+    """The console errors of a page, but the 4xx a refused form answers on purpose."""
+    return [p for p in page.problems if "responded with a status of 4" not in p]

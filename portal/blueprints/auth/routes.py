@@ -1,15 +1,15 @@
 """Register, log in and out, reset a forgotten password."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, login_user, logout_user
 
 from ... import ratelimits
 from ...access import logged_in, requires
 from ...extensions import limiter
-from ...htmx import redirect_to
+from ...htmx import redirect_to, render
+from ...navigation import safe_next_url
 from ...sessions import end_every_session, mark_seen
-from ...templating import safe_next_url
 from . import bp, services
 from .forms import ConfirmPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
@@ -39,8 +39,7 @@ def login():
             return redirect_to(next_url)
         ratelimits.count_failed_login(form.email.data)
         form.password.errors.append(_("Wrong email address or password."))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, next_url=next_url), status
+    return render("auth/login.html", form=form, next_url=next_url)
 
 
 @bp.post("/logout")
@@ -72,8 +71,7 @@ def register():
             "success",
         )
         return redirect_to(url_for("auth.login", next=next_url))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form, next_url=next_url), status
+    return render("auth/register.html", form=form, next_url=next_url)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -87,8 +85,7 @@ def reset_request():
             "success",
         )
         return redirect_to(url_for("auth.login"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_request.html", form=form), status
+    return render("auth/reset_request.html", form=form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -105,8 +102,7 @@ def reset_password(token: str):
         end_every_session(user, keep_this_one=True)
         flash(_("Your password has been changed."), "success")
         return redirect_to(url_for("directory.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_password.html", form=form, token=token), status
+    return render("auth/reset_password.html", form=form, token=token)
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -125,5 +121,4 @@ def confirm_password():
             return redirect_to(next_url)
         ratelimits.count_failed_login(current_user.email)
         form.password.errors.append(_("Wrong password."))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/confirm_password.html", form=form, next_url=next_url), status
+    return render("auth/confirm_password.html", form=form, next_url=next_url)

@@ -4,7 +4,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +24,7 @@ from ...models import (
     utcnow,
 )
 from ...notify import Recipient, notify
+from ...urls import external_url
 from ...validators import normalise_phone
 from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
@@ -420,6 +420,9 @@ def delete_event(cafe: Cafe, event: Event) -> None:
 
 
 def _override(event: Event, original_start: datetime) -> EventOccurrenceOverride:
+    # Subscribed calendars and feed readers only notice a change through the event's
+    # DTSTAMP / <updated>: a cancelled, moved or restored date is a change of the event.
+    event.updated_at = utcnow()
     for existing in event.overrides:
         if existing.original_start == original_start:
             return existing
@@ -469,6 +472,7 @@ def move_occurrence(
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
     """Put a cancelled or moved date back as the rule has it."""
+    event.updated_at = utcnow()
     for existing in list(event.overrides):
         if existing.original_start == original_start:
             event.overrides.remove(existing)
@@ -720,7 +724,7 @@ def _when(cafe: Cafe, occurrence: Occurrence) -> str:
 
 
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
-    link = url_for("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code, _external=True)
+    link = external_url("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code)
     if rsvp.status == RsvpStatus.WAITLIST:
         subject = _("Waiting list: %(title)s", title=occurrence.event.title)
     elif promoted:
