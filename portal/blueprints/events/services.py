@@ -583,6 +583,19 @@ def seats_left_for(event: Event, original_start: datetime) -> int | None:
     return max(event.capacity - taken, 0)
 
 
+def _refuse_repeats(occurrence: Occurrence, form_key: str, email: str, phone: str, known_codes) -> None:
+    """AlreadyAnswered for a form sent again or a contact that answered; RsvpClosed if closed."""
+    earlier = _answer_from_form(form_key)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=True)
+    event = occurrence.event
+    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
+        raise RsvpClosed
+    earlier = _answer_from_contact(event, occurrence.original_start, email, phone)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes)
+
+
 def answer(
     cafe: Cafe,
     occurrence: Occurrence,
@@ -603,16 +616,9 @@ def answer(
     this date (`known_codes`: the codes this browser made, which it may see again).
     """
     event = occurrence.event
-    earlier = _answer_from_form(form_key)
-    if earlier is not None:
-        raise AlreadyAnswered(earlier, same_browser=True)
-    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
-        raise RsvpClosed
     email = email.strip().lower()
     phone = normalise_phone(phone) if phone else ""
-    earlier = _answer_from_contact(event, occurrence.original_start, email, phone)
-    if earlier is not None:
-        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes)
+    _refuse_repeats(occurrence, form_key, email, phone, known_codes)
     _ensure_seats_row(event, occurrence.original_start)
     if _take_seats(event, occurrence.original_start, party_size):
         status = RsvpStatus.GOING
@@ -633,18 +639,23 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
+    _save_once(rsvp)
+    _confirm(cafe, rsvp, occurrence)
+    return rsvp
+
+
+def _save_once(rsvp: Rsvp) -> None:
+    """Commit the answer, unless the same form (its key) got in at the same moment."""
     db.session.add(rsvp)
     try:
         db.session.commit()
     except IntegrityError:
         # The same form, sent at the same moment, won: this request's seats go back.
         db.session.rollback()
-        earlier = _answer_from_form(form_key)
+        earlier = _answer_from_form(rsvp.form_key or "")
         if earlier is None:
             raise
         raise AlreadyAnswered(earlier, same_browser=True) from None
-    _confirm(cafe, rsvp, occurrence)
-    return rsvp
 
 
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:
