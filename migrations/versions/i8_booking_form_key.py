@@ -1,14 +1,14 @@
 """Bookings remember the key of the form that made them (double taps make one booking)
 
 Revision ID: i8_booking_form_key
-Revises: f9ddf4376548
+Revises: i9_rsvp_form_key
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i8_booking_form_key"
-down_revision = "f9ddf4376548"
+down_revision = "i9_rsvp_form_key"
 branch_labels = None
 depends_on = None
 
