@@ -73,3 +73,23 @@ def test_french_contractions_of_de():
         assert of_place("Les Amis") == "des Amis"
         assert of_place("Aubusson") == "d’Aubusson"
         assert of_place("Lagrasse") == "de Lagrasse"
+
+
+def test_messages_name_the_cafe_as_french_does(app):
+    """ "au Café de la Place", "du Café de la Place": never "au Le Café", "de Le Café"."""
+    from types import SimpleNamespace
+
+    from portal.messages import render_text
+
+    cafe = SimpleNamespace(name="Le Café de la Place", address="2 place du Château", postcode="24800")
+    cafe.village = "Saint-Jean-de-Côle"
+    booking = SimpleNamespace(code="ABC123", topic=SimpleNamespace(name="Impôts"))
+    notice = SimpleNamespace(title="Vélo à donner")
+    with app.test_request_context():
+        booked = render_text(
+            "bookings/email/confirmation.txt", cafe=cafe, booking=booking, when="mardi 8 décembre", link="x"
+        )
+        rejected = render_text("moderation/email/rejected.txt", cafe=cafe, notice=notice, reason="doublon")
+    assert "mardi 8 décembre, au Café de la Place." in booked
+    assert "Les modérateurs du Café de la Place n’ont pas publié" in rejected
+    assert "Le Café" not in booked + rejected
