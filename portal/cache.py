@@ -50,7 +50,7 @@ COMPRESSIBLE_TYPES = (
 NEUTRAL_SESSION_KEYS = {"csrf_token", "lang", "large_text", "_permanent", "_fresh"}
 HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
 TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
-IGNORED_TABLES = {"outbox_message", "job_lease", "audit_entry", "cache_version"}
+IGNORED_TABLES = {"outbox_message", "job_lease", "audit_entry", "cache_version", "rate_limit_counter"}
 DIRECTORY_TABLES = {"cafe", "cafe_service"}
 
 
