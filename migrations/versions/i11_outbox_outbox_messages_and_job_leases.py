@@ -1,7 +1,7 @@
 """Outbox messages and job leases
 
 Revision ID: i11_outbox
-Revises: f9ddf4376548
+Revises: i8_booking_form_key
 Create Date: 2026-11-29 17:44:18.058217
 
 """
@@ -13,7 +13,7 @@ import portal.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i11_outbox'
-down_revision = 'f9ddf4376548'
+down_revision = 'i8_booking_form_key'
 branch_labels = None
 depends_on = None
 
