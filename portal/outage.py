@@ -8,7 +8,7 @@ import contextlib
 
 from flask import Flask, make_response, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 
 from .extensions import db
 
@@ -49,12 +49,37 @@ def is_connection_problem(error: Exception) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    # Runs before Flask-SQLAlchemy's own teardown (registered earlier): closing a session whose
+    # connection the restart killed must not turn an answered request into a bare 500.
+    @app.teardown_appcontext
+    def close_session_quietly(exception=None):
+        try:
+            db.session.remove()
+        except Exception as error:
+            app.logger.warning("Closing a database session failed (%s); dropped", error)
+            db.session.registry.clear()
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         return _unavailable(error)
 
+    @app.errorhandler(InterfaceError)
+    def connection_closed(error):
+        return _unavailable(error)
+
+    @app.errorhandler(PendingRollbackError)
+    def session_after_a_lost_connection(error):
+        return _unavailable(error)
+
     @app.errorhandler(DBAPIError)
     def database_error(error):
-        if error.connection_invalidated:
+        if error.connection_invalidated or "connection" in str(error.orig).lower():
             return _unavailable(error)
-        raise error
+        app.logger.exception("Database error on %s %s", request.method, request.path)
+        from .errors import render_error
+
+        return render_error(
+            500,
+            _("Something went wrong on our side"),
+            _("The error has been recorded. Please try again in a moment."),
+        )

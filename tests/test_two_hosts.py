@@ -96,7 +96,10 @@ def network(database_url, tmp_path, team_a):
                 [sys.executable, "-m", "flask", "--app", "tests.two_host_app", "worker"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        yield {"a": hosts[0], "b": hosts[1], "redis": redis, "worker_log": worker_log, "team": team_a}
+        yield {
+            "a": hosts[0], "b": hosts[1], "redis": redis, "worker_log": worker_log, "team": team_a,
+            "logs": [tmp_path / "a.log", tmp_path / "b.log"],
+        }  # fmt: skip
     finally:
         if worker is not None:
             worker.terminate()
@@ -214,7 +217,8 @@ def test_a_database_restart_under_load_gives_try_again_pages_then_recovers(netwo
         for future in futures:
             future.result()
     statuses = {status for status, _page in answers}
-    assert statuses <= {200, 503}, statuses
+    logs = "".join(path.read_text()[-3000:] for path in network["logs"])
+    assert statuses <= {200, 503}, (statuses, logs)
     for status, page in answers:
         assert "Traceback" not in page
         if status == 503:
