@@ -76,7 +76,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+        user = db.session.get(models.User, int(user_id))
+        # An erased account is logged out everywhere, whatever cookie a browser still holds.
+        return user if user is not None and user.anonymised_at is None else None
 
 
 @event.listens_for(Engine, "connect")

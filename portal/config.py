@@ -80,6 +80,15 @@ class Config:
     BOARD_REPORT_IP_RATE_LIMIT = os.environ.get("BOARD_REPORT_IP_RATE_LIMIT", "6 per 5 minutes")
     BOARD_REPORT_USER_RATE_LIMIT = os.environ.get("BOARD_REPORT_USER_RATE_LIMIT", "20 per day")
 
+    # Who runs the site: the legal notice and the privacy page name them.
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Comptoir (instance de démonstration)")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "")
+    OPERATOR_REGISTRATION = os.environ.get("OPERATOR_REGISTRATION", "")  # SIREN/SIRET, RNA
+    OPERATOR_DIRECTOR = os.environ.get("OPERATOR_DIRECTOR", "")  # directeur de la publication
+    HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")  # name, address and phone of the host
+
     PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20
     EVENTS_PAGE_SIZE = 20

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .extensions import db
 from .models import (
@@ -168,6 +168,8 @@ def seed_demo() -> bool:
         db.session.flush()
         seed_noticeboard(cafe, people)
         seed_demo_events(cafe, utcnow().astimezone(cafe.zone).date())
+    # Demo accounts have confirmed their address (they may post at once).
+    db.session.execute(update(User).values(email_confirmed_at=utcnow()))
     db.session.commit()
     for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
         seed_demo_help(cafe)

@@ -7,6 +7,21 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
+
+from .urls import public_base_url
+
+
+def stop_footer() -> str:
+    """Every message says how to stop receiving messages (the privacy page explains each kind)."""
+    return _(
+        "You receive this message because of what you did on Comptoir. To stop receiving messages: %(link)s",
+        link=public_base_url() + "/privacy#messages",
+    )
+
+
+def with_footer(body: str) -> str:
+    return body.rstrip("\n") + "\n\n-- \n" + stop_footer() + "\n"
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -16,7 +31,7 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["To"] = to
     # A title typed by a resident may hold U+2028 and the like: one line, or no mail at all.
     message["Subject"] = " ".join(subject.splitlines())
-    message.set_content(body)
+    message.set_content(with_footer(body))
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)

@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from .mail import send_mail
+from .urls import public_base_url
+
+
+def with_sms_footer(text: str) -> str:
+    """Every SMS says how to stop receiving them, in as few characters as we can."""
+    return text.rstrip() + " " + _("Stop: %(link)s", link=public_base_url() + "/privacy")
 
 
 class SmsBackend(Protocol):
@@ -51,6 +58,6 @@ def notify(recipient: Recipient, subject: str, body: str, sms_text: str | None =
         send_mail(recipient.email, subject, body)
         used.append("email")
     if recipient.mobile and current_app.config["SMS_ENABLED"]:
-        sms_backend().send(recipient.mobile, sms_text or subject)
+        sms_backend().send(recipient.mobile, with_sms_footer(sms_text or subject))
         used.append("sms")
     return used

@@ -703,8 +703,9 @@ def test_reminders_skip_cancelled_bookings(app, db, helpdesk, outbox):
 
 
 def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk, team_b):
-    old = utcnow() - timedelta(days=100)
+    old = utcnow() - timedelta(days=400)
     recent = utcnow() - timedelta(days=10)
+    month_and_more = utcnow() - timedelta(days=40)
 
     def add(cafe, when, name):
         booking = Booking(
@@ -725,12 +726,8 @@ def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk
 
     add(helpdesk.cafe, old, "OLDAAA")
     add(helpdesk.cafe, recent, "RECENT")
-    add(team_b.cafe, recent, "BRECNT")
-    db.session.add(
-        CafeBookingSettings(
-            cafe_id=team_b.cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=7
-        )
-    )
+    add(team_b.cafe, month_and_more, "BRECNT")
+    team_b.cafe.retention_months = 1  # this café keeps names one month only
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-personal-data"])
     assert "2 booking(s) and 0 RSVP(s) anonymised" in result.output

@@ -53,10 +53,24 @@ class User(UserMixin, Timestamped, db.Model):
     is_network_admin: Mapped[bool] = mapped_column(default=False)
     # Moderates every café's noticeboard, and nothing else; network admins are moderators too.
     is_network_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Personal data (portal/personal_data.py): a new account may post once its address is confirmed.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        """An erased account can never log in again (Flask-Login asks this)."""
+        return self.anonymised_at is None
 
     @property
     def moderates_network(self) -> bool:

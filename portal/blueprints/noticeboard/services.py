@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
-from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
+from ...models import Cafe, Notice, NoticeCategory, NoticeReply, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
 from ...validators import normalise_phone
 from ..moderation import services as moderation
@@ -202,6 +202,9 @@ def can_reply(notice: Notice) -> bool:
 def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     """Email the author a resident's message; the sender sees no address, the author gets theirs."""
     check_not_suspended(cafe, sender)
+    # That they replied, not what: the person can find it in their data (and erase it).
+    db.session.add(NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id))
+    db.session.commit()
     url = url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
     notify(
         Recipient(email=notice.author.email),
