@@ -523,9 +523,7 @@ def seed_demo_help(cafe: Cafe) -> None:
     ]
     db.session.add_all(topics)
     db.session.add(
-        CafeBookingSettings(
-            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=90
-        )
+        CafeBookingSettings(cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4)
     )
     rules = [
         AvailabilityRule(cafe=cafe, helper=helper, weekday=1, starts=time(9, 30), ends=time(12, 0)),

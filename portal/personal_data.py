@@ -169,10 +169,8 @@ MAP: dict[str, Table] = {
         _l("The cafés"),
         # The café's own contact details are public business details, not a person's.
         plain(
-
-                "id slug name village postcode department timezone address phone email description"
-                " search_text closed_at retention_months created_at updated_at"
-
+            "id slug name village postcode department timezone address phone email description"
+            " search_text closed_at retention_months created_at updated_at"
         ),
     ),
     "weekly_hours": Table(_l("Opening hours"), plain("id weekday opens closes cafe_id")),
@@ -233,7 +231,7 @@ MAP: dict[str, Table] = {
     ),
     "cafe_booking_settings": Table(
         _l("Booking settings"),
-        plain("cafe_id window_days min_notice_hours cancel_notice_hours purge_days created_at updated_at"),
+        plain("cafe_id window_days min_notice_hours cancel_notice_hours created_at updated_at"),
     ),
     "help_topic": Table(
         _l("Help topics"),
@@ -295,11 +293,9 @@ MAP: dict[str, Table] = {
         _l("Events"),
         {
             **plain(
-
-                    "id title description category for_all_ages starts_at ends_at at_cafe place price"
-                    " accessibility capacity rsvp_enabled status cancel_reason recurrence monthly_week"
-                    " repeat_until repeat_count copied_from_id cafe_id created_at updated_at"
-
+                "id title description category for_all_ages starts_at ends_at at_cafe place price"
+                " accessibility capacity rsvp_enabled status cancel_reason recurrence monthly_week"
+                " repeat_until repeat_count copied_from_id cafe_id created_at updated_at"
             ),
             "created_by_id": staff(_l("Staff member who published it")),
         },
@@ -431,10 +427,8 @@ MAP: dict[str, Table] = {
     "moderation_settings": Table(
         _l("Moderation settings"),
         plain(
-
-                "id mode approvals_needed report_threshold blocked_words max_links_new_posters"
-                " cafe_id created_at updated_at"
-
+            "id mode approvals_needed report_threshold blocked_words max_links_new_posters"
+            " cafe_id created_at updated_at"
         ),
     ),
     "moderation_decision": Table(

@@ -246,3 +246,42 @@ def test_rendered_forms_show_the_privacy_sentence(client, auth, helpdesk, board_
     assert _privacy_link(client.get(f"{base}/board/counter").get_data(as_text=True), cafe, "noticeboard")
     staff_booking = client.get(f"{base}/help/staff/book?slot={free(helpdesk).key}").get_data(as_text=True)
     assert _privacy_link(staff_booking, cafe, "bookings")
+
+
+# --- minimal messages -----------------------------------------------------------------------------
+
+
+def test_confirmations_and_reminders_say_topic_and_time_never_the_note_and_how_to_stop(
+    app,
+    client,
+    helpdesk,  # noqa: F811
+    outbox,
+):
+    from portal.blueprints.bookings import services as bookings
+    from tests.test_bookings import resident_post
+
+    cafe = helpdesk.cafe
+    tomorrow = cafe.today() + timedelta(days=1)
+    slot = next(
+        s for s in bookings.free_slots(cafe, helpdesk.topic) if cafe.local_day(s.starts_at) == tomorrow
+    )
+    response = resident_post(
+        client,
+        helpdesk,
+        slot,
+        phone="06 12 34 56 78",
+        email="jeanne@example.org",
+        note="Mon fils Paul m’aide, numéro fiscal 1234",
+    )
+    assert response.status_code == 303
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert "1 reminder(s) sent" in result.output
+    assert len(outbox) == 2  # the confirmation, then the reminder
+    for mail in outbox:
+        body = mail.get_content()
+        assert "Impôts en ligne" in body
+        assert "Paul" not in body and "1234" not in body
+        assert "Pour ne plus recevoir de messages : http://localhost/privacy#messages" in body
+    (sms,) = app.extensions["sms_outbox"]
+    assert sms[0] == "+33612345678"
+    assert "Paul" not in sms[1] and sms[1].endswith("Stop : http://localhost/privacy")

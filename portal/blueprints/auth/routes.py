@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from ...extensions import limiter
 from ...htmx import redirect_to
 from ...templating import safe_next_url
-from . import bp, services
+from . import bp, confirm, services
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 
@@ -50,7 +50,14 @@ def register():
         user = services.register_user(form.display_name.data, form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            flash(_("Your account is ready. Welcome!"), "success")
+            confirm.send_confirmation(user)
+            flash(
+                _(
+                    "Your account is ready. Open the link we sent to %(email)s to confirm it.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect_to(next_url)
         form.email.errors.append(_("An account already uses this address. Log in, or reset your password."))
     status = 422 if request.method == "POST" else 200

@@ -692,16 +692,3 @@ def _tell_attendees(
     for rsvp in db.session.scalars(query):
         mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
         notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
-
-
-def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:
-    """Blank the names and contacts of RSVPs for dates long past (all cafés); party sizes stay for
-    the attendance figures. Returns how many were blanked. Meant for `purge-personal-data`."""
-    result = db.session.execute(
-        update(Rsvp)
-        .where(Rsvp.occurrence_start < utcnow() - older_than, Rsvp.name != "")
-        .values(name="", email="", phone="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount

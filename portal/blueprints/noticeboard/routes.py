@@ -14,6 +14,7 @@ from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Notice, NoticeCategory, NoticeStatus, ReportReason, Role, utcnow
 from ...tenancy import get_cafe_owned_or_404, has_role, login_required_response
+from ..auth import confirm
 from ..moderation import services as moderation
 from ..moderation.access import is_moderator
 from . import bp, services
@@ -162,6 +163,8 @@ def _held_message(notice: Notice) -> None:
 @login_required
 @rate_limited("POST", user_limit=_post_limit_for_account)
 def new():
+    if not _me().email_confirmed:
+        return confirm.needed_page()
     try:
         services.check_not_suspended(g.cafe, _me())
     except services.Suspended as error:
@@ -263,6 +266,8 @@ def withdraw(notice_id: int):
 @rate_limited("REPLY")
 def reply(notice_id: int):
     notice = _notice_or_404(notice_id)
+    if not _me().email_confirmed:
+        return confirm.needed_page()
     if not services.can_reply(notice) or not notice.is_visible(services.today_in(g.cafe)):
         abort(404)
     form = ReplyForm()
