@@ -9,10 +9,12 @@ from tests.conftest import PASSWORD
 
 
 def _register(client, email="nouvelle@example.org"):
-    return client.post(
+    response = client.post(
         "/account/register",
         data={"display_name": "Nouvelle", "email": email, "password": PASSWORD, "confirm": PASSWORD},
     )
+    client.post("/account/login", data={"email": email, "password": PASSWORD})
+    return response
 
 
 def _link(outbox) -> str:
@@ -34,8 +36,9 @@ def test_registering_sends_a_confirmation_link_and_posting_waits_for_it(client, 
     assert _register(client).status_code == 303
     user = _db.session.query(User).filter_by(email="nouvelle@example.org").one()
     assert user.email_confirmed_at is None
-    (mail,) = outbox
+    (mail,) = outbox  # the welcome mail carries the link
     assert mail["To"] == "nouvelle@example.org"
+    assert "ouvrez ce lien d’ici 7 jours" in mail.get_content()
     assert "Pour ne plus recevoir de messages" in mail.get_content()
 
     base = f"/c/{cafe_a.slug}/board"

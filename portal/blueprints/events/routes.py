@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ...edge import xml_safe
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -264,11 +265,13 @@ def feed_atom():
             entries.append(occurrence)
     updated = max((o.event.updated_at for o in entries), default=g.cafe.updated_at)
     response = make_response(
-        render_template(
-            "events/feed.atom.xml",
-            entries=entries[:50],
-            updated=updated,
-            feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+        xml_safe(
+            render_template(
+                "events/feed.atom.xml",
+                entries=entries[:50],
+                updated=updated,
+                feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+            )
         )
     )
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
