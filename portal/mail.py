@@ -4,9 +4,11 @@ The default writes mail to the log so a fresh machine needs no SMTP server.
 """
 
 import smtplib
+from contextlib import nullcontext
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .urls import public_base_url
@@ -14,10 +16,19 @@ from .urls import public_base_url
 
 def stop_footer() -> str:
     """Every message says how to stop receiving messages (the privacy page explains each kind)."""
-    return _(
-        "You receive this message because of what you did on Comptoir. To stop receiving messages: %(link)s",
-        link=public_base_url() + "/privacy#messages",
-    )
+    with in_a_locale():
+        return _(
+            "You receive this message because of what you did on Comptoir. "
+            "To stop receiving messages: %(link)s",
+            link=public_base_url() + "/privacy#messages",
+        )
+
+
+def in_a_locale():
+    """The visitor's language in a request; the default one in a command or a worker."""
+    if has_request_context():
+        return nullcontext()
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def with_footer(body: str) -> str:

@@ -11,13 +11,14 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import gettext as _
 
-from .mail import send_mail
+from .mail import in_a_locale, send_mail
 from .urls import public_base_url
 
 
 def with_sms_footer(text: str) -> str:
     """Every SMS says how to stop receiving them, in as few characters as we can."""
-    return text.rstrip() + " " + _("Stop: %(link)s", link=public_base_url() + "/privacy")
+    with in_a_locale():
+        return text.rstrip() + " " + _("Stop: %(link)s", link=public_base_url() + "/privacy")
 
 
 class SmsBackend(Protocol):

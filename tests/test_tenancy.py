@@ -115,6 +115,8 @@ CAFE_ENDPOINTS = {
     "cafe.bookings.add_closure": (Role.STAFF, "POST"),
     "cafe.bookings.delete_setup_row": (Role.STAFF, "POST"),
     "cafe.bookings.save_settings": (Role.MANAGER, "POST"),
+    "cafe.privacy.page": (PUBLIC, "GET"),
+    "cafe.privacy.one_record": (PUBLIC, "POST"),
 }
 
 
