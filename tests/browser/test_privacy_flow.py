@@ -11,8 +11,7 @@ except ImportError:
     if os.environ.get("REQUIRE_BROWSER"):
         raise
 
-from .test_board_flow import log_in
-from .test_directory_flow import axe_violations, describe
+from .conftest import axe_violations, describe, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,9 +12,10 @@ from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeReply, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
+from ...text import clean_text
+from ...urls import external_url
 from ...validators import normalise_phone
 from ..moderation import services as moderation
-from ..moderation.services import clean_text
 
 DEFAULT_DAYS = 14
 
@@ -205,7 +205,7 @@ def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     # That they replied, not what: the person can find it in their data (and erase it).
     db.session.add(NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id))
     db.session.commit()
-    url = url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    url = external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
     notify(
         Recipient(email=notice.author.email),
         _("A reply to your notice: %(title)s", title=notice.title),

@@ -6,7 +6,7 @@ from flask_login import current_user, logout_user
 
 from ...access import logged_in, requires
 from ...extensions import db, limiter
-from ...htmx import redirect_to, render
+from ...htmx import mark_private, redirect_to, render
 from . import bp, cafe_bp, erasure, export, services
 from .forms import DeleteAccountForm, RecordForm
 
@@ -44,8 +44,7 @@ def _zip_response(data: bytes, filename: str):
     response = make_response(data)
     response.headers["Content-Type"] = "application/zip"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return mark_private(response)
 
 
 @bp.get("/account/data.zip")
@@ -67,7 +66,7 @@ def one_record():
             _("No appointment or event reply of this café has this code with this phone number or address.")
         )
     status = 422 if request.method == "POST" else 200
-    return render("privacy/record.html", form=form, status=status)
+    return render("privacy/record.html", form=form, status=status, private=True)
 
 
 # --- erase my account ------------------------------------------------------------------------------
@@ -100,4 +99,5 @@ def delete_account():
         blocking=blocking,
         upcoming=services.upcoming(user),
         status=status,
+        private=True,
     )
