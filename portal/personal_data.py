@@ -121,6 +121,8 @@ MAP: dict[str, Table] = {
             "is_network_admin": Column(
                 False, _l("Member of the network team"), on_delete=NEUTRAL, neutral=False
             ),
+            # Raised on erasure: every session and remember-me cookie of the account ends.
+            "session_version": Column(False, _l("Ends every session when it changes"), on_delete=KEEP),
             "is_network_moderator": Column(
                 False, _l("Moderator of every café's noticeboard"), on_delete=NEUTRAL, neutral=False
             ),
@@ -136,6 +138,17 @@ MAP: dict[str, Table] = {
         retention=_l(
             "until you erase it; after 2 years without logging in, we warn you, then erase it 30 days later"
         ),
+    ),
+    "rate_limit_counter": Table(
+        _l("Counters that limit how often a form may be sent"),
+        {
+            # "<limit>/<IP address or account>/…": who sent, only for the window (minutes to a day);
+            # portal/ratelimits.py deletes expired rows by itself.
+            "key": personal(_l("Your IP address or account number, with the form sent"), on_delete=KEEP),
+            "count": no(),
+            "expires_at": no(),
+        },
+        retention=_l("a few minutes to a day, then deleted"),
     ),
     "membership": Table(
         _l("Your roles in the cafés' teams"),
@@ -327,6 +340,8 @@ MAP: dict[str, Table] = {
             "user_id": personal(_l("Your account, if you were logged in"), on_expiry=BLANK, owner=True),
             "created_at": no(_l("When you replied")),
             "cancelled_at": no(_l("When you cancelled")),
+            # A random key of the form the answer came from (a double tap finds this row): no one's.
+            "form_key": no(),
             "anonymised_at": Column(
                 False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
             ),

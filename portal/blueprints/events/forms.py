@@ -271,6 +271,8 @@ class RsvpForm(FlaskForm):
         ],
     )
     waitlist = HiddenField(default="")
+    # Made when the form is shown: the same form sent twice is recognised (services.answer).
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -25,6 +25,7 @@ from ...extensions import db
 from ...models import AuditEntry, Booking, Cafe, ModerationDecision, Notice, Rsvp, User, utcnow
 from ...notify import Recipient, notify
 from ...personal_data import MAP, PSEUDONYMISE, STAMP, pseudonym
+from ...sessions import end_every_session
 from ...urls import external_url
 from . import erasure
 
@@ -251,6 +252,7 @@ def erase_unused_accounts(now: datetime, report: Report) -> None:
             continue
         db.session.add(AuditEntry(action="privacy.unused_account_erased", details={}))
         db.session.commit()
+        end_every_session(user)
         report.accounts_erased += 1
 
 

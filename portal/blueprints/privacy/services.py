@@ -10,6 +10,7 @@ from ...extensions import db
 from ...models import AuditEntry, Cafe, Rsvp, RsvpStatus, User, utcnow
 from ...personal_data import MAP
 from ...phones import parse_phone
+from ...sessions import end_every_session
 from . import erasure, export
 
 DEFAULT_RETENTION_MONTHS = 12
@@ -171,4 +172,6 @@ def erase_account(user: User) -> dict[str, int]:
     # Not audit.record(): that would name the person doing it, who is the person erased.
     db.session.add(AuditEntry(action="privacy.account_erased", details={"tables": sorted(changed)}))
     db.session.commit()
+    # Every session and remember-me cookie of the account, on every device, ends now.
+    end_every_session(user)
     return changed
