@@ -284,6 +284,8 @@ MAP: dict[str, Table] = {
             ),
             "note": personal(_l("What you wrote for the helper (optional)"), on_expiry=BLANK),
             "code": no(_l("The appointment's code")),
+            # A random key only the booking browser's form holds (a second tap finds this row).
+            "form_key": no(),
             "status": personal(
                 _l("Booked, attended, did not come or cancelled"), on_delete=CATEGORY, on_expiry=CATEGORY
             ),

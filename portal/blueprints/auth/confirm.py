@@ -14,10 +14,9 @@ from ...access import logged_in, requires
 from ...claims import updated_rows
 from ...extensions import db, limiter
 from ...htmx import redirect_to, render
-from ...mail import send_mail
 from ...models import User, utcnow
 from ...urls import external_url
-from . import bp
+from . import bp, notifications
 
 CONFIRM_SALT = "email-confirm"
 CONFIRM_DAYS = 7
@@ -34,18 +33,8 @@ def make_token(user: User) -> str:
 
 def send_confirmation(user: User) -> None:
     """Mail the link that confirms the account's address."""
-    send_mail(
-        user.email,
-        _("Confirm your address on Comptoir"),
-        _(
-            "Hello %(name)s,\n\nTo confirm that this address is yours, open this link within %(days)d days:\n"
-            "%(link)s\n\nUntil then you can look around, but not post on the noticeboard.\n"
-            "If you did not create an account, ignore this message: nothing will happen.",
-            name=user.display_name,
-            days=CONFIRM_DAYS,
-            link=external_url("auth.confirm_email", token=make_token(user)),
-        ),
-    )
+    link = external_url("auth.confirm_email", token=make_token(user))
+    notifications.send_confirmation(user, link, CONFIRM_DAYS)
 
 
 def confirm(token: str) -> User | None:

@@ -42,3 +42,9 @@ def send_welcome(user: User) -> None:
         days=CONFIRM_DAYS,
     )
     notify(Recipient(email=user.email), _("Welcome to Comptoir"), body)
+
+
+def send_confirmation(user: User, confirm_link: str, days: int) -> None:
+    """The link that confirms the account's address, sent again on request."""
+    body = render_template("auth/email/confirm_address.txt", user=user, confirm_link=confirm_link, days=days)
+    notify(Recipient(email=user.email), _("Confirm your address on Comptoir"), body)

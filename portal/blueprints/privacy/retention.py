@@ -15,19 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from ...claims import claim, updated_rows
 from ...extensions import db
 from ...models import AuditEntry, Booking, Cafe, ModerationDecision, Notice, Rsvp, User, utcnow
-from ...notify import Recipient, notify
 from ...personal_data import MAP, PSEUDONYMISE, STAMP, pseudonym
 from ...sessions import end_every_session
-from ...urls import external_url
-from . import erasure
+from . import erasure, notifications
 
 NOTICE_CONTACTS_MONTHS = 3
 UNUSED_ACCOUNT_YEARS = 2
@@ -209,18 +204,7 @@ def warn_unused_accounts(now: datetime) -> int:
 
 def _send_warning(user: User, now: datetime) -> None:
     deadline = (now + relativedelta(days=WARNING_DAYS)).date()
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        notify(
-            Recipient(email=user.email),
-            _("Your Comptoir account will be erased"),
-            _(
-                "Hello,\n\nYou have not used your Comptoir account for two years. To protect your data, "
-                "we will erase it after %(deadline)s.\n\nTo keep it, just log in before then:\n%(link)s\n\n"
-                "To let it go, do nothing.",
-                deadline=deadline.strftime("%d/%m/%Y"),
-                link=external_url("auth.login"),
-            ),
-        )
+    notifications.unused_account_warning(user, deadline)
 
 
 def erase_unused_accounts(now: datetime, report: Report) -> None:
