@@ -87,6 +87,17 @@ def register_cli(app: Flask) -> None:
             sent = send_reminders()
         click.echo(f"{sent} reminder(s) sent.")
 
+    @app.cli.command("shop-run")
+    def shop_run_command():
+        """Village shop, every few minutes: regulars' orders, baker's lists at the cut-off, uncollected orders."""
+        from .blueprints.orders import services as orders
+
+        with current_app.test_request_context():
+            placed = orders.place_all_standing_orders()
+            lists = orders.send_baker_lists()
+            marked = orders.mark_uncollected()
+        click.echo(f"{placed} regular order(s) placed, {lists} baker's list(s) sent, {marked} marked not collected.")
+
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
         """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""

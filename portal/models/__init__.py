@@ -33,10 +33,32 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .shop import (
+    BakerListSent,
+    BreadOrder,
+    BreadOrderLine,
+    BreadStock,
+    Parcel,
+    Product,
+    ShopSettings,
+    StandingOrder,
+    StandingOrderLine,
+    StandingOrderPause,
+)
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "StandingOrderPause",
+    "StandingOrderLine",
+    "StandingOrder",
+    "ShopSettings",
+    "Product",
+    "Parcel",
+    "BreadStock",
+    "BreadOrderLine",
+    "BreadOrder",
+    "BakerListSent",
     "EVENT_CATEGORY_LABELS",
     "SERVICES",
     "WEEKDAYS",
