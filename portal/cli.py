@@ -82,29 +82,39 @@ def register_cli(app: Flask) -> None:
     def send_reminders_command():
         """Remind tomorrow's digital-help appointments (run daily; running twice sends nothing twice)."""
         from .blueprints.bookings.services import send_reminders
+        from .blueprints.parcels.services import send_reminders as send_parcel_reminders
 
         with current_app.test_request_context():
             sent = send_reminders()
+            parcels = send_parcel_reminders()
         click.echo(f"{sent} reminder(s) sent.")
+        click.echo(f"{parcels} parcel reminder(s) sent.")
 
     @app.cli.command("shop-run")
     def shop_run_command():
-        """Village shop, every few minutes: regulars' orders, baker's lists at the cut-off, uncollected orders."""
+        """Village shop, every few minutes: regulars' orders, baker's lists, uncollected orders."""
         from .blueprints.orders import services as orders
 
         with current_app.test_request_context():
             placed = orders.place_all_standing_orders()
             lists = orders.send_baker_lists()
             marked = orders.mark_uncollected()
-        click.echo(f"{placed} regular order(s) placed, {lists} baker's list(s) sent, {marked} marked not collected.")
+        click.echo(
+            f"{placed} regular order(s) placed, {lists} baker's list(s) sent, {marked} marked not collected."
+        )
 
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
         """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""
         from .blueprints.bookings.services import purge_personal_data
         from .blueprints.events.services import purge_rsvp_contacts
+        from .blueprints.orders.services import purge_personal_data as purge_orders
+        from .blueprints.parcels.services import purge_personal_data as purge_parcels
 
         with current_app.test_request_context():
             bookings = purge_personal_data()
             rsvps = purge_rsvp_contacts()
+            orders = purge_orders()
+            parcels = purge_parcels()
         click.echo(f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised.")
+        click.echo(f"{orders} bread order(s) and {parcels} parcel(s) anonymised.")

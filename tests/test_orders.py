@@ -70,7 +70,7 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
-# --- ordering -------------------------------------------------------------------------------------------
+# --- ordering ----------------------------------------
 
 
 def test_the_page_says_when_to_collect_never_the_cut_off(client, bakery, monday_noon):
@@ -162,7 +162,7 @@ def test_a_second_tap_shows_the_same_order(client, db, bakery, monday_noon):
     assert taken(db, bakery.baguette) == 2
 
 
-# --- the cut-off -----------------------------------------------------------------------------------------
+# --- the cut-off ----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def test_overseas_holidays_close_ordering(db):
     assert date(2026, 12, 20) not in days and date(2026, 12, 19) in days
 
 
-# --- never oversold --------------------------------------------------------------------------------------
+# --- never oversold ----------------------------------------
 
 
 def test_the_database_refuses_more_than_the_delivery(db, bakery):
@@ -317,7 +317,7 @@ def test_a_day_quantity_set_by_staff_applies_and_never_goes_below_what_is_ordere
     assert services.stock_left(bakery.cafe, TUESDAY)[bakery.baguette.id] == 8
 
 
-# --- change and cancel -------------------------------------------------------------------------------------
+# --- change and cancel ----------------------------------------
 
 
 @pytest.fixture
@@ -366,7 +366,7 @@ def test_an_unknown_link_or_another_cafes_is_404(client, db, bakery, ordered, te
     assert client.post(f"/c/{team_b.cafe.slug}/bread/o/{ordered.token}/cancel").status_code == 404
 
 
-# --- standing orders ---------------------------------------------------------------------------------------
+# --- standing orders ----------------------------------------
 
 
 def test_a_standing_order_places_every_chosen_day_except_holidays_and_pauses(client, db, bakery):
@@ -429,7 +429,7 @@ def test_a_day_a_regular_cancelled_is_not_placed_again(client, db, bakery, monda
     assert db.session.get(BreadOrder, first.id).status == "cancelled"
 
 
-# --- the counter -----------------------------------------------------------------------------------------------
+# --- the counter ----------------------------------------
 
 
 @pytest.fixture
@@ -574,7 +574,7 @@ def test_the_cafe_page_links_to_bread_only_for_a_bread_depot(client, db, team_a)
     assert f'href="{BASE}/"' in client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
 
 
-# --- tenancy, access and query counts ---------------------------------------------------------------------------
+# --- tenancy, access and query counts ----------------------------------------
 
 STAFF_GETS = ["/staff/", "/staff/baker", "/staff/order", "/staff/setup"]
 STAFF_POSTS = ["/staff/close", "/staff/settings", "/staff/products", "/staff/stock"]
@@ -586,7 +586,7 @@ def test_staff_pages_are_for_the_cafes_staff_only(client, auth, db, bakery, team
     auth.login(team_b.staff)
     for path in STAFF_GETS:
         assert client.get(BASE + path).status_code == 403, path
-    for path in STAFF_POSTS + [f"/staff/orders/1/collected", f"/staff/products/{bakery.baguette.id}"]:
+    for path in STAFF_POSTS + ["/staff/orders/1/collected", f"/staff/products/{bakery.baguette.id}"]:
         assert client.post(BASE + path).status_code == 403, path
     auth.logout()
     auth.login(bakery.team.helper)

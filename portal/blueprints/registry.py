@@ -16,10 +16,20 @@ from .moderation import network_bp as network_moderation_bp
 from .network import bp as network_bp
 from .noticeboard import bp as noticeboard_bp
 from .orders import bp as orders_bp
+from .parcels import bp as parcels_bp
 from .site import bp as site_bp
 
 # Inside /c/<cafe_slug>: each gets g.cafe for free.
-for feature in (cafes_bp, manage_bp, events_bp, bookings_bp, noticeboard_bp, moderation_bp, orders_bp):
+for feature in (
+    cafes_bp,
+    manage_bp,
+    events_bp,
+    bookings_bp,
+    noticeboard_bp,
+    moderation_bp,
+    orders_bp,
+    parcels_bp,
+):
     cafe_bp.register_blueprint(feature)
 
 TOP_LEVEL_BLUEPRINTS = (site_bp, directory_bp, auth_bp, network_bp, network_moderation_bp, cafe_bp)
