@@ -642,3 +642,44 @@ def test_the_day_list_query_count_does_not_grow_with_the_orders(
     with count_queries() as public:
         assert client.get(f"{BASE}/").status_code == 200
     assert public.count <= 10
+
+
+# --- for the network -----------------------------------------------------------------------------------
+
+
+def test_the_network_gets_counts_per_cafe_and_month_never_names(app, db, day_of_orders, team_b):
+    from portal.blueprints.orders.stats import shop_activity
+    from portal.blueprints.parcels import services as parcels
+
+    cafe = day_of_orders.cafe
+    ana = db.session.scalars(select(BreadOrder).where(BreadOrder.name == "Ana")).one()
+    services.mark_collected(cafe, ana, day_of_orders.team.staff)
+    services.close_day(cafe, TUESDAY)
+    with app.test_request_context():
+        parcels.record_parcel(cafe, recipient="Jeanne", email="j@example.org")
+        parcels.record_parcel(team_b.cafe, recipient="Paul", email="p@example.org")
+    rows = [r.as_dict() for r in shop_activity(date(2026, 12, 1), date(2026, 12, 31))]
+    assert rows == [
+        {
+            "cafe_id": cafe.id,
+            "month": "2026-12",
+            "bread_orders": 3,
+            "collected": 1,
+            "uncollected": 2,
+            "collection_rate": 0.333,
+            "parcels": 1,
+        },
+        {
+            "cafe_id": team_b.cafe.id,
+            "month": "2026-12",
+            "bread_orders": 0,
+            "collected": 0,
+            "uncollected": 0,
+            "collection_rate": None,
+            "parcels": 1,
+        },
+    ]
+    assert [
+        r.cafe_id for r in shop_activity(date(2026, 12, 1), date(2026, 12, 31), cafe_ids=[team_b.cafe.id])
+    ] == [team_b.cafe.id]
+    assert shop_activity(date(2027, 1, 1), date(2027, 1, 31)) == []
