@@ -1,5 +1,6 @@
 """A realistic demo network: cafés in several departments, a team and a resident each."""
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -171,7 +172,63 @@ def seed_demo() -> bool:
     db.session.commit()
     for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
         seed_demo_help(cafe)
+        seed_demo_shop(cafe)
     return True
+
+
+def seed_demo_shop(cafe: Cafe) -> None:
+    """The bread a depot café sells, and a few parcels waiting at its counter."""
+    from .blueprints.orders import services as orders
+    from .models import Parcel, Product
+
+    keys = cafe.service_keys
+    if "bread_depot" in keys:
+        products = [
+            Product(cafe_id=cafe.id, name="Baguette", price_cents=110, daily_quantity=40, position=0),
+            Product(
+                cafe_id=cafe.id,
+                name="Tradition",
+                price_cents=130,
+                daily_quantity=30,
+                weekdays="123456",
+                position=1,
+            ),
+            Product(cafe_id=cafe.id, name="Pain de campagne", price_cents=320, daily_quantity=8, position=2),
+            Product(cafe_id=cafe.id, name="Croissant", price_cents=120, daily_quantity=24, position=3),
+        ]
+        db.session.add_all(products)
+        db.session.commit()
+        days = orders.open_days(cafe)
+        for day, name, phone, quantities in [
+            (0, "Mme Lacombe", "+33553000011", {products[0].id: 2}),
+            (0, "M. Delpech", "+33612345011", {products[1].id: 1, products[3].id: 4}),
+            (1, "Mme Lacombe", "+33553000011", {products[0].id: 2}),
+        ]:
+            if day < len(days):
+                with contextlib.suppress(orders.OrderRefused):
+                    orders.place_order(cafe, days[day].day, quantities, name=name, phone=phone)
+    if "post_relay" in keys or "parcel_pickup" in keys:
+        today = cafe.today()
+        db.session.add_all(
+            [
+                Parcel(
+                    cafe_id=cafe.id,
+                    recipient="Louise Marty",
+                    phone="+33553000021",
+                    carrier="mondial_relay",
+                    keep_until=today + timedelta(days=4),
+                ),
+                Parcel(
+                    cafe_id=cafe.id,
+                    recipient="Henri Vergne",
+                    email="henri.vergne@example.org",
+                    carrier="la_poste",
+                    keep_until=today + timedelta(days=1),
+                    notified_at=utcnow(),
+                ),
+            ]
+        )
+        db.session.commit()
 
 
 def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:

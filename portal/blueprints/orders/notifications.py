@@ -25,7 +25,7 @@ def send_confirmation(cafe: Cafe, order: BreadOrder) -> list[str]:
         "cutoff": services.cutoff_in_words(cafe, order.day),
         "total": services.price(order.total_cents),
         "price": services.price,
-        "link": external_url("cafe.orders.order", cafe_slug=cafe.slug, token=order.token),
+        "link": external_url("cafe.orders.order", cafe_slug=cafe.slug, order_token=order.token),
     }
     return notify(
         Recipient(email=order.email),

@@ -196,7 +196,7 @@ def place():
             order = again
         else:
             notifications.send_confirmation(cafe, order)
-    return redirect_to(url_for(".order", token=order.token, new=1))
+    return redirect_to(url_for(".order", order_token=order.token, new=1))
 
 
 def _order_or_404(token: str):
@@ -224,13 +224,14 @@ def _show_order(order, status=200, **context):
     )
 
 
-@bp.get("/o/<token>")
-def order(token: str):
-    return _show_order(_order_or_404(token), new=request.args.get("new") == "1")
+@bp.get("/o/<order_token>")
+def order(order_token: str):
+    return _show_order(_order_or_404(order_token), new=request.args.get("new") == "1")
 
 
-@bp.post("/o/<token>/change")
-def change(token: str):
+@bp.post("/o/<order_token>/change")
+def change(order_token: str):
+    token = order_token
     order = _order_or_404(token)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -254,11 +255,12 @@ def change(token: str):
         }
         return _show_order(order, status=409, problem=messages[refused.reason], typed=quantities)
     flash(_("Your order is changed."), "success")
-    return redirect_to(url_for(".order", token=token))
+    return redirect_to(url_for(".order", order_token=token))
 
 
-@bp.post("/o/<token>/cancel")
-def cancel(token: str):
+@bp.post("/o/<order_token>/cancel")
+def cancel(order_token: str):
+    token = order_token
     order = _order_or_404(token)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -274,7 +276,7 @@ def cancel(token: str):
             ),
         )
     flash(_("Your order is cancelled."), "success")
-    return redirect_to(url_for(".order", token=token))
+    return redirect_to(url_for(".order", order_token=token))
 
 
 # --- standing orders ---------------------------------------------------------------------------------
@@ -295,7 +297,7 @@ def regular():
             standing = services.create_standing_order(
                 cafe, weekdays="".join(form.weekdays.data), quantities=quantities, **form.person()
             )
-            return redirect_to(url_for(".standing", token=standing.token, new=1))
+            return redirect_to(url_for(".standing", standing_token=standing.token, new=1))
     status = 422 if request.method == "POST" else 200
     return render(
         "orders/regular.html",
@@ -332,41 +334,44 @@ def _show_standing(standing, status=200, pause_form=None, **context):
     )
 
 
-@bp.get("/r/<token>")
-def standing(token: str):
-    return _show_standing(_standing_or_404(token), new=request.args.get("new") == "1")
+@bp.get("/r/<standing_token>")
+def standing(standing_token: str):
+    return _show_standing(_standing_or_404(standing_token), new=request.args.get("new") == "1")
 
 
-@bp.post("/r/<token>/pause")
-def pause(token: str):
+@bp.post("/r/<standing_token>/pause")
+def pause(standing_token: str):
+    token = standing_token
     standing = _standing_or_404(token)
     form = PauseForm()
     if not form.validate_on_submit():
         return _show_standing(standing, status=422, pause_form=form)
     services.pause_standing_order(g.cafe, standing, form.first_day.data, form.last_day.data)
     flash(_("Paused: no bread on those days."), "success")
-    return redirect_to(url_for(".standing", token=token))
+    return redirect_to(url_for(".standing", standing_token=token))
 
 
-@bp.post("/r/<token>/pauses/<int:pause_id>/delete")
-def unpause(token: str, pause_id: int):
+@bp.post("/r/<standing_token>/pauses/<int:pause_id>/delete")
+def unpause(standing_token: str, pause_id: int):
+    token = standing_token
     standing = _standing_or_404(token)
     if not ActionForm().validate_on_submit():
         abort(400)
     if not services.remove_pause(g.cafe, standing, pause_id):
         abort(404)
     flash(_("The pause is removed."), "success")
-    return redirect_to(url_for(".standing", token=token))
+    return redirect_to(url_for(".standing", standing_token=token))
 
 
-@bp.post("/r/<token>/stop")
-def stop(token: str):
+@bp.post("/r/<standing_token>/stop")
+def stop(standing_token: str):
+    token = standing_token
     standing = _standing_or_404(token)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.stop_standing_order(g.cafe, standing)
     flash(_("Your regular order is stopped."), "success")
-    return redirect_to(url_for(".standing", token=token))
+    return redirect_to(url_for(".standing", standing_token=token))
 
 
 # --- the counter ----------------------------------------------------------------------------------------
