@@ -683,3 +683,32 @@ def test_the_network_gets_counts_per_cafe_and_month_never_names(app, db, day_of_
         r.cafe_id for r in shop_activity(date(2026, 12, 1), date(2026, 12, 31), cafe_ids=[team_b.cafe.id])
     ] == [team_b.cafe.id]
     assert shop_activity(date(2027, 1, 1), date(2027, 1, 31)) == []
+
+
+# --- counter mode -----------------------------------------------------------------------------------------
+
+
+def test_the_counter_tablet_orders_bread_in_three_steps_without_a_login(
+    client, auth, db, bakery, monday_noon, team_b
+):
+    auth.login(bakery.team.staff)
+    client.post("/c/saint-jean-de-cole/help/counter/start")  # the tablet is left to the public
+    step1 = text_of(client.get(f"{BASE}/counter/"))
+    assert "À retirer mardi 8 décembre à partir de 7 h 30" in step1
+    step2 = client.get(f"{BASE}/counter/2026-12-08/")
+    assert step2.status_code == 200
+    refused = client.post(
+        f"{BASE}/counter/2026-12-08/", data={"name": "Mme Roux", f"q-{bakery.baguette.id}": "1"}
+    )
+    assert refused.status_code == 422  # a phone is needed at the tablet
+    response = client.post(
+        f"{BASE}/counter/2026-12-08/",
+        data={"name": "Mme Roux", "phone": "05 53 00 00 00", f"q-{bakery.baguette.id}": "1"},
+    )
+    assert response.status_code == 303
+    done = text_of(client.get(response.headers["Location"]))
+    order = only_order(db)
+    assert order.code in done and "1,10 €" in done and order.ordered_by_id is None
+    # Counter mode opens nothing of the staff's, nor another café's counter.
+    assert client.get(f"{BASE}/staff/").status_code == 302
+    assert client.get(f"/c/{team_b.cafe.slug}/bread/counter/").status_code == 302

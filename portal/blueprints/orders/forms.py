@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectMultipleField,
     StringField,
@@ -65,6 +66,13 @@ class StaffOrderForm(ContactForm):
     name = StringField(_l("Name of the person"), validators=[InputRequired(), Length(max=120)])
     phone = TelField(_l("Phone (a landline is fine)"), validators=[Optional(), PhoneNumber()])
     email = EmailField(_l("Email address (optional)"), validators=[Optional(), Email(), Length(max=255)])
+
+
+class CounterOrderForm(ContactForm):
+    """At the tablet: a name and a phone (the café calls if needed); no email to type."""
+
+    phone = TelField(_l("Your phone number"), validators=[InputRequired(), PhoneNumber()])
+    email = HiddenField()
 
 
 class StandingOrderForm(ContactForm):

@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, flash, g, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, requires
+from ...access import cafe_role, counter_mode, requires
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -16,6 +16,7 @@ from . import bp, notifications, services
 from .forms import (
     MAX_PER_PRODUCT,
     ContactForm,
+    CounterOrderForm,
     DayQuantityForm,
     PauseForm,
     ProductForm,
@@ -617,3 +618,86 @@ def shop_words():
     from ...models import WEEKDAYS
 
     return {"WEEKDAYS": WEEKDAYS, "headline_of": lambda day: services.collect_headline(g.cafe, day)}
+
+
+# --- counter mode: the café's tablet, three big steps, no login -------------------------------------
+
+counter_view = requires(counter_mode | cafe_role(Role.HELPER))
+COUNTER_LAST = "counter_bread_last"
+
+
+@bp.get("/counter/")
+@counter_view
+def counter():
+    cafe = g.cafe
+    session.pop(COUNTER_LAST, None)
+    days = [d for d in services.open_days(cafe) if d.any_left]
+    return render(
+        "orders/counter_days.html",
+        days=days,
+        headlines={d.day: services.collect_headline(cafe, d.day) for d in days},
+    )
+
+
+@bp.route("/counter/<day>/", methods=["GET", "POST"])
+@counter_view
+def counter_order(day: str):
+    cafe = g.cafe
+    wanted = _parse_day(day)
+    if wanted is None:
+        abort(404)
+    open_day = services.collection_day(cafe, wanted)
+    if open_day is None:
+        flash(_("Orders for this day are closed. Choose another day."), "error")
+        return redirect_to(url_for(".counter"))
+    form = CounterOrderForm()
+    quantities, errors = _read_quantities(open_day.products) if request.method == "POST" else ({}, {})
+    problem = None
+    if request.method == "POST" and form.validate_on_submit() and not errors:
+        person = form.person()
+        try:
+            order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
+                cafe, wanted, quantities, **person
+            )
+        except OrderRefused as refused:
+            if refused.reason == "closed":
+                flash(_("Orders for this day are closed. Choose another day."), "error")
+                return redirect_to(url_for(".counter"))
+            problem = (
+                _("Sorry, not that many left. Change the quantities.")
+                if refused.reason == "stock"
+                else _("Choose at least one item.")
+            )
+            open_day = services.collection_day(cafe, wanted) or open_day
+        else:
+            session[COUNTER_LAST] = order.id
+            return redirect_to(url_for(".counter_done"))
+    status = 200 if request.method == "GET" else 422
+    return render(
+        "orders/counter_order.html",
+        status=status,
+        form=form,
+        day=wanted,
+        products=open_day.products,
+        left=open_day.left,
+        quantities=quantities,
+        errors=errors,
+        problem=problem,
+        headline=services.collect_headline(cafe, wanted),
+        price=services.price,
+    )
+
+
+@bp.get("/counter/done")
+@counter_view
+def counter_done():
+    order_id = session.get(COUNTER_LAST)
+    order = services.get_order(g.cafe, order_id) if order_id else None
+    if order is None:
+        return redirect_to(url_for(".counter"))
+    return render(
+        "orders/counter_done.html",
+        order=order,
+        headline=services.collect_headline(g.cafe, order.day),
+        price=services.price,
+    )
