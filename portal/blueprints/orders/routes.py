@@ -7,7 +7,7 @@ from flask import abort, flash, g, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, counter_mode, requires
+from ...access import Check, cafe_role, counter_mode, requires
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -622,7 +622,9 @@ def shop_words():
 
 # --- counter mode: the café's tablet, three big steps, no login -------------------------------------
 
-counter_view = requires(counter_mode | cafe_role(Role.HELPER))
+# The tablet a staff member put in counter mode, or the team themselves (who may log in first).
+_counter_or_team = counter_mode | cafe_role(Role.HELPER)
+counter_view = requires(Check(_counter_or_team.name, _counter_or_team.test, needs_login=True))
 COUNTER_LAST = "counter_bread_last"
 
 
