@@ -189,3 +189,12 @@ def test_the_counter_list_query_count_does_not_grow(client, db, counter, count_q
     with count_queries() as many:
         assert client.get(f"{BASE}/").status_code == 200
     assert many.count == few.count
+
+
+def test_landline_parcels_are_on_the_digital_help_day_view_for_staff_only(client, auth, db, counter, team_a):
+    record(client, recipient="Germaine Roux", phone="05 53 12 34 56")
+    page = client.get("/c/saint-jean-de-cole/help/staff/").get_data(as_text=True)
+    assert "À appeler pour un colis" in page and "Germaine Roux" in page
+    auth.logout()
+    auth.login(team_a.helper)
+    assert "Germaine Roux" not in client.get("/c/saint-jean-de-cole/help/staff/").get_data(as_text=True)

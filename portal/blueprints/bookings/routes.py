@@ -16,6 +16,7 @@ from ...notify import Recipient, notify
 from ...templating import format_time_short
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, login_required_response
 from ..auth.services import authenticate
+from ..parcels import services as parcel_services
 from . import bp, services
 from .forms import (
     BookingForm,
@@ -278,6 +279,8 @@ def day():
         bookings=services.bookings_between(g.cafe, day),
         slots=services.day_slots(g.cafe, day),
         to_phone=services.people_to_phone(g.cafe, day + timedelta(days=1)),
+        # Parcels are the staff's: a digital helper does not see whose parcel is waiting.
+        parcels_to_phone=parcel_services.people_to_phone(g.cafe) if has_role(Role.STAFF) else [],
         mark_form=MarkForm(),
         tomorrow=day + timedelta(days=1),
         previous=day - timedelta(days=1),
