@@ -61,7 +61,7 @@ def test_resident_orders_bread_on_a_phone(live_server, new_page, axe_js, javascr
     expect(page.locator(".booking-facts")).to_contain_text("1,10")
     page.get_by_role("button", name="Annuler la commande").click()
     expect(page.get_by_role("status")).to_contain_text("Votre commande est annulée")
-    expect(page.locator(".booking-facts")).to_contain_text("Annulée")
+    expect(page.locator(".booking-facts")).to_contain_text("Annulé")
     axe.check("bread: cancelled")
     assert not real_problems(page), page.problems
     axe.assert_clean()
