@@ -712,3 +712,35 @@ def test_the_counter_tablet_orders_bread_in_three_steps_without_a_login(
     # Counter mode opens nothing of the staff's, nor another café's counter.
     assert client.get(f"{BASE}/staff/").status_code == 302
     assert client.get(f"/c/{team_b.cafe.slug}/bread/counter/").status_code == 302
+
+
+def test_staff_pages_render_and_a_product_is_edited(client, auth, db, bakery, monday_noon):
+    auth.login(bakery.team.staff)
+    setup = text_of(client.get(f"{BASE}/staff/setup"))
+    assert "Baguette" in setup and "1,10 €" in setup and "Ajouter un produit" in setup
+    page = client.get(f"{BASE}/staff/products/{bakery.baguette.id}")
+    assert form_value(page.get_data(as_text=True), "name") == "Baguette"
+    response = client.post(
+        f"{BASE}/staff/products/{bakery.baguette.id}",
+        data={
+            "name": "Baguette",
+            "price": "1.15",
+            "daily_quantity": "60",
+            "weekdays": ["0", "1"],
+            "active": "y",
+        },
+    )
+    assert response.status_code == 303
+    db.session.refresh(bakery.baguette)
+    assert (bakery.baguette.price_cents, bakery.baguette.daily_quantity, bakery.baguette.weekdays) == (
+        115,
+        60,
+        "01",
+    )
+    assert client.get(f"{BASE}/staff/order").status_code == 200
+    assert client.get(f"{BASE}/regular").status_code == 200
+    response = client.post(
+        f"{BASE}/staff/stock", data={"date": "2026-12-08", "product": bakery.croissant.id, "quantity": "5"}
+    )
+    assert response.status_code == 303
+    assert services.stock_left(bakery.cafe, TUESDAY)[bakery.croissant.id] == 5
