@@ -648,6 +648,34 @@ class StandingResult:
     short: list[tuple[StandingOrder, date]] = field(default_factory=list)
 
 
+def _standing_quantities(standing: StandingOrder, open_day: CollectionDay, done: set) -> dict[int, int]:
+    """What the standing order wants on this day (nothing if done, not its weekday, or paused)."""
+    day = open_day.day
+    if (standing.id, day) in done or str(day.weekday()) not in standing.weekdays or standing.paused_on(day):
+        return {}
+    sold = {p.id for p in open_day.products}
+    return {line.product_id: line.quantity for line in standing.lines if line.product_id in sold}
+
+
+def _place_standing(cafe: Cafe, standing: StandingOrder, day: date, quantities, now, result) -> None:
+    try:
+        place_order(
+            cafe,
+            day,
+            quantities,
+            name=standing.name,
+            phone=standing.phone,
+            email=standing.email,
+            standing_order=standing,
+            now=now,
+        )
+        result.placed += 1
+    except OrderRefused:
+        result.short.append((standing, day))
+    except Exception:  # the same day placed by another run meanwhile (unique key)
+        db.session.rollback()
+
+
 def place_standing_orders(
     cafe: Cafe, now: datetime | None = None, only: StandingOrder | None = None
 ) -> StandingResult:
@@ -682,33 +710,9 @@ def place_standing_orders(
     )
     for standing in standing_orders:
         for open_day in days:
-            day = open_day.day
-            if (standing.id, day) in done or str(day.weekday()) not in standing.weekdays:
-                continue
-            if standing.paused_on(day):
-                continue
-            sold = {p.id for p in open_day.products}
-            quantities = {
-                line.product_id: line.quantity for line in standing.lines if line.product_id in sold
-            }
-            if not quantities:
-                continue
-            try:
-                place_order(
-                    cafe,
-                    day,
-                    quantities,
-                    name=standing.name,
-                    phone=standing.phone,
-                    email=standing.email,
-                    standing_order=standing,
-                    now=now,
-                )
-                result.placed += 1
-            except OrderRefused:
-                result.short.append((standing, day))
-            except Exception:  # the same day placed by another run meanwhile (unique key)
-                db.session.rollback()
+            quantities = _standing_quantities(standing, open_day, done)
+            if quantities:
+                _place_standing(cafe, standing, open_day.day, quantities, now, result)
     return result
 
 

@@ -11,12 +11,6 @@ from . import bp, services
 from .forms import ParcelForm
 
 
-@bp.after_request
-def nothing_is_stored(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _page(form=None, status=200):
     cafe = g.cafe
     return render(
