@@ -33,6 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .ratelimit import RateLimitCounter
 from .shop import (
     BakerListSent,
     BreadOrder,
@@ -49,6 +50,7 @@ from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "RateLimitCounter",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",

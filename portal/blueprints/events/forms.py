@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TelField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from ...forms import SelectField
 from ...models import EventCategory, Recurrence, utcnow
 from ...validators import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
@@ -271,6 +271,8 @@ class RsvpForm(FlaskForm):
         ],
     )
     waitlist = HiddenField(default="")
+    # Made when the form is shown: the same form sent twice is recognised (services.answer).
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
