@@ -14,7 +14,9 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from .test_bookings_flow import STAFF_EMAIL, Axe, log_in, real_problems
+from .conftest import Axe, log_in, real_problems
+
+STAFF_EMAIL = "staff.saint-jean@example.org"
 
 pytestmark = pytest.mark.browser
 
