@@ -25,8 +25,8 @@ def counter(client, auth, db, team_a):
         ]
     )
     db.session.commit()
-    auth.login(team_a.staff)
     with time_machine.travel(MONDAY, tick=False) as traveller:
+        auth.login(team_a.staff)  # on the pinned clock: a login weeks old would be asked to confirm
         yield traveller
 
 

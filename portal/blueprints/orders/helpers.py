@@ -24,7 +24,7 @@ def read_quantities(products) -> tuple[dict[int, int], dict[int, str]]:
         raw = (request.form.get(f"q-{product.id}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or int(raw) > MAX_PER_PRODUCT:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_PER_PRODUCT:
             errors[product.id] = _("Type a number from 0 to %(max)d.", max=MAX_PER_PRODUCT)
             continue
         if int(raw):
