@@ -27,6 +27,7 @@ from ... import audit
 from ...claims import claim, insert_or_ignore, updated_rows
 from ...codes import new_code, normalise_code
 from ...extensions import db
+from ...formatting import format_time_short
 from ...models import Cafe, User, utcnow
 from ...models.cafe import HoursException
 from ...models.shop import (
@@ -44,7 +45,6 @@ from ...models.shop import (
     StandingOrderLine,
     StandingOrderPause,
 )
-from ...templating import format_time_short
 
 
 class OrderRefused(Exception):

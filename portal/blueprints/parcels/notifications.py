@@ -9,10 +9,10 @@ from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ...formatting import format_time_short
 from ...models import WEEKDAYS, Cafe
 from ...models.shop import Parcel
 from ...notify import notify
-from ...templating import format_time_short
 from ...urls import external_url
 from .services import recipient_of
 
