@@ -693,6 +693,8 @@ def test_the_counter_tablet_orders_bread_in_three_steps_without_a_login(
 ):
     auth.login(bakery.team.staff)
     client.post("/c/saint-jean-de-cole/help/counter/start")  # the tablet is left to the public
+    home = client.get("/c/saint-jean-de-cole/help/counter/").get_data(as_text=True)
+    assert f'href="{BASE}/counter/"' in home and "Commander du pain" in home  # beside digital help
     step1 = text_of(client.get(f"{BASE}/counter/"))
     assert "À retirer mardi 8 décembre à partir de 7 h 30" in step1
     step2 = client.get(f"{BASE}/counter/2026-12-08/")
