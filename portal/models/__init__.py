@@ -33,6 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -51,7 +52,10 @@ __all__ = [
     "EventCategory",
     "EventOccurrenceOverride",
     "EventStatus",
+    "BookingReportPrompt",
     "ExtraOpening",
+    "HelpReport",
+    "HelpReportChoice",
     "HelpTopic",
     "HoursException",
     "Invitation",
@@ -73,5 +77,6 @@ __all__ = [
     "Suspension",
     "User",
     "WeeklyHours",
+    "Workshop",
     "utcnow",
 ]
