@@ -228,7 +228,9 @@ class HelpReport(CafeScoped, Timestamped, db.Model):
             "workshop_level = '' OR " + _values_in("workshop_level", WORKSHOP_LEVELS),
             name="report_level_known",
         ),
-        CheckConstraint("referred_to = '' OR " + _values_in("referred_to", REFERRALS), name="report_referral_known"),
+        CheckConstraint(
+            "referred_to = '' OR " + _values_in("referred_to", REFERRALS), name="report_referral_known"
+        ),
         CheckConstraint(_values_in("age_band", AGE_BANDS), name="report_age_band_known"),
         CheckConstraint(_values_in("gender", GENDERS), name="report_gender_known"),
         CheckConstraint(_values_in("social_status", SOCIAL_STATUSES), name="report_status_known"),

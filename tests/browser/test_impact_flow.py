@@ -1,0 +1,102 @@
+"""The impact dashboards on a phone (390 px): charts drawn, no sideways scroll, axe-core clean.
+
+Plus a walk-in recorded in two taps and a report filled in, as a helper would on a phone.
+"""
+
+import os
+import re
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise
+    pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+from portal.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CAFE = "/c/saint-jean-de-cole"
+
+
+def log_in(page, base: str, email: str, next_path: str) -> None:
+    page.goto(f"{base}/account/login?next={next_path}")
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path)))
+
+
+def assert_clean(page, axe_js, where: str) -> None:
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    summary = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert summary == [], f"{where}: {summary}"
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.id || '') + ' ' + (e.textContent || '').slice(0, 30))"
+    )
+    assert sizes["scroll"] <= 390, f"{where}: the page scrolls sideways at 390 px ({sizes}): {wide}"
+
+
+def test_manager_dashboard_on_a_phone(live_server, new_page, axe_js, shots_dir):
+    page = new_page(bypass_csp=True)
+    log_in(page, live_server, "manager.saint-jean@example.org", f"{CAFE}/impact/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notre impact")
+    # A year of demo help: figures and bars are there, with their data tables.
+    people = page.locator("#figure-people .key-value")
+    assert int(re.sub(r"\D", "", people.inner_text())) > 100
+    expect(page.locator("#chart-themes svg rect.bar").first).to_be_visible()
+    expect(page.locator("#trend-people svg rect.bar")).to_have_count(12)
+    expect(page.locator("#chart-ages table caption")).to_have_text("Tranches d’âge")
+    page.screenshot(path=str(shots_dir / "impact-cafe-390.png"), full_page=True)
+    assert_clean(page, axe_js, "café dashboard")
+
+    page.goto(f"{live_server}{CAFE}/impact/summary")
+    expect(page.locator(".summary-page h1")).to_contain_text("Le Café de la Place")
+    assert_clean(page, axe_js, "yearly summary")
+
+
+def test_network_dashboard_filters_on_a_phone(live_server, new_page, axe_js, shots_dir):
+    page = new_page(bypass_csp=True)
+    log_in(page, live_server, "reseau@example.org", "/network/impact/")
+    page.get_by_label("Période", exact=True).select_option("quarter")
+    page.get_by_label("Département", exact=True).select_option("Dordogne")
+    page.get_by_label("Thème", exact=True).select_option("demarches")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page).to_have_url(re.compile(r"department=Dordogne"))
+    expect(page.locator("#department-table tbody th")).to_have_text(["Dordogne"])
+    page.screenshot(path=str(shots_dir / "impact-network-390.png"), full_page=True)
+    assert_clean(page, axe_js, "network dashboard")
+
+    # A wrong custom period is explained next to its field, not a crash.
+    page.goto(f"{live_server}/network/impact/?period=custom&from=2026-10-01&to=2026-09-01")
+    expect(page.locator("#f-to-error")).to_have_text("Le dernier jour est avant le premier jour.")
+    assert_clean(page, axe_js, "network dashboard with an error")
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_helper_records_a_walk_in_in_two_taps(live_server, new_page, axe_js, javascript):
+    page = new_page(javascript=javascript, bypass_csp=True)
+    log_in(page, live_server, "helper.saint-jean@example.org", f"{CAFE}/impact/reports/")
+    page.get_by_role("link", name="Aide sans rendez-vous").click()
+    if javascript:
+        assert_clean(page, axe_js, "walk-in themes")
+    page.get_by_role("button", name="Santé").click()
+    expect(page.get_by_role("status")).to_contain_text("Aide sans rendez-vous enregistrée : Santé, 30 min.")
+    expect(page).to_have_url(re.compile(re.escape(f"{CAFE}/impact/reports/")))
+
+    page.get_by_role("link", name="Remplir un compte rendu").first.click()
+    page.get_by_label("Courriel").check()
+    page.get_by_label("70 ans et plus").check()
+    if javascript:
+        assert_clean(page, axe_js, "report form")
+    page.get_by_role("button", name="Enregistrer le compte rendu").click()
+    expect(page.get_by_role("status")).to_contain_text("Le compte rendu est enregistré")
