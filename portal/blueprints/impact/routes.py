@@ -6,7 +6,7 @@ from flask import Response, abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, counter_mode, requires
+from ...access import Check, cafe_role, counter_mode, requires
 from ...audit import current_actor
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -22,6 +22,8 @@ from .periods import Period, parse_period
 helper = cafe_role(Role.HELPER)
 staff = cafe_role(Role.STAFF)
 manager = cafe_role(Role.MANAGER)
+# The café's team, or its counter tablet (nobody logged in there); others are asked to log in.
+helper_or_counter = Check("helper_or_counter", lambda: counter_mode() or helper())
 
 
 def _report_or_404(report_id: int):
@@ -225,7 +227,7 @@ def answer_prompt(booking_id: int):
 
 
 @bp.route("/impact/walk-in", methods=["GET", "POST"])
-@requires(helper | counter_mode)
+@requires(helper_or_counter)
 def walk_in():
     back = safe_next_url(
         request.values.get("next"), url_for(".reports") if current_user.is_authenticated else ""
@@ -233,11 +235,9 @@ def walk_in():
     form = WalkInForm()
     if request.method == "POST":
         if form.validate_on_submit() and form.theme.data in THEMES:
-            report = services.record_walk_in(g.cafe, form.theme.data, current_actor())
+            services.record_walk_in(g.cafe, form.theme.data, current_actor())
             message = _("Walk-in recorded: %(theme)s, 30 min.", theme=str(THEMES[form.theme.data]))
             flash(message, "success")
-            if current_user.is_authenticated:
-                g.last_report_id = report.id
             return redirect_to(back or url_for(".walk_in"))
         flash(_("Choose one of the themes below."), "error")
     return render(
