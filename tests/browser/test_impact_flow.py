@@ -100,3 +100,29 @@ def test_helper_records_a_walk_in_in_two_taps(live_server, new_page, axe_js, jav
         assert_clean(page, axe_js, "report form")
     page.get_by_role("button", name="Enregistrer le compte rendu").click()
     expect(page.get_by_role("status")).to_contain_text("Le compte rendu est enregistré")
+
+
+def test_network_list_and_import_on_a_phone(live_server, new_page, axe_js, shots_dir, tmp_path):
+    page = new_page(bypass_csp=True)
+    log_in(page, live_server, "reseau@example.org", "/network/")
+    expect(page.locator("#cafe-list li.card")).to_have_count(4)
+    page.get_by_label("Café, village ou code postal").fill("cilaos")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator("#cafe-list li.card")).to_have_count(1)
+    page.screenshot(path=str(shots_dir / "network-list-390.png"), full_page=True)
+    assert_clean(page, axe_js, "network list")
+
+    page.get_by_role("link", name="Fermer ce café… Le Kiosque de Cilaos").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fermer Le Kiosque de Cilaos ?")
+    assert_clean(page, axe_js, "close confirmation")
+    page.get_by_role("link", name="Non, revenir").click()
+
+    csv_file = tmp_path / "cafes.csv"
+    csv_file.write_text(
+        "nom;village;code postal;département\nLe Bistrot;Aydat;639;Puy-de-Dôme\n", encoding="utf-8"
+    )
+    page.goto(live_server + "/network/cafes/import")
+    page.get_by_label("Fichier CSV des cafés").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Vérifier le fichier (essai à blanc)").click()
+    expect(page.locator("#line-2")).to_contain_text("Le code postal « 639 » n’a pas 5 chiffres.")
+    assert_clean(page, axe_js, "import dry run")

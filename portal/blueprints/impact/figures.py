@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, literal, or_, select, true, union_all
+from sqlalchemy import Integer, and_, case, cast, extract, func, literal, literal_column, or_, select, true, union_all
 
 from ...extensions import db
 from ...models import (
@@ -245,13 +245,15 @@ def _totals_query(scope: Scope, period: Period, previous: Period):
 
 
 def _duration_bucket():
+    # Constants written into the SQL (not bound): PostgreSQL must see the same expression
+    # in SELECT and GROUP BY, and two sets of parameters would make them different.
     return case(
         *[
-            (HelpReport.duration_minutes < upper, literal(key))
+            (HelpReport.duration_minutes < literal_column(str(upper)), literal_column(f"'{key}'"))
             for key, (_, _, upper) in DURATION_BUCKETS.items()
             if key != "more"
         ],
-        else_=literal("more"),
+        else_=literal_column("'more'"),
     )
 
 
