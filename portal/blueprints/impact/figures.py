@@ -10,7 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, literal, literal_column, or_, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from ...extensions import db
 from ...models import (

@@ -377,3 +377,9 @@ def impact_label(value: str, dimension: str) -> str:
         "level": impact.WORKSHOP_LEVELS,
     }[dimension]
     return str(labels.get(value, "")) if value else ""
+
+
+@bp.app_template_global()
+def impact_reports_needed(bookings) -> set[int]:
+    """For the staff day view: ids of attended bookings to offer "fill in the report" for."""
+    return services.bookings_needing_report(g.cafe, list(bookings))

@@ -449,3 +449,20 @@ def purge_report_notes(now: datetime | None = None) -> int:
         )
     db.session.commit()
     return purged
+
+
+def bookings_needing_report(cafe: Cafe, bookings: list[Booking]) -> set[int]:
+    """Of these bookings, the attended ones still waiting for a report (one query)."""
+    attended = [b.id for b in bookings if b.status == ATTENDED]
+    if not attended:
+        return set()
+    has_report = select(HelpReport.booking_id).where(
+        HelpReport.cafe_id == cafe.id, HelpReport.booking_id.in_(attended)
+    )
+    declined = select(BookingReportPrompt.booking_id).where(
+        BookingReportPrompt.cafe_id == cafe.id,
+        BookingReportPrompt.booking_id.in_(attended),
+        BookingReportPrompt.answer == "declined",
+    )
+    done = set(db.session.scalars(has_report.union(declined)))
+    return set(attended) - done
