@@ -504,8 +504,10 @@ def test_after_30_days_a_report_can_no_longer_be_changed(client, auth, db, team_
     page = client.get(f"{A}/impact/reports/{report.id}")
     assert page.status_code == 200
     assert "il ne peut plus être corrigé" in page.get_data(as_text=True)
-    assert client.post(f"{A}/impact/reports/{report.id}", data=GOOD).status_code == 403
-    assert client.post(f"{A}/impact/reports/{report.id}/delete").status_code == 403
+    refused = client.post(f"{A}/impact/reports/{report.id}", data=GOOD)
+    assert refused.status_code == 409
+    assert "il ne peut plus être corrigé" in refused.get_data(as_text=True)
+    assert client.post(f"{A}/impact/reports/{report.id}/delete").status_code == 409
     db.session.expire_all()
     assert db.session.get(HelpReport, report.id).duration_minutes == 30
 

@@ -15,35 +15,18 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from portal.demo import DEMO_PASSWORD
+from .conftest import assert_no_horizontal_scroll, axe_violations, describe, log_in
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CAFE = "/c/saint-jean-de-cole"
 
 
-def log_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/account/login?next={next_path}")
-    page.locator("main input[name=email]").fill(email)
-    page.locator("main input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path)))
-
-
 def assert_clean(page, axe_js, where: str) -> None:
-    page.add_script_tag(path=str(axe_js))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    summary = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-    assert summary == [], f"{where}: {summary}"
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
-    )
-    wide = page.evaluate(
-        "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)"
-        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))"
-    )
-    assert sizes["scroll"] <= 390, f"{where}: the page scrolls sideways at 390 px ({sizes}): {wide}"
+    """axe-core finds nothing and nothing scrolls sideways at 390 px."""
+    violations = axe_violations(page, axe_js)
+    assert violations == [], describe(where, violations)
+    assert_no_horizontal_scroll(page, 390, where)
 
 
 def test_manager_dashboard_on_a_phone(live_server, new_page, axe_js, shots_dir):

@@ -3,19 +3,15 @@ dashboards and exports, per café (/c/<slug>/impact/) and for the network (/netw
 
 from flask import Blueprint
 
+from ...htmx import private_blueprint
+
 # Inside the café parent blueprint: /c/<slug>/impact/…, /c/<slug>/impact.csv
 bp = Blueprint("impact", __name__)
 # Under /network/: /network/impact/, /network/impact.csv, /network/impact.json
 network_bp = Blueprint("network_impact", __name__, url_prefix="/network")
 
+# Report notes, a café's own figures: never in a shared cache nor in htmx's history.
+private_blueprint(bp)
+private_blueprint(network_bp)
 
-def _no_store(response):
-    # Figures of a café's team, report notes: never cached by a shared cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-bp.after_request(_no_store)
-network_bp.after_request(_no_store)
-
-from . import network_routes, routes  # noqa: E402,F401
+from . import network_routes, reports, routes, workshops  # noqa: E402,F401

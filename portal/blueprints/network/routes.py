@@ -1,4 +1,4 @@
-"""The network team's area: /network/."""
+"""The network team's area: /network/ (network admins only: see __init__.py)."""
 
 import base64
 import binascii
@@ -6,7 +6,6 @@ import binascii
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 
-from ...access import network_admin, requires
 from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -49,13 +48,11 @@ def _index_page(appoint_form=None, appoint_cafe=None, status=200):
 
 
 @bp.get("/")
-@requires(network_admin)
 def index():
     return _index_page()
 
 
 @bp.route("/cafes/new", methods=["GET", "POST"])
-@requires(network_admin)
 def new_cafe():
     form = CafeForm()
     if form.validate_on_submit():
@@ -96,7 +93,6 @@ def _appoint_or_invite(cafe: Cafe, email: str) -> None:
 
 
 @bp.route("/cafes/<int:cafe_id>/close", methods=["GET", "POST"])
-@requires(network_admin)
 def close_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     if request.method == "GET":
@@ -110,7 +106,6 @@ def close_cafe(cafe_id: int):
 
 
 @bp.post("/cafes/<int:cafe_id>/reopen")
-@requires(network_admin)
 def reopen_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     services.reopen_cafe(cafe)
@@ -119,7 +114,6 @@ def reopen_cafe(cafe_id: int):
 
 
 @bp.post("/cafes/<int:cafe_id>/manager")
-@requires(network_admin)
 def appoint_manager(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     form = AppointManagerForm()
@@ -130,7 +124,6 @@ def appoint_manager(cafe_id: int):
 
 
 @bp.route("/cafes/import", methods=["GET", "POST"])
-@requires(network_admin)
 def import_cafes():
     form = ImportForm()
     if request.method == "GET":
@@ -184,7 +177,6 @@ def _uploaded(form: ImportForm) -> bytes | None:
 
 
 @bp.get("/audit")
-@requires(network_admin)
 def audit_log():
     page = page_arg()
     return render("network/audit.html", entries=services.network_audit_log(page))

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from ...extensions import db
 from ...htmx import redirect_to
-from ...templating import safe_next_url
+from ...navigation import safe_next_url
 from . import bp
 
 
