@@ -423,16 +423,14 @@ def _totals_from(row, prefix: str) -> Totals:
     return Totals(**{name: int(getattr(row, prefix + name) or 0) for name in Totals.__dataclass_fields__})
 
 
-def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
-    """Every figure of a dashboard, for the cafés in `scope` over `period`."""
-    previous = period.previous()
-    totals_row = db.session.execute(_totals_query(scope, period, previous)).one()
-
+def _dimension_counts(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
     for dimension, value, count in db.session.execute(_dimensions_query(scope, period)):
         counts[dimension][value] = counts[dimension].get(value, 0) + int(count or 0)
-    dimensions = {name: shares(name, counts[name]) for name in DIMENSIONS}
+    return counts
 
+
+def _months(scope: Scope, period: Period) -> list[dict]:
     month_list = period.months()
     by_month = {(int(r.year), int(r.month)): r for r in db.session.execute(_months_query(scope, month_list))}
     months = []
@@ -448,9 +446,12 @@ def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
                 "workshops": int(row.workshops or 0) if row else 0,
             }
         )
+    return months
 
+
+def _activity(scope: Scope, period: Period) -> Activity:
     a = db.session.execute(_activity_query(scope, period)).one()
-    activity = Activity(
+    return Activity(
         bookings_made=int(a.made or 0),
         bookings_attended=int(a.attended or 0),
         bookings_no_show=int(a.no_show or 0),
@@ -463,44 +464,55 @@ def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
         moderation_decisions=int(a.decisions or 0),
     )
 
+
+def _add_per_cafe(figures: Figures, per_cafe_limit: int) -> None:
+    """Per café (the first ones) and per department (all), from one GROUP BY."""
+    rows = db.session.execute(_per_cafe_query(figures.scope, figures.period)).all()
+    departments: dict[str, dict] = {}
+    for row in rows:
+        entry = departments.setdefault(
+            row.department,
+            {"department": row.department, "cafes": 0, "people": 0, "minutes": 0, "walk_ins": 0},
+        )
+        entry["cafes"] += 1
+        entry["people"] += int(row.people)
+        entry["minutes"] += int(row.minutes)
+        entry["walk_ins"] += int(row.walk_ins)
+    for entry in departments.values():
+        entry["hours"] = round(entry.pop("minutes") / 60, 1)
+    figures.per_department = sorted(departments.values(), key=lambda d: (-d["people"], d["department"]))
+    figures.per_cafe = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "slug": row.slug,
+            "department": row.department,
+            "people": int(row.people),
+            "hours": round(int(row.minutes) / 60, 1),
+            "walk_ins": int(row.walk_ins),
+            "workshops": int(row.workshops),
+        }
+        for row in rows[:per_cafe_limit]
+    ]
+
+
+def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
+    """Every figure of a dashboard, for the cafés in `scope` over `period`."""
+    previous = period.previous()
+    totals_row = db.session.execute(_totals_query(scope, period, previous)).one()
+    counts = _dimension_counts(scope, period)
     figures = Figures(
         scope=scope,
         period=period,
         previous=previous,
         totals=_totals_from(totals_row, "now_"),
         before=_totals_from(totals_row, "then_"),
-        dimensions=dimensions,
-        months=months,
-        activity=activity,
+        dimensions={name: shares(name, counts[name]) for name in DIMENSIONS},
+        months=_months(scope, period),
+        activity=_activity(scope, period),
     )
     if scope.is_network:
-        rows = db.session.execute(_per_cafe_query(scope, period)).all()
-        departments: dict[str, dict] = {}
-        for row in rows:
-            entry = departments.setdefault(
-                row.department,
-                {"department": row.department, "cafes": 0, "people": 0, "minutes": 0, "walk_ins": 0},
-            )
-            entry["cafes"] += 1
-            entry["people"] += int(row.people)
-            entry["minutes"] += int(row.minutes)
-            entry["walk_ins"] += int(row.walk_ins)
-        figures.per_department = sorted(departments.values(), key=lambda d: (-d["people"], d["department"]))
-        figures.per_cafe = [
-            {
-                "id": row.id,
-                "name": row.name,
-                "slug": row.slug,
-                "department": row.department,
-                "people": int(row.people),
-                "hours": round(int(row.minutes) / 60, 1),
-                "walk_ins": int(row.walk_ins),
-                "workshops": int(row.workshops),
-            }
-            for row in rows[:per_cafe_limit]
-        ]
-        for entry in figures.per_department:
-            entry["hours"] = round(entry.pop("minutes") / 60, 1)
+        _add_per_cafe(figures, per_cafe_limit)
     return figures
 
 
@@ -511,9 +523,7 @@ def departments() -> list[str]:
 
 def json_dimensions(scope: Scope, period: Period) -> dict:
     """Per dimension, a list of {value, label, count, proportion} with the Coop's French labels."""
-    counts: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
-    for dimension, value, count in db.session.execute(_dimensions_query(scope, period)):
-        counts[dimension][value] = counts[dimension].get(value, 0) + int(count or 0)
+    counts = _dimension_counts(scope, period)
     return {
         name: [share.__dict__ for share in shares(name, counts[name], coop_labels=True)]
         for name in DIMENSIONS

@@ -138,26 +138,30 @@ def parse_period(args, today: date) -> PeriodChoice:
         except (ValueError, TypeError):
             errors["year"] = str(_l("Give a year, e.g. 2026."))
     else:
-        start = _parse_date(raw["from"])
-        end = _parse_date(raw["to"])
-        if start is None:
-            errors["from"] = str(_l("Give the first day, e.g. 2026-09-01."))
-        if end is None:
-            errors["to"] = str(_l("Give the last day, e.g. 2026-09-30."))
-        if start and end and end < start:
-            errors["to"] = str(_l("The last day comes before the first day."))
-        elif start and end and (end - start).days > MAX_DAYS:
-            errors["to"] = str(_l("Choose at most five years."))
-        if errors:
-            period = Period("custom", today - timedelta(days=29), today)
-        else:
-            period = Period("custom", start, end)
+        period = _custom_period(raw, today, errors)
     if not 2000 <= period.start.year <= 2100:
         errors.setdefault(
             kind if kind != "custom" else "from", str(_l("Choose a date between 2000 and 2100."))
         )
         period = Period.year(today.year)
     return PeriodChoice(period=period, raw=raw, errors=errors)
+
+
+def _custom_period(raw: dict, today: date, errors: dict) -> Period:
+    """From/to dates, checked; the last 30 days when they are wrong (errors say why)."""
+    start = _parse_date(raw["from"])
+    end = _parse_date(raw["to"])
+    if start is None:
+        errors["from"] = str(_l("Give the first day, e.g. 2026-09-01."))
+    if end is None:
+        errors["to"] = str(_l("Give the last day, e.g. 2026-09-30."))
+    if start and end and end < start:
+        errors["to"] = str(_l("The last day comes before the first day."))
+    elif start and end and (end - start).days > MAX_DAYS:
+        errors["to"] = str(_l("Choose at most five years."))
+    if errors:
+        return Period("custom", today - timedelta(days=29), today)
+    return Period("custom", start, end)
 
 
 def _parse_date(text: str) -> date | None:

@@ -128,33 +128,7 @@ def plan(raw: bytes) -> list[Line]:
     lines = read_rows(raw)
     zones = {zone for zone, _label in TIMEZONES}
     for line in lines:
-        v = line.values
-        for column, label in (
-            ("name", _("name")),
-            ("village", _("village")),
-            ("department", _("department")),
-        ):
-            if not v[column]:
-                line.errors.append(_("The %(column)s is missing.", column=label))
-        if len(v["name"]) > 120 or len(v["village"]) > 120 or len(v["department"]) > 80:
-            line.errors.append(_("A name, village or department is too long."))
-        if not re.fullmatch(r"\d{5}", v["postcode"]):
-            line.errors.append(
-                _("The postcode “%(value)s” does not have 5 digits.", value=v["postcode"][:20])
-            )
-        if v["timezone"] and v["timezone"] not in zones:
-            line.errors.append(_("Unknown time zone “%(value)s”.", value=v["timezone"][:40]))
-        v["timezone"] = v["timezone"] or "Europe/Paris"
-        if v["manager_email"]:
-            try:
-                v["manager_email"] = validate_email(
-                    v["manager_email"], check_deliverability=False
-                ).normalized.lower()
-            except EmailNotValidError:
-                line.errors.append(
-                    _("The manager’s email “%(value)s” is not valid.", value=v["manager_email"][:80])
-                )
-
+        _check_values(line, zones)
     keys = {(normalise_for_search(line.values["name"]), line.values["postcode"]) for line in lines}
     existing = {}
     if keys:
@@ -187,6 +161,34 @@ def plan(raw: bytes) -> list[Line]:
             taken.add(line.slug)
     _plan_managers(lines, existing)
     return lines
+
+
+def _check_values(line: Line, zones: set[str]) -> None:
+    """The errors of one line on its own (the file-wide checks come after)."""
+    v = line.values
+    for column, label in (
+        ("name", _("name")),
+        ("village", _("village")),
+        ("department", _("department")),
+    ):
+        if not v[column]:
+            line.errors.append(_("The %(column)s is missing.", column=label))
+    if len(v["name"]) > 120 or len(v["village"]) > 120 or len(v["department"]) > 80:
+        line.errors.append(_("A name, village or department is too long."))
+    if not re.fullmatch(r"\d{5}", v["postcode"]):
+        line.errors.append(_("The postcode “%(value)s” does not have 5 digits.", value=v["postcode"][:20]))
+    if v["timezone"] and v["timezone"] not in zones:
+        line.errors.append(_("Unknown time zone “%(value)s”.", value=v["timezone"][:40]))
+    v["timezone"] = v["timezone"] or "Europe/Paris"
+    if v["manager_email"]:
+        try:
+            v["manager_email"] = validate_email(
+                v["manager_email"], check_deliverability=False
+            ).normalized.lower()
+        except EmailNotValidError:
+            line.errors.append(
+                _("The manager’s email “%(value)s” is not valid.", value=v["manager_email"][:80])
+            )
 
 
 def _free_slug(values: dict, taken: set[str]) -> str:

@@ -68,18 +68,8 @@ def month_start(now: datetime | None = None) -> datetime:
     return datetime.combine(local.date().replace(day=1), time.min, tzinfo=NETWORK_ZONE)
 
 
-def cafe_list(
-    query: str = "",
-    department: str = "",
-    status: str = "",
-    page: int = 1,
-    per_page: int = PER_PAGE,
-    cafe_id: int | None = None,
-):
-    """A page of cafés with their team size, manager, last event, open reports and bookings this month.
-
-    Two queries whatever the number of cafés: the count, and the page with correlated subqueries.
-    """
+def _cafe_columns():
+    """The list's columns, as subqueries correlated to the café of each row."""
     members = select(func.count(Membership.id)).where(Membership.cafe_id == Cafe.id).scalar_subquery()
     manager = (
         select(User.display_name)
@@ -116,6 +106,22 @@ def cafe_list(
         )
         .scalar_subquery()
     )
+    return members, manager, pending, last_event, open_reports, bookings
+
+
+def cafe_list(
+    query: str = "",
+    department: str = "",
+    status: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    cafe_id: int | None = None,
+):
+    """A page of cafés with their team size, manager, last event, open reports and bookings this month.
+
+    Two queries whatever the number of cafés: the count, and the page with correlated subqueries.
+    """
+    members, manager, pending, last_event, open_reports, bookings = _cafe_columns()
     statement = select(
         Cafe,
         members.label("members"),
