@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from . import forms  # noqa: F401  (hidden fields rendered without ids, app-wide)
 from .config import Config, database_url
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 

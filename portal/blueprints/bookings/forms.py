@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
     TelField,
     TextAreaField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from ...forms import SelectField
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
 from ...validators import PhoneNumber, normalise_phone

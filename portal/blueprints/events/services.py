@@ -376,6 +376,9 @@ def delete_event(cafe: Cafe, event: Event) -> None:
 
 
 def _override(event: Event, original_start: datetime) -> EventOccurrenceOverride:
+    # Subscribed calendars and feed readers only notice a change through the event's
+    # DTSTAMP / <updated>: a cancelled, moved or restored date is a change of the event.
+    event.updated_at = utcnow()
     for existing in event.overrides:
         if existing.original_start == original_start:
             return existing
@@ -425,6 +428,7 @@ def move_occurrence(
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
     """Put a cancelled or moved date back as the rule has it."""
+    event.updated_at = utcnow()
     for existing in list(event.overrides):
         if existing.original_start == original_start:
             event.overrides.remove(existing)

@@ -1,10 +1,11 @@
 """Health check and the visitor's preferences (language, text size)."""
 
-from flask import current_app, jsonify, request, session, url_for
+from flask import Response, current_app, jsonify, request, session, url_for
 from sqlalchemy import text
 
+from ... import seo
 from ...extensions import db
-from ...htmx import redirect_to
+from ...htmx import redirect_to, render
 from ...navigation import safe_next_url
 from . import bp
 
@@ -18,6 +19,18 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/robots.txt")
+def robots():
+    return Response(seo.robots_txt(), mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    response = render("site/sitemap.xml", urls=seo.sitemap_urls())
+    response.mimetype = "application/xml"
+    return response
 
 
 @bp.post("/preferences/language")
