@@ -1,7 +1,7 @@
 """Impact: help reports compatible with the Coop's CRA, their themes and equipment, workshops, report prompts
 
 Revision ID: i10_impact_reports
-Revises: f9ddf4376548
+Revises: i8_booking_form_key
 Create Date: 2026-11-29
 
 """
@@ -13,7 +13,7 @@ import portal.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i10_impact_reports'
-down_revision = 'f9ddf4376548'
+down_revision = 'i8_booking_form_key'
 branch_labels = None
 depends_on = None
 

@@ -34,10 +34,12 @@ from .event import (
     RsvpStatus,
 )
 from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
+from .ratelimit import RateLimitCounter
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "RateLimitCounter",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",

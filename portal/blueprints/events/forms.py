@@ -1,6 +1,6 @@
 """Event forms: staff (event, cancel, one occurrence, network copy) and residents (RSVP, find)."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,7 +22,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ...forms import SelectField
 from ...models import EventCategory, Recurrence, utcnow
-from ...validators import PhoneNumber
+from ...phones import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
 
 MAX_PARTY = 10
@@ -271,6 +271,8 @@ class RsvpForm(FlaskForm):
         ],
     )
     waitlist = HiddenField(default="")
+    # Made when the form is shown: the same form sent twice is recognised (services.answer).
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -288,6 +290,3 @@ class FindRsvpForm(FlaskForm):
 
     code = StringField(_l("Your code"), validators=[InputRequired(), Length(max=20)])
 
-
-def today_in(zone) -> date:
-    return utcnow().astimezone(zone).date()

@@ -3,11 +3,10 @@
 Feeds and the printed programme are publishing.py; staff pages (/events/manage/) are staff.py.
 """
 
-from datetime import timedelta
+import secrets
 from itertools import groupby
 
-from flask import abort, current_app, flash, g, request, url_for
-from flask_babel import format_date
+from flask import abort, current_app, flash, g, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,26 +19,6 @@ from ...tenancy import get_cafe_owned_or_404
 from . import bp, services
 from .forms import FindRsvpForm, RsvpForm
 from .recurrence import parse_occurrence_key
-
-
-@bp.app_template_filter("event_when")
-def when_label(occurrence) -> str:
-    """'vendredi 27 novembre, 20 h – 23 h' in the café's zone (Flask-Babel converts)."""
-    from ...templating import format_time_short
-
-    zone = g.cafe.zone
-    start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
-    day = format_date(start, "EEEE d MMMM")
-    if end.date() != start.date() and end - start > timedelta(hours=12):
-        return (
-            f"{day}, {format_time_short(start)} – {format_date(end, 'EEEE d MMMM')}, {format_time_short(end)}"
-        )
-    return f"{day}, {format_time_short(start)} – {format_time_short(end)}"
-
-
-@bp.app_template_filter("month_year")
-def month_year(day) -> str:
-    return format_date(day, "MMMM y")
 
 
 def _local_day(occurrence):
@@ -118,7 +97,7 @@ def _detail_page(
     event: Event, occurrence, form: RsvpForm | None = None, status: int = 200, full: int | None = None
 ):
     if form is None:
-        data = {"occurrence": occurrence.key, "party_size": 1}
+        data = {"occurrence": occurrence.key, "party_size": 1, "form_key": secrets.token_urlsafe(24)}
         # Staff answering at the counter do it for someone else: no prefill for them.
         if current_user.is_authenticated and not allowed(cafe_role(Role.HELPER)):
             data.update(name=current_user.display_name, email=current_user.email)
@@ -139,6 +118,10 @@ def _detail_page(
         full=full,
         can_answer=event.rsvp_enabled and not occurrence.is_cancelled and occurrence.starts_at > utcnow(),
     )
+
+
+# The codes of the answers made in this browser, newest first.
+RSVP_CODES_KEY = "rsvp_codes"
 
 
 @bp.get("/events/<int:event_id>")
@@ -167,13 +150,30 @@ def rsvp(event_id: int):
             form.party_size.data,
             waitlist=form.waitlist.data == "1",
             user=user,
+            form_key=form.form_key.data or "",
+            known_codes=session.get(RSVP_CODES_KEY, []),
         )
+    except services.AlreadyAnswered as already:
+        if already.same_browser:
+            flash(_("You had already answered for this date: here is your answer."), "success")
+            return redirect_to(url_for(".my_rsvp", code=already.rsvp.code))
+        # Someone else's browser typed the same contact: say so, never show their code.
+        form.email.errors.append(
+            _(
+                "Someone with this email address or phone number already has a place for this date. "
+                "The code in the confirmation message they received opens their answer, "
+                "to change or cancel it."
+            )
+        )
+        return _detail_page(event, occurrence, form, status=409)
     except services.EventFull as full:
         form.waitlist.data = "1"
         return _detail_page(event, occurrence, form, status=409, full=full.seats_left)
     except services.RsvpClosed:
         flash(_("This date can no longer be answered."), "error")
         return redirect_to(url_for(".detail", event_id=event.id, on=occurrence.key))
+    # This browser may open its own answers again (a second form for the same date finds them).
+    session[RSVP_CODES_KEY] = [answer.code, *session.get(RSVP_CODES_KEY, [])][:20]
     if answer.status == RsvpStatus.WAITLIST:
         flash(_("You are on the waiting list. We will tell you if seats become free."), "success")
     else:

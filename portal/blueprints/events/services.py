@@ -1,13 +1,17 @@
 """Events: listing occurrences, seats and RSVPs, staff changes. Every staff change is audited."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim, greatest, insert_or_ignore, updated_rows
+from ...codes import normalise_code
 from ...extensions import db
 from ...models import (
     Cafe,
@@ -21,9 +25,8 @@ from ...models import (
     User,
     utcnow,
 )
-from ...notify import Recipient, notify
-from ...urls import external_url
-from ...validators import normalise_phone
+from ...phones import parse_phone
+from . import notifications
 from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
 HORIZON = timedelta(days=366)
@@ -55,6 +58,48 @@ class EventFull(Exception):
     def __init__(self, seats_left: int):
         super().__init__(seats_left)
         self.seats_left = seats_left
+
+
+class AlreadyAnswered(Exception):
+    """This form was already sent, or this contact already answered for this date.
+
+    `same_browser` says whether the asker may see that answer (its code opens it): only
+    the browser that made it, never someone who merely typed the same name and phone.
+    """
+
+    def __init__(self, rsvp: Rsvp, same_browser: bool):
+        super().__init__(rsvp.code)
+        self.rsvp = rsvp
+        self.same_browser = same_browser
+
+
+def _answer_from_form(form_key: str) -> Rsvp | None:
+    if not form_key:
+        return None
+    return db.session.scalar(select(Rsvp).where(Rsvp.form_key == form_key))
+
+
+def _answer_from_contact(event: Event, original_start: datetime, email: str, phone: str) -> Rsvp | None:
+    """A current answer (coming or waiting) for this date with the same email or phone."""
+    same_contact = []
+    if email:
+        same_contact.append(Rsvp.email == email)
+    if phone:
+        same_contact.append(Rsvp.phone == phone)
+    if not same_contact:
+        return None
+    return db.session.scalar(
+        select(Rsvp)
+        .where(
+            Rsvp.cafe_id == event.cafe_id,
+            Rsvp.event_id == event.id,
+            Rsvp.occurrence_start == original_start,
+            Rsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITLIST]),
+            or_(*same_contact),
+        )
+        .order_by(Rsvp.id)
+        .limit(1)
+    )
 
 
 class RsvpClosed(Exception):
@@ -148,7 +193,7 @@ def list_page(
 def this_week(cafe: Cafe) -> list[Occurrence]:
     """What's on from now to the end of the seventh day, cancelled ones included."""
     now = utcnow()
-    today = now.astimezone(cafe.zone).date()
+    today = cafe.local_day(now)
     end = to_utc(datetime.combine(today + timedelta(days=7), time(0)), cafe.zone)
     return [o for o in occurrences_between(cafe, now - timedelta(hours=12), end) if o.ends_at > now]
 
@@ -157,7 +202,7 @@ def programme(
     cafe: Cafe, period: str, offset: int = 0, today: date | None = None
 ) -> tuple[date, date, list[Occurrence]]:
     """The week (Monday to Sunday) or the calendar month, `offset` periods from today's, for the print."""
-    today = today or utcnow().astimezone(cafe.zone).date()
+    today = today or cafe.today()
     if period == "month":
         first = today.replace(day=1)
         for _ in range(offset):
@@ -475,27 +520,22 @@ def attendees(cafe: Cafe, event: Event, original_start: datetime) -> list[Rsvp]:
 # RSVP ---------------------------------------------------------------------------------
 
 
-def _insert_ignore(table):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
 def _ensure_seats_row(event: Event, original_start: datetime) -> None:
-    statement = (
-        _insert_ignore(OccurrenceSeats.__table__)
-        .values(event_id=event.id, occurrence_start=original_start, seats_taken=0, capacity=event.capacity)
-        .on_conflict_do_nothing(index_elements=["event_id", "occurrence_start"])
+    insert_or_ignore(
+        OccurrenceSeats,
+        {
+            "event_id": event.id,
+            "occurrence_start": original_start,
+            "seats_taken": 0,
+            "capacity": event.capacity,
+        },
+        ["event_id", "occurrence_start"],
     )
-    db.session.execute(statement)
 
 
 def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
     """Take `party` seats if they are free, in one conditional UPDATE: no race can overbook."""
-    result = db.session.execute(
+    return claim(
         update(OccurrenceSeats)
         .where(
             OccurrenceSeats.event_id == event.id,
@@ -506,21 +546,14 @@ def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
             ),
         )
         .values(seats_taken=OccurrenceSeats.seats_taken + party)
-        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
 
 
 def _release_seats(event_id: int, original_start: datetime, party: int) -> None:
-    db.session.execute(
+    updated_rows(
         update(OccurrenceSeats)
         .where(OccurrenceSeats.event_id == event_id, OccurrenceSeats.occurrence_start == original_start)
-        .values(
-            seats_taken=func.max(OccurrenceSeats.seats_taken - party, 0)
-            if db.session.get_bind().dialect.name == "sqlite"
-            else func.greatest(OccurrenceSeats.seats_taken - party, 0)
-        )
-        .execution_options(synchronize_session=False)
+        .values(seats_taken=greatest(OccurrenceSeats.seats_taken - party, 0))
     )
 
 
@@ -539,6 +572,19 @@ def seats_left_for(event: Event, original_start: datetime) -> int | None:
     return max(event.capacity - taken, 0)
 
 
+def _refuse_repeats(occurrence: Occurrence, form_key: str, email: str, phone: str, known_codes) -> None:
+    """AlreadyAnswered for a form sent again or a contact that answered; RsvpClosed if closed."""
+    earlier = _answer_from_form(form_key)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=True)
+    event = occurrence.event
+    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
+        raise RsvpClosed
+    earlier = _answer_from_contact(event, occurrence.original_start, email, phone)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes)
+
+
 def answer(
     cafe: Cafe,
     occurrence: Occurrence,
@@ -548,15 +594,20 @@ def answer(
     party_size: int,
     waitlist: bool = False,
     user: User | None = None,
+    form_key: str = "",
+    known_codes: Collection[str] = (),
 ) -> Rsvp:
     """Say someone is coming: seats are taken atomically, or (if asked) a place on the waiting list.
 
     Raises EventFull when the seats are not there and `waitlist` is False, RsvpClosed when
-    the occurrence cannot be answered any more.
+    the occurrence cannot be answered any more, AlreadyAnswered when this form (`form_key`,
+    unique in the database) was already sent or this email or phone already answered for
+    this date (`known_codes`: the codes this browser made, which it may see again).
     """
     event = occurrence.event
-    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
-        raise RsvpClosed
+    email = email.strip().lower()
+    phone = parse_phone(phone, cafe.phone_region) if phone else ""
+    _refuse_repeats(occurrence, form_key, email, phone, known_codes)
     _ensure_seats_row(event, occurrence.original_start)
     if _take_seats(event, occurrence.original_start, party_size):
         status = RsvpStatus.GOING
@@ -570,21 +621,35 @@ def answer(
         event_id=event.id,
         occurrence_start=occurrence.original_start,
         name=name.strip(),
-        email=email.strip().lower(),
-        phone=normalise_phone(phone) if phone else "",
+        email=email,
+        phone=phone,
         party_size=party_size,
         status=status,
         user_id=user.id if user is not None else None,
+        form_key=form_key or None,
     )
-    db.session.add(rsvp)
-    db.session.commit()
+    _save_once(rsvp)
     _confirm(cafe, rsvp, occurrence)
     return rsvp
 
 
+def _save_once(rsvp: Rsvp) -> None:
+    """Commit the answer, unless the same form (its key) got in at the same moment."""
+    db.session.add(rsvp)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form, sent at the same moment, won: this request's seats go back.
+        db.session.rollback()
+        earlier = _answer_from_form(rsvp.form_key or "")
+        if earlier is None:
+            raise
+        raise AlreadyAnswered(earlier, same_browser=True) from None
+
+
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:
     """The café's RSVP with this code (any case, spaces ignored)."""
-    code = "".join((code or "").split()).upper()
+    code = normalise_code(code)
     if not code:
         return None
     return db.session.scalar(select(Rsvp).where(Rsvp.cafe_id == cafe.id, Rsvp.code == code))
@@ -621,14 +686,8 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
 
 def _set_status(rsvp: Rsvp, expected: RsvpStatus, status: RsvpStatus, **values) -> bool:
     """Change an answer's status only if it is still `expected` in the database."""
-    return (
-        db.session.execute(
-            update(Rsvp)
-            .where(Rsvp.id == rsvp.id, Rsvp.status == expected)
-            .values(status=status, **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
+    return claim(
+        update(Rsvp).where(Rsvp.id == rsvp.id, Rsvp.status == expected).values(status=status, **values)
     )
 
 
@@ -652,37 +711,8 @@ def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
     cancel_rsvp(cafe, rsvp)
 
 
-def _when(cafe: Cafe, occurrence: Occurrence) -> str:
-    from flask_babel import format_datetime
-
-    return format_datetime(occurrence.starts_at.astimezone(cafe.zone), "EEEE d MMMM 'à' HH:mm")
-
-
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
-    link = external_url("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code)
-    if rsvp.status == RsvpStatus.WAITLIST:
-        subject = _("Waiting list: %(title)s", title=occurrence.event.title)
-    elif promoted:
-        subject = _("A seat is free for you: %(title)s", title=occurrence.event.title)
-    else:
-        subject = _("See you there: %(title)s", title=occurrence.event.title)
-    body = _(
-        "%(title)s, %(when)s, at %(cafe)s.\nPeople: %(party)d.\nYour code: %(code)s\n"
-        "To cancel, open %(link)s\n",
-        title=occurrence.event.title,
-        when=_when(cafe, occurrence),
-        cafe=cafe.name,
-        party=rsvp.party_size,
-        code=rsvp.code,
-        link=link,
-    )
-    mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
-    notify(
-        Recipient(email=rsvp.email, mobile=mobile),
-        subject,
-        body,
-        sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}",
-    )
+    notifications.rsvp_confirmed(cafe, rsvp, occurrence, promoted)
 
 
 def _tell_attendees(
@@ -693,19 +723,16 @@ def _tell_attendees(
         query = query.where(Rsvp.occurrence_start == original_start)
     else:
         query = query.where(Rsvp.occurrence_start > utcnow() - timedelta(hours=12))
-    for rsvp in db.session.scalars(query):
-        mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
-        notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
+    notifications.attendees_told(cafe, db.session.scalars(query).all(), subject, reason)
 
 
 def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:
     """Blank the names and contacts of RSVPs for dates long past (all cafés); party sizes stay for
     the attendance figures. Returns how many were blanked. Meant for `purge-personal-data`."""
-    result = db.session.execute(
+    blanked = updated_rows(
         update(Rsvp)
         .where(Rsvp.occurrence_start < utcnow() - older_than, Rsvp.name != "")
         .values(name="", email="", phone="")
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount
+    return blanked

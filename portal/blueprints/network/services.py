@@ -24,7 +24,8 @@ from ...models.booking import CANCELLED
 from ...models.cafe import normalise_for_search
 from ...urls import external_url
 from ..auth.services import find_user_by_email
-from ..manage.services import create_invitation, membership_of, send_invitation_email
+from ..manage.notifications import invitation_sent
+from ..manage.services import create_invitation, membership_of
 
 PER_PAGE = 50
 NETWORK_ZONE = ZoneInfo("Europe/Paris")
@@ -248,7 +249,7 @@ def invite_manager(cafe: Cafe, email: str) -> Invitation | None:
         return None
     invitation, token = create_invitation(cafe, Role.MANAGER, email)
     link = external_url("cafe.manage.join", cafe_slug=cafe.slug, token=token)
-    send_invitation_email(cafe, invitation, link)
+    invitation_sent(cafe, invitation, link)
     return invitation
 
 
