@@ -696,3 +696,40 @@ def test_dashboards_run_the_same_number_of_queries_for_3_and_50_cafes(client, au
 def test_no_personal_field_in_the_report_model():
     columns = set(HelpReport.__table__.columns.keys())
     assert not columns & {"name", "phone", "email", "first_name", "last_name", "address", "birth_date"}
+
+
+# --- from the bookings' staff day view and the counter -------------------------------------------
+
+
+def test_the_day_view_offers_a_walk_in_and_the_report_after_attended(client, auth, db, team_a, attended):
+    auth.login(team_a.helper)
+    day = team_a.cafe.local_day(attended.starts_at).isoformat()
+    db.session.get(Booking, attended.id).status = "booked"
+    db.session.commit()
+    day_url = f"{A}/help/staff/?date={day}"
+    page = client.get(day_url).get_data(as_text=True)
+    assert f'href="{A}/impact/walk-in?next=' in page
+    row = re.search(rf'id="booking-{attended.id}">(.*?)</li>', page, re.S).group(1)
+    assert "Remplir le compte rendu" not in row
+
+    client.post(f"{A}/help/staff/bookings/{attended.id}/mark", data={"status": "attended"})
+    page = client.get(day_url).get_data(as_text=True)
+    row = re.search(rf'id="booking-{attended.id}">(.*?)</li>', page, re.S).group(1)
+    assert f"/impact/reports/new?booking={attended.id}" in row
+    assert "Pas maintenant" in row and "Ne pas remplir" in row
+
+    response = client.post(
+        f"{A}/impact/bookings/{attended.id}/prompt", data={"answer": "declined", "next": day_url}
+    )
+    assert response.headers["Location"] == day_url
+    row = re.search(
+        rf'id="booking-{attended.id}">(.*?)</li>', client.get(day_url).get_data(as_text=True), re.S
+    )
+    assert "Remplir le compte rendu" not in row.group(1)
+
+
+def test_the_counter_tablet_links_to_the_walk_in(client, auth, team_a):
+    auth.login(team_a.staff)
+    client.post(f"{A}/help/counter/start")
+    page = client.get(f"{A}/help/counter/").get_data(as_text=True)
+    assert f'href="{A}/impact/walk-in?next=/c/saint-jean-de-cole/help/counter/"' in page
