@@ -108,13 +108,17 @@ def register_cli(app: Flask) -> None:
         """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""
         from .blueprints.bookings.services import purge_personal_data
         from .blueprints.events.services import purge_rsvp_contacts
+        from .blueprints.impact.services import purge_report_notes
         from .blueprints.orders.services import purge_personal_data as purge_orders
         from .blueprints.parcels.services import purge_personal_data as purge_parcels
 
         with current_app.test_request_context():
             bookings = purge_personal_data()
             rsvps = purge_rsvp_contacts()
+            notes = purge_report_notes()
             orders = purge_orders()
             parcels = purge_parcels()
         click.echo(f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised.")
+        # Help reports keep their categories (the impact figures); only the team's notes go.
+        click.echo(f"{notes} help report note(s) emptied.")
         click.echo(f"{orders} bread order(s) and {parcels} parcel(s) anonymised.")

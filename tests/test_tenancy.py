@@ -16,6 +16,7 @@ from portal.models import (
     BreadOrderLine,
     Event,
     EventCategory,
+    HelpReport,
     HelpTopic,
     HoursException,
     Invitation,
@@ -151,6 +152,20 @@ CAFE_ENDPOINTS = {
     "cafe.parcels.collected": (Role.STAFF, "POST"),
     "cafe.parcels.returned": (Role.STAFF, "POST"),
     "cafe.parcels.phoned": (Role.STAFF, "POST"),
+    "cafe.impact.dashboard": (Role.MANAGER, "GET"),
+    "cafe.impact.export_csv": (Role.MANAGER, "GET"),
+    "cafe.impact.summary": (Role.MANAGER, "GET"),
+    "cafe.impact.reports": (Role.HELPER, "GET"),
+    "cafe.impact.new_report": (Role.HELPER, "POST"),
+    "cafe.impact.edit_report": (Role.HELPER, "POST"),
+    "cafe.impact.delete_report": (Role.HELPER, "POST"),
+    "cafe.impact.answer_prompt": (Role.HELPER, "POST"),
+    "cafe.impact.walk_in": (Role.HELPER, "POST"),
+    "cafe.impact.workshops": (Role.HELPER, "GET"),
+    "cafe.impact.workshop": (Role.HELPER, "GET"),
+    "cafe.impact.mark_workshop": (Role.STAFF, "POST"),
+    "cafe.impact.unmark_workshop": (Role.STAFF, "POST"),
+    "cafe.impact.record_attendance": (Role.HELPER, "POST"),
 }
 
 
@@ -210,7 +225,8 @@ def owned_objects(db, cafe, member):
     rsvp = Rsvp(
         cafe_id=cafe.id, event_id=event.id, occurrence_start=start, name="Jeanne", email="j@example.org"
     )
-    db.session.add(rsvp)
+    report = HelpReport(cafe_id=cafe.id, day=date.today(), duration_minutes=30, booking_id=booking.id)
+    db.session.add_all([rsvp, report])
     product = Product(cafe_id=cafe_id, name="Baguette", price_cents=110, daily_quantity=10)
     db.session.add(product)
     db.session.flush()
@@ -248,6 +264,8 @@ def owned_objects(db, cafe, member):
         "topic_id": topic.id,
         "booking_id": booking.id,
         "booking_code": booking.code,
+        "report_id": report.id,
+        "key": "20261201T0900Z",
         "kind": "rules",
         "row_id": rule.id,
         "day": "not-a-day",
@@ -345,6 +363,13 @@ ENDPOINTS_WITH_IDS = [
     "cafe.parcels.collected",
     "cafe.parcels.returned",
     "cafe.parcels.phoned",
+    "cafe.impact.edit_report",
+    "cafe.impact.delete_report",
+    "cafe.impact.answer_prompt",
+    "cafe.impact.workshop",
+    "cafe.impact.mark_workshop",
+    "cafe.impact.unmark_workshop",
+    "cafe.impact.record_attendance",
 ]
 
 
@@ -372,6 +397,7 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
         StandingOrder, db.session.get(StandingOrderPause, other["pause_id"]).standing_order_id
     ).active
     assert db.session.get(Parcel, other["parcel_id"]).status == "waiting"
+    assert db.session.get(HelpReport, other["report_id"]).duration_minutes == 30
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

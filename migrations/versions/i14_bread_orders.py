@@ -1,7 +1,7 @@
 """Village shop: bread products, daily stock, orders, standing orders, parcels
 
 Revision ID: i14_bread_orders
-Revises: i8_booking_form_key
+Revises: i10_impact_reports
 Create Date: 2026-11-29 17:43:40.739228
 
 """
@@ -13,7 +13,7 @@ import portal.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i14_bread_orders'
-down_revision = 'i8_booking_form_key'
+down_revision = 'i10_impact_reports'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,8 @@ from .bookings import bp as bookings_bp
 from .cafes import bp as cafes_bp
 from .directory import bp as directory_bp
 from .events import bp as events_bp
+from .impact import bp as impact_bp
+from .impact import network_bp as network_impact_bp
 from .manage import bp as manage_bp
 from .moderation import bp as moderation_bp
 from .moderation import network_bp as network_moderation_bp
@@ -29,7 +31,16 @@ for feature in (
     moderation_bp,
     orders_bp,
     parcels_bp,
+    impact_bp,
 ):
     cafe_bp.register_blueprint(feature)
 
-TOP_LEVEL_BLUEPRINTS = (site_bp, directory_bp, auth_bp, network_bp, network_moderation_bp, cafe_bp)
+TOP_LEVEL_BLUEPRINTS = (
+    site_bp,
+    directory_bp,
+    auth_bp,
+    network_bp,
+    network_moderation_bp,
+    network_impact_bp,
+    cafe_bp,
+)

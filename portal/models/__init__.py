@@ -33,6 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .ratelimit import RateLimitCounter
 from .shop import (
     BakerListSent,
@@ -68,7 +69,10 @@ __all__ = [
     "EventCategory",
     "EventOccurrenceOverride",
     "EventStatus",
+    "BookingReportPrompt",
     "ExtraOpening",
+    "HelpReport",
+    "HelpReportChoice",
     "HelpTopic",
     "HoursException",
     "Invitation",
@@ -98,5 +102,6 @@ __all__ = [
     "Suspension",
     "User",
     "WeeklyHours",
+    "Workshop",
     "utcnow",
 ]
