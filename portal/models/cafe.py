@@ -138,6 +138,23 @@ class Cafe(Timestamped, db.Model):
         return phone_region_of(self.postcode, self.department)
 
     @property
+    def holiday_subdivision(self) -> str | None:
+        """Where the café's public holidays come from: Réunion, Moselle… have their own days."""
+        from ..public_holidays import subdivision_of
+
+        return subdivision_of(self.postcode, self.phone_region)
+
+    def holiday_on(self, day: date) -> str | None:
+        """The public holiday's name on `day` at the café (in the page's language), or None."""
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        from ..public_holidays import holiday_name
+
+        language = str(get_locale()) if has_request_context() else "fr"
+        return holiday_name(self.holiday_subdivision, day, language)
+
+    @property
     def service_keys(self) -> list[str]:
         return [s.key for s in self.services]
 

@@ -1,3 +1,4 @@
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,8 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
+from ...forms import OutsideHoursMixin
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
+from ...opening_hours import day_warning, weekday_warning
 from ...validators import PhoneNumber, normalise_phone
 
 
@@ -142,7 +145,7 @@ class _PeriodMixin:
         return valid
 
 
-class RuleForm(_PeriodMixin, FlaskForm):
+class RuleForm(OutsideHoursMixin, _PeriodMixin, FlaskForm):
     helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
     weekday = SelectField(_l("Day of the week"), coerce=int, choices=weekday_choices)
     starts = TimeField(_l("From"), validators=[InputRequired()])
@@ -159,8 +162,16 @@ class RuleForm(_PeriodMixin, FlaskForm):
     valid_from = DateField(_l("From the date (optional)"), validators=[Optional()])
     valid_until = DateField(_l("Until the date (optional)"), validators=[Optional()])
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        cafe = g.get("cafe")
+        if valid and cafe is not None:
+            warning = weekday_warning(cafe, self.weekday.data, self.starts.data, self.ends.data)
+            valid = self.check_opening_hours(warning, self.starts)
+        return valid
 
-class ExtraOpeningForm(_PeriodMixin, FlaskForm):
+
+class ExtraOpeningForm(OutsideHoursMixin, _PeriodMixin, FlaskForm):
     helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
     day = DateField(_l("Date"), validators=[InputRequired()])
     starts = TimeField(_l("From"), validators=[InputRequired()])
@@ -171,6 +182,14 @@ class ExtraOpeningForm(_PeriodMixin, FlaskForm):
     seats = IntegerField(
         _l("Seats per slot"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]
     )
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        cafe = g.get("cafe")
+        if valid and cafe is not None:
+            warning = day_warning(cafe, self.day.data, self.starts.data, self.ends.data)
+            valid = self.check_opening_hours(warning, self.starts)
+        return valid
 
 
 class ClosureForm(FlaskForm):

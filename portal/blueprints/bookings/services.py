@@ -36,9 +36,18 @@ from ...models import (
 )
 from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
 from ...notify import Recipient, notify
+from ...opening_hours import day_warning, opening_intervals, weekday_warning
 from ...templating import format_time_short
 from ...validators import normalise_phone
-from .slots import FreeSlot, bookable_slots, candidate_slots, expand_periods, group_by_day, parse_slot_key
+from .slots import (
+    FreeSlot,
+    bookable_slots,
+    candidate_slots,
+    clip_to_opening,
+    expand_periods,
+    group_by_day,
+    parse_slot_key,
+)
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
 CODE_LENGTH = 6
@@ -118,7 +127,8 @@ def _periods(cafe: Cafe, first_day: date, last_day: date):
             Closure.cafe_id == cafe.id, Closure.last_day >= first_day, Closure.first_day <= last_day
         )
     ).all()
-    return expand_periods(rules, extras, closures, first_day, last_day)
+    periods = expand_periods(rules, extras, closures, first_day, last_day)
+    return clip_to_opening(periods, lambda day: opening_intervals(cafe, day))
 
 
 def _taken(cafe: Cafe, first_day: date, last_day: date) -> dict[tuple[int, datetime], int]:
@@ -686,7 +696,7 @@ def team_helpers(cafe: Cafe) -> list[User]:
 def setup_overview(cafe: Cafe) -> dict:
     """Everything the setup page lists: topics, weekly rules, extra dates, closures, settings."""
     today = local_today(cafe)
-    return {
+    overview = {
         "topics": list(
             db.session.scalars(
                 select(HelpTopic)
@@ -720,6 +730,16 @@ def setup_overview(cafe: Cafe) -> dict:
         ),
         "settings": settings_for(cafe),
     }
+    # Openings set while the café is shut offer nothing then: say so next to them.
+    overview["rule_warnings"] = {
+        r.id: warning
+        for r in overview["rules"]
+        if (warning := weekday_warning(cafe, r.weekday, r.starts, r.ends))
+    }
+    overview["extra_warnings"] = {
+        e.id: warning for e in overview["extras"] if (warning := day_warning(cafe, e.day, e.starts, e.ends))
+    }
+    return overview
 
 
 def _check_helper(cafe: Cafe, helper_id: int | None) -> None:

@@ -1,7 +1,7 @@
 """Reading cafés: directory search, opening hours as people read them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Cafe, HoursException, WeeklyHours, utcnow
 from ...models.cafe import normalise_for_search
+from ...opening_hours import DayHours, fits_opening_hours, hours_for_day, is_open_at, opening_intervals  # noqa: F401
 
 
 @dataclass
@@ -51,27 +52,6 @@ def search_cafes(query: str, page: int = 1, per_page: int = 20) -> SearchPage:
     return SearchPage(cafes=list(cafes), total=total, page=page, per_page=per_page)
 
 
-@dataclass
-class DayHours:
-    day: date
-    periods: list[tuple[time, time]]
-    exception: HoursException | None
-
-    @property
-    def closed(self) -> bool:
-        return not self.periods
-
-
-def hours_for_day(cafe: Cafe, day: date) -> DayHours:
-    """The opening periods of one date, exceptions taking precedence over the week."""
-    exception = next((e for e in cafe.hours_exceptions if e.day == day), None)
-    if exception is not None:
-        periods = [] if exception.closed else [(exception.opens, exception.closes)]
-        return DayHours(day, periods, exception)
-    periods = [(h.opens, h.closes) for h in cafe.weekly_hours if h.weekday == day.weekday()]
-    return DayHours(day, periods, None)
-
-
 def local_now(cafe: Cafe) -> datetime:
     return utcnow().astimezone(cafe.zone)
 
@@ -94,15 +74,3 @@ def weekly_table(cafe: Cafe) -> list[list[WeeklyHours]]:
     for hours in cafe.weekly_hours:
         table[hours.weekday].append(hours)
     return table
-
-
-def is_open_at(cafe: Cafe, moment: datetime) -> bool:
-    """Whether the café is open at `moment`, counting periods that run past midnight."""
-    local = moment.astimezone(cafe.zone)
-    today = hours_for_day(cafe, local.date())
-    yesterday = hours_for_day(cafe, local.date() - timedelta(days=1))
-    now = local.time()
-    for opens, closes in today.periods:
-        if opens <= now < closes or (closes <= opens and now >= opens):
-            return True
-    return any(closes <= opens and now < closes for opens, closes in yesterday.periods)

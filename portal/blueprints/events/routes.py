@@ -419,6 +419,7 @@ def occurrences(event_id: int):
         abort(404)
     coming = services.next_occurrences(g.cafe, event, limit=60)
     form = OccurrenceForm()
+    form.at_cafe = event.at_cafe
     form.occurrence.choices = [(o.key, when_label(o)) for o in coming]
     if request.method == "GET" and request.args.get("on"):
         form.occurrence.data = request.args["on"]
