@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached in create_app()."""
 
+from functools import cached_property
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,5 +30,16 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+
+
+class PortalBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        # French punctuation spacing for every translated message (see portal/typography.py).
+        from .typography import TypesetDomain
+
+        return TypesetDomain(domain=self.domain)
+
+
+babel = PortalBabel()
 limiter = Limiter(key_func=get_remote_address)

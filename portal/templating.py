@@ -11,24 +11,22 @@ from .phones import format_phone
 from .security import HTMX_CDN_URL, HTMX_LOCAL_FILE, HTMX_SRI
 from .tenancy import current_role, has_role, is_network_admin
 from .text import linkify, plain
+from .typography import first_of_month, time_range, time_words
 
 
 def format_time_short(value) -> str:
-    """'9 h 30' in French, '9:30' in English: how people say it in each."""
-    if value is None:
-        return ""
-    if str(get_locale()) == "fr":
-        return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
-    return f"{value.hour}:{value.minute:02d}"
+    """'9 h 30' in French (never broken across lines), '9:30' in English."""
+    return time_words(value)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["time_short"] = format_time_short
-    app.jinja_env.filters["date_long"] = lambda d: format_date(d, "full")
+    app.jinja_env.filters["time_range"] = time_range
+    app.jinja_env.filters["date_long"] = lambda d: first_of_month(format_date(d, "full"))
     # "vendredi 27 novembre": the year is noise for the coming days.
-    app.jinja_env.filters["day_month"] = lambda d: format_date(d, "EEEE d MMMM")
+    app.jinja_env.filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"))
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["plain"] = plain

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
-from ...models import Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
+from ...models import WEEKDAYS, Cafe, Event, EventCategory, Role, Rsvp, RsvpStatus, utcnow
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, is_network_admin
+from ..cafes.services import weekly_table
 from . import bp, feeds, services
 from .forms import (
     CancelForm,
@@ -32,15 +33,15 @@ from .recurrence import occurrence_key, parse_occurrence_key
 def when_label(occurrence) -> str:
     """'vendredi 27 novembre, 20 h – 23 h' in the café's zone (Flask-Babel converts)."""
     from ...templating import format_time_short
+    from ...typography import first_of_month, time_range
 
     zone = g.cafe.zone
     start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
-    day = format_date(start, "EEEE d MMMM")
+    day = first_of_month(format_date(start, "EEEE d MMMM"))
     if end.date() != start.date() and end - start > timedelta(hours=12):
-        return (
-            f"{day}, {format_time_short(start)} – {format_date(end, 'EEEE d MMMM')}, {format_time_short(end)}"
-        )
-    return f"{day}, {format_time_short(start)} – {format_time_short(end)}"
+        last_day = first_of_month(format_date(end, "EEEE d MMMM"))
+        return f"{day}, {format_time_short(start)} – {last_day}, {format_time_short(end)}"
+    return f"{day}, {time_range(start, end)}"
 
 
 @bp.app_template_filter("month_year")
@@ -289,6 +290,9 @@ def programme():
         first=first,
         last=last,
         days=_by_day(occurrences),
+        months=[services.programme_window(g.cafe, "month", n)[0] for n in (0, 1)],
+        hours=weekly_table(g.cafe),
+        weekdays=WEEKDAYS,
         qr=Markup(qr),
         cafe_url=cafe_url,
     )

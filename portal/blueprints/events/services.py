@@ -156,19 +156,35 @@ def this_week(cafe: Cafe) -> list[Occurrence]:
 def programme(
     cafe: Cafe, period: str, offset: int = 0, today: date | None = None
 ) -> tuple[date, date, list[Occurrence]]:
-    """The week (Monday to Sunday) or the calendar month, `offset` periods from today's, for the print."""
-    today = today or utcnow().astimezone(cafe.zone).date()
-    if period == "month":
-        first = today.replace(day=1)
-        for _ in range(offset):
-            first = (first + timedelta(days=32)).replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    else:
-        first = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
-        last = first + timedelta(days=6)
+    """What the printed programme covers, from today in the café's zone (never days gone by).
+
+    "week": the 7 days from today (`offset` 1: the 7 after). "month": the calendar month
+    from today on; in a month's last week it is the next month (a poster put up on the
+    30th is for the month to come); `offset` counts months from there.
+    """
+    first, last = programme_window(cafe, period, offset, today)
     start = to_utc(datetime.combine(first, time(0)), cafe.zone)
     end = to_utc(datetime.combine(last + timedelta(days=1), time(0)), cafe.zone)
     return first, last, occurrences_between(cafe, start, end)
+
+
+def programme_window(
+    cafe: Cafe, period: str, offset: int = 0, today: date | None = None
+) -> tuple[date, date]:
+    """The first and last day of the programme (see programme())."""
+    today = today or cafe.today()
+    if period == "month":
+        first = today.replace(day=1)
+        if (first + timedelta(days=32)).replace(day=1) - today <= timedelta(days=7):
+            offset += 1
+        for _ in range(offset):
+            first = (first + timedelta(days=32)).replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        first = max(first, today)
+    else:
+        first = today + timedelta(weeks=offset)
+        last = first + timedelta(days=6)
+    return first, last
 
 
 def seats_taken(cafe: Cafe, occurrences: list[Occurrence]) -> dict[tuple[int, datetime], int]:
@@ -649,9 +665,14 @@ def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
 
 
 def _when(cafe: Cafe, occurrence: Occurrence) -> str:
-    from flask_babel import format_datetime
+    from flask_babel import format_date
 
-    return format_datetime(occurrence.starts_at.astimezone(cafe.zone), "EEEE d MMMM 'à' HH:mm")
+    from ...templating import format_time_short
+    from ...typography import first_of_month
+
+    local = occurrence.starts_at.astimezone(cafe.zone)
+    day = first_of_month(format_date(local.date(), "EEEE d MMMM"))
+    return _("%(day)s at %(time)s", day=day, time=format_time_short(local.time()))
 
 
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
