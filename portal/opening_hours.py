@@ -103,11 +103,10 @@ def _covered(intervals: list[tuple[time, time]], starts: time, ends: time) -> bo
 
 def describe_intervals(intervals: list[tuple[time, time]]) -> str:
     """'7 h 30–12 h 30, 15 h–19 h' (with the page's own way of writing times)."""
-    from .templating import format_time_short
+    from .typography import time_range
 
     return ", ".join(
-        f"{format_time_short(opens)}–{format_time_short(time(0) if closes == time.max else closes)}"
-        for opens, closes in intervals
+        time_range(opens, time(0) if closes == time.max else closes) for opens, closes in intervals
     )
 
 
@@ -135,13 +134,58 @@ def day_warning(cafe: Cafe, day: date, starts: time, ends: time) -> str | None:
     from flask_babel import format_date
     from flask_babel import gettext as _
 
+    from .typography import first_of_month
+
     intervals = opening_intervals(cafe, day)
     if intervals is None or _covered(intervals, starts, ends):
         return None
     hours = hours_for_day(cafe, day)
-    when = format_date(day, "EEEE d MMMM")
+    when = first_of_month(format_date(day, "EEEE d MMMM"))
     if not intervals:
         if hours.note:
             return _("The café is closed on %(day)s (%(why)s).", day=when, why=hours.note)
         return _("The café is closed on %(day)s.", day=when)
     return _("On %(day)s the café is open %(hours)s only.", day=when, hours=describe_intervals(intervals))
+
+
+def next_opening(cafe: Cafe, moment: datetime, days: int = 14) -> datetime | None:
+    """When the café next opens after `moment` (local, aware), within `days`; None if unknown."""
+    local = moment.astimezone(cafe.zone)
+    for offset in range(days + 1):
+        day = local.date() + timedelta(days=offset)
+        intervals = opening_intervals(cafe, day)
+        if intervals is None:
+            return None
+        for opens, _closes in intervals:
+            if opens == time.min:
+                continue  # the end of yesterday's late night, not an opening
+            start = datetime.combine(day, opens, tzinfo=cafe.zone)
+            if start > local:
+                return start
+    return None
+
+
+def reopening_in_words(cafe: Cafe, moment: datetime) -> str | None:
+    """'Opens tomorrow at 7:30' ('Ouvre demain à 7 h 30'), for a café that is shut now."""
+    from flask_babel import format_date
+    from flask_babel import gettext as _
+
+    from .templating import format_time_short
+    from .typography import first_of_month
+
+    opening = next_opening(cafe, moment)
+    if opening is None:
+        return None
+    today = moment.astimezone(cafe.zone).date()
+    at = format_time_short(opening.time())
+    if opening.date() == today:
+        return _("Opens today at %(time)s", time=at)
+    if opening.date() == today + timedelta(days=1):
+        return _("Opens tomorrow at %(time)s", time=at)
+    if opening.date() < today + timedelta(days=7):
+        return _("Opens on %(day)s at %(time)s", day=format_date(opening.date(), "EEEE"), time=at)
+    return _(
+        "Opens on %(day)s at %(time)s",
+        day=first_of_month(format_date(opening.date(), "EEEE d MMMM")),
+        time=at,
+    )

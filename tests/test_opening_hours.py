@@ -239,3 +239,22 @@ def test_an_event_at_the_cafe_while_it_is_shut_asks_to_confirm(client, auth, db,
     # Somewhere else: the café's hours don't matter.
     elsewhere = {**form, "place_kind": "elsewhere", "place": "Salle des fêtes", "title": "Bal"}
     assert client.post("/c/saint-jean-de-cole/events/manage/new", data=elsewhere).status_code == 303
+
+
+def test_closed_now_says_when_the_cafe_reopens(app, client, db, cafe_a):
+    from portal.opening_hours import reopening_in_words
+
+    db.session.add_all(week_hours(cafe_a, [(time(7, 30), time(12, 30)), (time(15), time(19))]))
+    db.session.add(HoursException(cafe=cafe_a, day=cafe_a.today(), closed=True, label="Inventaire"))
+    db.session.commit()
+    with app.test_request_context():
+        sunday_night = datetime(2026, 12, 6, 22, tzinfo=cafe_a.zone)
+        assert reopening_in_words(cafe_a, sunday_night) == "Ouvre demain à 7\u00a0h\u00a030"
+        lunch = datetime(2026, 12, 7, 13, tzinfo=cafe_a.zone)
+        assert reopening_in_words(cafe_a, lunch) == "Ouvre aujourd’hui à 15\u00a0h"
+        christmas_eve = datetime(2026, 12, 24, 20, tzinfo=cafe_a.zone)
+        assert reopening_in_words(cafe_a, christmas_eve) == "Ouvre samedi à 7\u00a0h\u00a030"
+    if cafe_a.holiday_on(cafe_a.today() + timedelta(days=1)):
+        pytest.skip("tomorrow is a public holiday")
+    page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
+    assert "Fermé en ce moment · Ouvre demain à 7\u00a0h\u00a030" in page

@@ -72,13 +72,17 @@ def phone_region_of(postcode: str, department: str) -> str:
     )
 
 
+# How people shorten place names: "St-Jean", "Ste Foy".
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
 def normalise_for_search(text: str) -> str:
-    """Lower case, no accents, hyphens as spaces: 'Saint-Émilion' -> 'saint emilion'."""
+    """Lower case, no accents, hyphens as spaces, 'St' spelt out: 'St-Émilion' -> 'saint emilion'."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for mark in "-'’":
+    for mark in "-'’.,;/()":
         plain = plain.replace(mark, " ")
-    return " ".join(plain.lower().split())
+    return " ".join(ABBREVIATIONS.get(word, word) for word in plain.lower().split())
 
 
 class Cafe(Timestamped, db.Model):

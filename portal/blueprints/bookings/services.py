@@ -38,6 +38,7 @@ from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CA
 from ...notify import Recipient, notify
 from ...opening_hours import day_warning, opening_intervals, weekday_warning
 from ...templating import format_time_short
+from ...typography import first_of_month
 from ...validators import normalise_phone
 from .slots import (
     FreeSlot,
@@ -579,7 +580,8 @@ def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
 def when_in_words(cafe: Cafe, moment: datetime) -> str:
     """'mardi 3 décembre à 10 h 30' in the café's zone and the reader's language."""
     local = moment.astimezone(cafe.zone)
-    day = format_date(local.date(), "EEEE d MMMM", locale=str(get_locale() or "fr"))
+    locale = str(get_locale() or "fr")
+    day = first_of_month(format_date(local.date(), "EEEE d MMMM", locale=locale), locale)
     return _("%(day)s at %(time)s", day=day, time=format_time_short(local.time()))
 
 
