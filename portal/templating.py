@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from .confirm import confirm_url
 from .models import Role
 from .navigation import page_to_come_back_to, safe_next_url  # noqa: F401  (moving to portal.navigation)
 from .phones import format_phone
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["time_short"] = format_time_short
     app.jinja_env.filters["time_range"] = time_range
+    app.jinja_env.globals["confirm_url"] = confirm_url
     app.jinja_env.filters["date_long"] = lambda d: first_of_month(format_date(d, "full"))
     # "vendredi 27 novembre": the year is noise for the coming days.
     app.jinja_env.filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"))

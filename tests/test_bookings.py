@@ -402,7 +402,7 @@ def test_resident_cancels_and_the_seat_is_free_again(client, db, helpdesk, booke
     find(client, booked.booking.code, "0553123456")
     page = client.get(f"{BASE}/change/booking").get_data(as_text=True)
     assert booked.booking.code in page
-    assert client.post(f"{BASE}/change/cancel").status_code == 303
+    assert client.post(f"{BASE}/change/cancel", data={"confirmed": "1"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Booking, booked.booking.id).status == "cancelled_by_person"
     assert seats(db, helpdesk, booked.slot.starts_at) == 0
@@ -421,7 +421,7 @@ def test_cancel_is_refused_within_the_cafes_notice(client, db, helpdesk, booked)
     )
     db.session.commit()
     find(client, booked.booking.code, "0553123456")
-    response = client.post(f"{BASE}/change/cancel")
+    response = client.post(f"{BASE}/change/cancel", data={"confirmed": "1"})
     assert response.status_code == 422
     assert "trop tard" in response.get_data(as_text=True)
     assert client.post(f"{BASE}/change/move", data={"slot": free(helpdesk, index=3).key}).status_code == 422
@@ -948,7 +948,7 @@ def test_a_double_move_takes_one_new_seat_and_gives_the_old_one_back_once(db, he
 
 def test_a_double_tap_on_cancel_says_cancelled_not_too_late(client, db, helpdesk, booked):
     find(client, booked.booking.code, "0553123456")
-    assert client.post(f"{BASE}/change/cancel").status_code == 303
+    assert client.post(f"{BASE}/change/cancel", data={"confirmed": "1"}).status_code == 303
     second = client.post(f"{BASE}/change/cancel", follow_redirects=True)
     assert second.status_code == 200
     assert "trop tard" not in second.get_data(as_text=True)

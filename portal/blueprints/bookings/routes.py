@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ... import audit
+from ...confirm import is_confirmed
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Booking, Closure, ExtraOpening, HelpTopic, Role
+from ...models.booking import BOOKED
 from ...notify import Recipient, notify
 from ...templating import format_time_short
 from ...tenancy import cafe_role_required, get_cafe_owned_or_404, has_role, login_required_response
@@ -216,11 +218,28 @@ def change():
     return _change_page(booking)
 
 
-@bp.post("/change/cancel")
+@bp.route("/change/cancel", methods=["GET", "POST"])
 def cancel():
+    """Cancelling asks first (with or without JavaScript) and says what happens to the seat."""
     booking = _changing_booking()
     if booking is None:
         return redirect_to(url_for(".find"))
+    if request.method == "GET" or not is_confirmed():
+        if booking.status != BOOKED:  # a second tap, or an old page: show where things stand
+            return redirect_to(url_for(".change"))
+        return render(
+            "confirm.html",
+            question=_(
+                "Cancel your appointment of %(when)s?", when=services.when_in_words(g.cafe, booking.starts_at)
+            ),
+            consequence=_(
+                "Your seat goes back to the café for someone else. "
+                "To come after all, you will need to book again."
+            ),
+            action=url_for(".cancel"),
+            button=_("Yes, cancel my appointment"),
+            back=url_for(".change"),
+        )
     try:
         services.cancel_by_person(g.cafe, booking)
     except TooLate:

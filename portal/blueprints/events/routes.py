@@ -5,12 +5,13 @@ from itertools import groupby
 
 import segno
 from flask import abort, current_app, flash, g, make_response, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ...confirm import is_confirmed
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -405,14 +406,35 @@ def reinstate(event_id: int):
     return redirect_to(url_for(".detail", event_id=event.id))
 
 
-@bp.post("/events/manage/<int:event_id>/delete")
+@bp.route("/events/manage/<int:event_id>/delete", methods=["GET", "POST"])
 @cafe_role_required(Role.STAFF)
 def delete(event_id: int):
+    """Deleting asks first, with or without JavaScript, saying who is affected."""
     event = get_cafe_owned_or_404(Event, event_id)
-    if ActionForm().validate_on_submit():
+    if request.method == "POST" and is_confirmed() and ActionForm().validate_on_submit():
         services.delete_event(g.cafe, event)
         flash(_("The event is deleted."), "success")
-    return redirect_to(url_for(".manage"))
+        return redirect_to(url_for(".manage"))
+    people = services.people_answered(g.cafe, event)
+    consequence = (
+        ngettext(
+            "%(num)d person said they are coming: their answer is deleted too and they are not told. "
+            "To let them know, cancel the event instead.",
+            "%(num)d people said they are coming: their answers are deleted too and they are not told. "
+            "To let them know, cancel the event instead.",
+            people,
+        )
+        if people
+        else _("Nobody has answered yet. The event disappears from the programme and the calendars.")
+    )
+    return render(
+        "confirm.html",
+        question=_("Delete “%(title)s” for good?", title=event.title),
+        consequence=consequence,
+        action=url_for(".delete", event_id=event.id),
+        button=_("Delete for good"),
+        back=url_for(".manage"),
+    )
 
 
 @bp.route("/events/manage/<int:event_id>/dates", methods=["GET", "POST"])

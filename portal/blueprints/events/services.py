@@ -382,6 +382,18 @@ def reinstate_event(cafe: Cafe, event: Event) -> None:
     db.session.commit()
 
 
+def people_answered(cafe: Cafe, event: Event) -> int:
+    """How many people (party sizes counted) are coming or waiting, on any date of the event."""
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Rsvp.party_size), 0))
+            .join(Event, Event.id == Rsvp.event_id)
+            .where(Event.cafe_id == cafe.id, Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
+        )
+        or 0
+    )
+
+
 def delete_event(cafe: Cafe, event: Event) -> None:
     """Remove an event, its exceptions and its RSVPs."""
     audit.record("events.deleted", cafe, target=f"#{event.id} {event.title}")

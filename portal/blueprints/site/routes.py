@@ -1,10 +1,11 @@
 """Health check and the visitor's preferences (language, text size)."""
 
-from flask import current_app, jsonify, request, session, url_for
+from flask import abort, current_app, jsonify, make_response, request, session, url_for
 from sqlalchemy import text
 
+from ...confirm import read_confirmation
 from ...extensions import db
-from ...htmx import redirect_to
+from ...htmx import redirect_to, render
 from ...templating import safe_next_url
 from . import bp
 
@@ -32,3 +33,14 @@ def language():
 def text_size():
     session["large_text"] = request.form.get("size") == "large"
     return redirect_to(safe_next_url(request.form.get("next"), url_for("directory.index")))
+
+
+@bp.get("/confirm")
+def confirm():
+    """Ask before a destructive action: what happens, to whom; the real form; a way back."""
+    asked = read_confirmation(request.args.get("t", ""))
+    if asked is None:
+        abort(404)
+    response = make_response(render("confirm.html", **asked))
+    response.headers["Cache-Control"] = "no-store"
+    return response
