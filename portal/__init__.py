@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .edge import init_edge, trusted_hosts
+
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     proxies = app.config.get("PROXY_FIX_X_FOR", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
@@ -29,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_production_config(app)
     _init_extensions(app)
     init_security_headers(app)
+    init_edge(app)
 
     from .errors import init_error_handlers
 
@@ -44,7 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """<int:...> up to the largest INTEGER of PostgreSQL: a bigger id is a 404, not a 500."""
+    """<int:...> up to the largest INTEGER of PostgreSQL: a bigger id is a 404, not a 500.
+
+    Only ASCII digits without leading zeros: `/events/٣`, `/events/３`, `/events/0003` and
+    `/events/𝟑` are not another way to write 3 (one address per page; they are 404).
+    """
+
+    regex = r"[1-9][0-9]{0,9}"
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -47,7 +48,14 @@ class Config:
 
     # The address people reach the site at: every link in an email, SMS, feed or QR code
     # starts with it (never with the Host header of a request).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Required in production. Only the host of this address (and TRUSTED_HOSTS) is served:
+    # a request for any other Host header gets a 400.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL)
+    # Other names the site answers to, comma-separated (e.g. "www.comptoir.example"; a
+    # leading dot accepts every subdomain). Outside production, localhost and 127.0.0.1 too.
+    TRUSTED_HOSTS_EXTRA = os.environ.get(
+        "TRUSTED_HOSTS", "" if ENV_NAME == "production" else "localhost,127.0.0.1"
+    )
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | smtp | memory
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -97,6 +105,7 @@ class TestConfig(Config):
     SMS_BACKEND = "memory"
     HTMX_SOURCE = "local"
     PUBLIC_BASE_URL = "http://localhost"
+    TRUSTED_HOSTS_EXTRA = "localhost,127.0.0.1"
     RATELIMIT_ENABLED = False
     # Hashing strength is not under test; a cheap hash keeps the suite fast.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

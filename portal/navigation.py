@@ -5,11 +5,14 @@ from urllib.parse import urlsplit
 from flask import current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException
 
+# Longer than any page of the site: a 1 MB `next` must not become a 1 MB Location header.
+MAX_NEXT_LENGTH = 1000
+
 
 def safe_next_url(value: str | None, fallback: str) -> str:
     """Only follow `next` to a path on this site, never to another host."""
     # Browsers read "/\\host" as "//host" and drop tabs and newlines inside URLs.
-    if not value or "\\" in value or any(ord(c) < 32 for c in value):
+    if not value or len(value) > MAX_NEXT_LENGTH or "\\" in value or any(ord(c) < 32 for c in value):
         return fallback
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
@@ -33,7 +36,8 @@ def page_to_come_back_to() -> str:
     back there with GET would be a 405, so use the page the form was on, or a safe default.
     """
     if request.method in ("GET", "HEAD") or _has_a_page(request.path):
-        return request.full_path.rstrip("?")
+        here = request.full_path.rstrip("?")
+        return here if len(here) <= MAX_NEXT_LENGTH else safe_next_url(request.path, "/")
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         back = referrer.path + (f"?{referrer.query}" if referrer.query else "")

@@ -1,8 +1,10 @@
 """Security headers on every response, and the production safety checks."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 
-from .config import DEFAULT_SECRET_KEY
+from .config import DEFAULT_PUBLIC_BASE_URL, DEFAULT_SECRET_KEY
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -29,7 +31,7 @@ def content_security_policy(htmx_source: str) -> str:
 
 
 def check_production_config(app: Flask) -> None:
-    """Refuse to serve production with a guessable secret key."""
+    """Refuse to serve production with a guessable secret key or no public address."""
     if app.config.get("ENV_NAME") != "production":
         return
     key = app.config.get("SECRET_KEY") or ""
@@ -37,6 +39,14 @@ def check_production_config(app: Flask) -> None:
         raise RuntimeError(
             "SECRET_KEY is missing or is the development default: set a long random "
             "SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    base = app.config.get("PUBLIC_BASE_URL") or ""
+    parts = urlsplit(base)
+    if base == DEFAULT_PUBLIC_BASE_URL or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL is missing: set the address people reach the site at "
+            "(e.g. https://comptoir.example.org). Links in emails and feeds start with it, "
+            "and only its host (plus TRUSTED_HOSTS) is served."
         )
 
 

@@ -119,7 +119,12 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": ""})
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 64,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PUBLIC_BASE_URL": "https://comptoir.example.org",
+        }
     )
     assert app.config["SESSION_COOKIE_HTTPONLY"]
 

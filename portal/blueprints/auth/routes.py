@@ -47,12 +47,18 @@ def register():
     next_url = safe_next_url(request.args.get("next"), url_for("directory.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.register_user(form.display_name.data, form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            flash(_("Your account is ready. Welcome!"), "success")
-            return redirect_to(next_url)
-        form.email.errors.append(_("An account already uses this address. Log in, or reset your password."))
+        # The same answer whether the address is new or already has an account (whose
+        # owner is told by mail): this page must not tell who has an account.
+        services.register_user(form.display_name.data, form.email.data, form.password.data)
+        flash(
+            _(
+                "Check your mailbox: we have sent a message to %(email)s. "
+                "If this address is new, your account is ready: log in with the password you chose.",
+                email=services.normalise_email(form.email.data),
+            ),
+            "success",
+        )
+        return redirect_to(url_for("auth.login", next=next_url))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form, next_url=next_url), status
 

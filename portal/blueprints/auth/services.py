@@ -1,13 +1,16 @@
 """Accounts: registration, credentials, password-reset tokens."""
 
-from flask import current_app, url_for
-from flask_babel import gettext as _
+import secrets
+
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
-from ...mail import send_mail
 from ...models import User
+from . import notifications
 
 RESET_SALT = "password-reset"
 
@@ -21,21 +24,48 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def _dummy_hash() -> str:
+    """A hash of nothing, with the configured method: checking it costs what a real check costs."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    cache = current_app.extensions.setdefault("comptoir_dummy_hashes", {})
+    if method not in cache:
+        cache[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return cache[method]
+
+
 def register_user(display_name: str, email: str, password: str) -> User | None:
-    """Create a resident account; None when the email is already taken."""
-    if find_user_by_email(email) is not None:
+    """Create a resident account and mail its owner; None when the email is already taken.
+
+    Either way the asker learns nothing (same answer, about the same time): the owner of
+    an existing account is told by mail that someone tried, with the way to log in.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        check_password_hash(_dummy_hash(), password)  # the time a new account's hash takes
+        notifications.send_account_exists(existing)
         return None
     user = User(display_name=display_name.strip(), email=normalise_email(email))
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address registered at the same moment
+        db.session.rollback()
+        return None
+    notifications.send_welcome(user)
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user if the password matches, else None (same answer for unknown emails)."""
+    """The user if the password matches, else None.
+
+    An unknown address costs a hash check too, so the answer takes the same time.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password):
         return None
     return user
 
@@ -61,24 +91,15 @@ def user_from_reset_token(token: str) -> User | None:
 
 
 def send_reset_email(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way to the asker."""
+    """Mail a reset link if the account exists; say nothing either way to the asker.
+
+    The link starts with PUBLIC_BASE_URL, never with the Host of this request. (The time
+    the mail takes to send is hidden once mail goes through the outbox, issue 11.)
+    """
     user = find_user_by_email(email)
     if user is None:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
-    minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
-    send_mail(
-        user.email,
-        _("Reset your Comptoir password"),
-        _(
-            "Hello %(name)s,\n\nTo choose a new password, open this link within %(minutes)d minutes:\n"
-            "%(link)s\n\n"
-            "If you did not ask for it, ignore this message: your password stays the same.",
-            name=user.display_name,
-            minutes=minutes,
-            link=link,
-        ),
-    )
+    notifications.send_reset_link(user, make_reset_token(user))
 
 
 def set_new_password(user: User, password: str) -> None:

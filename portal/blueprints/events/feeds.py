@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 import icalendar
 from flask import url_for
 
+from ...edge import one_line
 from ...models import Cafe, Event, EventStatus, Recurrence
 from .recurrence import local_naive, to_utc
 
@@ -93,7 +94,8 @@ def calendar(cafe: Cafe, events: list[Event], name: str) -> bytes:
     cal.add("prodid", "-//Comptoir//Village cafés//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # An X- property is not escaped: a line break in a café's or event's name would end it.
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", cafe.timezone)
     for event in events:
         page = url_for("cafe.events.detail", cafe_slug=cafe.slug, event_id=event.id, _external=True)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ...confirm import is_confirmed
+from ...edge import xml_safe
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -266,11 +267,13 @@ def feed_atom():
             entries.append(occurrence)
     updated = max((o.event.updated_at for o in entries), default=g.cafe.updated_at)
     response = make_response(
-        render_template(
-            "events/feed.atom.xml",
-            entries=entries[:50],
-            updated=updated,
-            feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+        xml_safe(
+            render_template(
+                "events/feed.atom.xml",
+                entries=entries[:50],
+                updated=updated,
+                feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+            )
         )
     )
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
