@@ -63,3 +63,53 @@ def test_back_after_a_reset_lands_on_step_1(live_server, new_page):
     expect(page.get_by_role("heading", level=1)).to_have_text(STEP_1)
     expect(page.locator("body")).not_to_contain_text("Odette")
     expect(page).to_have_url(re.compile(r"/help/counter/$"))
+
+
+CAFE = "/c/saint-jean-de-cole"
+
+# Every target's box, and whether a tap in its card's corner still lands on the card's link.
+MEASURE = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+  const box = el.getBoundingClientRect();
+  return {text: el.textContent.trim().slice(0, 40), width: box.width, height: box.height};
+})"""
+CARD_CORNERS = """(selector) => [...document.querySelectorAll(selector)].map(card => {
+  card.scrollIntoView();
+  const box = card.getBoundingClientRect();
+  const link = card.querySelector('.cover-link a');
+  const hits = [[box.left + 6, box.bottom - 6], [box.right - 6, box.top + 6], [box.right - 6, box.bottom - 6]]
+    .map(([x, y]) => document.elementFromPoint(x, y));
+  return {height: box.height, allLink: hits.every(hit => hit === link || (link && link.contains(hit)))};
+})"""
+
+
+def small(targets):
+    return [t for t in targets if t["width"] < 44 or t["height"] < 44]
+
+
+def test_whole_cards_are_links_on_a_phone(live_server, new_page):
+    page = new_page(javascript=False)
+    for path, selector in (
+        (live_server + "/", "#cafe-list > .card"),
+        (live_server + CAFE + "/events/", ".event-card"),
+    ):
+        page.goto(path)
+        cards = page.evaluate(CARD_CORNERS, selector)
+        assert cards, path
+        assert all(c["allLink"] and c["height"] >= 44 for c in cards), (path, cards)
+    page.goto(live_server + "/")
+    page.locator("#cafe-list > .card").first.click(position={"x": 10, "y": 60})
+    expect(page).to_have_url(re.compile(r"/c/[\w-]+/$"))
+
+
+def test_help_topics_and_checkboxes_are_44_px_targets(live_server, new_page):
+    page = new_page(javascript=False)
+    page.goto(live_server + CAFE + "/")
+    topics = page.evaluate(MEASURE, ".help-topics a")
+    assert topics and not small(topics), topics
+    log_in(page, live_server, STAFF_EMAIL, CAFE + "/events/manage/new")
+    boxes = page.evaluate(MEASURE, "label.check")
+    assert len(boxes) >= 3 and not small(boxes), boxes
+    # The box itself is tappable through its label: a tap on the label's text ticks it.
+    label = page.locator("label.check", has=page.locator("input[type=checkbox]")).first
+    label.click(position={"x": 60, "y": 22})
+    expect(label.locator("input")).to_be_checked()
