@@ -354,11 +354,8 @@ def book_for_someone():
         abort(404)
     # Before a topic is chosen, the slot is judged with the shortest one.
     shortest = min(topics, key=lambda t: t.duration_minutes)
-    topic = (
-        next((t for t in topics if t.id == form.topic.data), shortest)
-        if request.method == "POST"
-        else shortest
-    )
+    wanted = form.topic.data if request.method == "POST" else request.args.get("topic", type=int)
+    topic = next((t for t in topics if t.id == wanted), shortest)
     try:
         slot = services.find_slot(g.cafe, topic, key or "", staff=True)
     except SlotNotFound:
@@ -372,6 +369,7 @@ def book_for_someone():
     context = dict(form=form, slot=slot, when=services.when_in_words(g.cafe, slot.starts_at))
     if request.method == "GET":
         form.slot.data = key
+        form.topic.data = topic.id
         return render("bookings/staff_book.html", **context)
     if not form.validate_on_submit():
         return render("bookings/staff_book.html", status=422, **context)
@@ -384,7 +382,8 @@ def book_for_someone():
         form.overbook.errors.append(
             _("This slot is full. Tick the box to overbook knowingly, or choose another slot.")
         )
-        return render("bookings/staff_book.html", status=409, **context)
+        why = services.why_full(g.cafe, topic, slot)
+        return render("bookings/staff_book.html", status=409, why=why, topic=topic, **context)
     try:
         booking = services.book(
             g.cafe,

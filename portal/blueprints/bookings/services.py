@@ -7,6 +7,7 @@ rowcount 0 lost the race and is told the slot was just taken.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import phonenumbers
@@ -225,6 +226,30 @@ def find_slot(
         if slot.seats_left < 1:
             raise SlotUnavailable("taken")
     return slot
+
+
+@dataclass(frozen=True)
+class WhyFull:
+    """Why a slot cannot take `topic`, in words staff can act on."""
+
+    blocking: datetime | None  # the later slot, already full, that a long topic would run into
+    fitting: list[FreeSlot]  # the times of that day where the topic fits
+
+
+def why_full(cafe: Cafe, topic: HelpTopic, slot: FreeSlot, now: datetime | None = None) -> WhyFull:
+    """A full slot for a topic longer than one slot may be free itself: say which slot is in the way."""
+    now = now or utcnow()
+    day = slot.starts_at.astimezone(cafe.zone).date()
+    taken = _taken(cafe, day, day)
+    blocking = next(
+        (start for start in slot.covered if slot.capacity - taken.get((slot.helper_id, start), 0) < 1), None
+    )
+    fitting = [
+        s
+        for s in candidate_slots(_periods(cafe, day, day), cafe.zone, topic.duration_minutes, taken)
+        if s.seats_left >= 1 and s.starts_at > now
+    ]
+    return WhyFull(blocking if blocking != slot.starts_at else None, fitting)
 
 
 # --- taking and giving back seats -----------------------------------------------------------

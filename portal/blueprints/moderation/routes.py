@@ -55,6 +55,8 @@ def _after_action(notice: Notice, message: str, status: int = 200, **forms):
             "moderation/_item.html",
             status=status,
             **_item_context(fresh, done=message, errors=status != 200, network=network, **forms),
+            # The count at the top of the queue follows the decisions (an out-of-band swap).
+            queue_count=services.queue_count(None if network else g.cafe),
         )
         return body
     if status == 200:
