@@ -113,3 +113,24 @@ def test_help_topics_and_checkboxes_are_44_px_targets(live_server, new_page):
     label = page.locator("label.check", has=page.locator("input[type=checkbox]")).first
     label.click(position={"x": 60, "y": 22})
     expect(label.locator("input")).to_be_checked()
+
+
+def test_the_slip_prints_on_one_a6_page(live_server, new_page):
+    from datetime import date, timedelta
+
+    page = new_page(javascript=False, width=800)
+    log_in(page, live_server, STAFF_EMAIL, HELP + "staff/")
+    slip = None
+    for n in range(14):
+        page.goto(f"{live_server}{HELP}staff/?date={(date.today() + timedelta(days=n)).isoformat()}")
+        links = page.locator("a[href*='/slip']")
+        if links.count():
+            slip = links.first.get_attribute("href")
+            break
+    assert slip, "the demo has bookings in the coming two weeks"
+    page.goto(live_server + slip)
+    pdf = page.pdf(prefer_css_page_size=True)
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    assert len(pages) == 1, len(pages)
+    width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
+    assert round(width) == 298 and round(height) == 420  # A6: 105 × 148 mm
