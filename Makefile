@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Tests run in parallel (pytest-xdist): one worker per core; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
 .PHONY: run test test-sqlite test-postgres setup setup-dev translations extract-messages db demo lint bench clean
@@ -27,12 +29,12 @@ test: setup-dev translations node_modules/.axe-stamp
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
-	TEST_DATABASE_URL= $(BIN)/pytest -q $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The PostgreSQL run leaves out the browser tests, which do not depend on the database.
 test-postgres-url:
 	@echo "== Test suite on PostgreSQL =="
-	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 setup: $(VENV)/.run-stamp
 setup-dev: $(VENV)/.dev-stamp

@@ -5,14 +5,20 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from .access import allowed, cafe_moderator, cafe_role, current_role, network_admin, network_moderator
 from .confirm import confirm_url
+from .htmx import is_private_page
 from .models import Role
-from .navigation import page_to_come_back_to, safe_next_url  # noqa: F401  (moving to portal.navigation)
+from .navigation import page_to_come_back_to
 from .phones import format_phone
 from .security import HTMX_CDN_URL, HTMX_LOCAL_FILE, HTMX_SRI
-from .tenancy import current_role, has_role, is_network_admin
 from .text import linkify, plain
 from .typography import first_of_month, time_range, time_words
+
+
+def _has_role(role: Role) -> bool:
+    """`has_role(Role.STAFF)` in templates: the same question as `allowed(cafe_role(...))`."""
+    return allowed(cafe_role(role))
 
 
 def format_time_short(value) -> str:
@@ -45,9 +51,14 @@ def init_app(app: Flask) -> None:
             "htmx": htmx,
             "cafe": cafe,
             "Role": Role,
-            "has_role": has_role if cafe is not None else (lambda role: False),
-            "current_role": current_role if cafe is not None else (lambda: None),
-            "is_network_admin": is_network_admin,
+            "has_role": _has_role,
+            "current_role": current_role,
+            "is_network_admin": network_admin,
+            "allowed": allowed,
+            "cafe_role": cafe_role,
+            "cafe_moderator": cafe_moderator,
+            "network_moderator": network_moderator,
+            "private_page": is_private_page(),
             "large_text": bool(session.get("large_text")),
             "lang": str(get_locale()),
             "current_path": page_to_come_back_to() if request else "/",

@@ -1,10 +1,13 @@
-"""Showing what people typed: escaped first, then line breaks and web links added.
+"""What people type: cleaned before it is stored, counted for links, shown safely.
 
-Never raw HTML: every character is escaped before anything is added, and only
-http(s) addresses become links (so no javascript: or data: URL ever does).
+Stored: `clean_text` (NFC, Unix line breaks, no invisible or control characters).
+Counted: `count_links` with `URL_PATTERN` (the noticeboard's link limit for new posters).
+Shown: `linkify` and `plain`. Never raw HTML: every character is escaped before anything
+is added, and only http(s) addresses become links (so no javascript: or data: URL ever does).
 """
 
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
@@ -14,6 +17,25 @@ INVISIBLE = dict.fromkeys(
     + list(range(0x202A, 0x202F))
     + list(range(0x2066, 0x206A))
 )
+
+# A web address as people type it, in raw text (what the link limit counts).
+URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+
+def clean_text(text: str | None) -> str:
+    """What we store: NFC, Unix line breaks, no invisible or direction-changing characters."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    # Bidirectional overrides and invisible characters let a title pretend to be something
+    # else on screen ("gpj.exe"), or hide a blocked word ("ar\u200bnaque").
+    text = text.translate(INVISIBLE)
+    # Other control characters have no place in what people post (tabs and line breaks stay).
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
+def count_links(*texts: str | None) -> int:
+    """How many web addresses the texts contain."""
+    return sum(len(URL_PATTERN.findall(text or "")) for text in texts)
+
 
 # Matched on the escaped text: it stops at spaces and at escaped quotes and brackets.
 _LINK = re.compile(r"\b(https?://|www\.)[^\s&<>]+(?:&amp;[^\s&<>]+)*", re.IGNORECASE)

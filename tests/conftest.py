@@ -3,14 +3,21 @@
 import contextvars
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.config import TestConfig
@@ -23,9 +30,25 @@ PASSWORD = "correct-horse-battery"
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return _own_database_per_worker(url)
     # A file, not :memory:, so parallel requests from threads share one database.
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _own_database_per_worker(url: str) -> str:
+    """Parallel workers (pytest-xdist, `make test`) each get a PostgreSQL database of their own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = make_url(url)
+    if not worker or not base.drivername.startswith("postgresql"):
+        return url
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        query = sql_text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if connection.execute(query, {"name": name}).scalar() is None:
+            connection.execute(sql_text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +104,10 @@ def _empty_tables() -> None:
     with _db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            connection.execute(sql_text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+                connection.execute(sql_text(f'DELETE FROM "{name}"'))
 
 
 @pytest.fixture
@@ -206,6 +229,89 @@ def auth(client) -> AuthActions:
 
 
 @pytest.fixture
+def log_in(app):
+    """A new client of its own, logged in as `user`: for several people at once."""
+
+    def factory(user: User, password: str = PASSWORD):
+        client = app.test_client()
+        response = client.post("/account/login", data={"email": user.email, "password": password})
+        assert response.status_code == 303, f"{user.email} could not log in"
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def race():
+    """Run `action(arg)` for every arg at the same instant (threads behind a barrier).
+
+    The results come back in the order of `args`: `race(lambda c: c.post(url).status_code, clients)`.
+    """
+
+    def run(action, args):
+        args = list(args)
+        barrier = threading.Barrier(len(args))
+
+        def at_once(arg):
+            barrier.wait()
+            return action(arg)
+
+        with ThreadPoolExecutor(max_workers=len(args)) as pool:
+            return list(pool.map(at_once, args))
+
+    return run
+
+
+# The clock ---------------------------------------------------------------------------------
+# Tests must pass whatever the day they run. Date-sensitive tests take `any_day` (first in
+# their arguments, so the clock is pinned before their data is made): they run on each day of
+# a week, a month's and a year's last day, and the eves of both daylight-saving changes.
+
+PARIS = ZoneInfo("Europe/Paris")
+DAYS = {
+    "monday": datetime(2026, 11, 23, 10, 0, tzinfo=PARIS),
+    "tuesday": datetime(2026, 11, 24, 10, 0, tzinfo=PARIS),
+    "wednesday": datetime(2026, 11, 25, 10, 0, tzinfo=PARIS),
+    "thursday": datetime(2026, 11, 26, 10, 0, tzinfo=PARIS),
+    "friday": datetime(2026, 11, 27, 10, 0, tzinfo=PARIS),
+    "saturday": datetime(2026, 11, 28, 10, 0, tzinfo=PARIS),
+    "sunday": datetime(2026, 11, 29, 10, 0, tzinfo=PARIS),
+    "month-end": datetime(2026, 12, 31, 18, 0, tzinfo=PARIS),
+    # The night after brings the change: "tomorrow" is a 23-hour, then a 25-hour day.
+    "spring-forward-eve": datetime(2026, 3, 28, 22, 0, tzinfo=PARIS),
+    "fall-back-eve": datetime(2026, 10, 24, 22, 0, tzinfo=PARIS),
+}
+
+
+class Clock:
+    """The pinned clock of a test; `clock.move_to(moment)` travels, time keeps ticking."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+        self.start = None
+
+    def move_to(self, moment: datetime) -> None:
+        self.start = moment
+        self._traveller.move_to(moment)
+
+
+@pytest.fixture
+def clock():
+    """The clock pinned to Sunday 29 November 2026, 10:00 in Paris (move it with `move_to`)."""
+    with time_machine.travel(DAYS["sunday"], tick=True) as traveller:
+        pinned = Clock(traveller)
+        pinned.start = DAYS["sunday"]
+        yield pinned
+
+
+@pytest.fixture(params=list(DAYS.values()), ids=list(DAYS))
+def any_day(request, clock) -> datetime:
+    """Run the test once per day of `DAYS`, the clock pinned to it."""
+    clock.move_to(request.param)
+    return request.param
+
+
+@pytest.fixture
 def outbox(app) -> list:
     return app.extensions.setdefault("mail_outbox", [])
 
@@ -261,6 +367,17 @@ def field_error(html: str, field_id: str) -> str | None:
     assert 'aria-invalid="true"' in match.group(1)
     assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
     return unescape(match.group(2)).strip()
+
+
+def flashes(html: str) -> list[str]:
+    """The messages flashed at the top of the page."""
+    found = re.findall(r'<div class="alert [^"]*" role="\w+">(.*?)</div>', html, re.S)
+    return [unescape(message).strip() for message in found]
+
+
+def text(html: str) -> str:
+    """Visible text, tags dropped and white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def field_errors(html: str) -> dict[str, str]:

@@ -1,7 +1,6 @@
 """Accounts as a visitor sees them: register, log in and out, reset a forgotten password."""
 
 import re
-from html import unescape
 from urllib.parse import unquote
 
 import pytest
@@ -9,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.models import User
 
-from .conftest import PASSWORD, field_error, form_value
+from .conftest import PASSWORD, field_error, flashes, form_value
 
 # What the French UI says (portal/translations/fr and WTForms' own catalogue).
 FR_PASSWORDS_DIFFER = "Les deux mots de passe sont différents."
@@ -34,14 +33,6 @@ NEW_PASSWORD = "un-nouveau-mot-de-passe"
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def flashes(html: str) -> list[str]:
-    """The messages flashed at the top of the page."""
-    return [
-        unescape(m).strip()
-        for m in re.findall(r'<div class="alert [^"]*" role="\w+">(.*?)</div>', html, re.S)
-    ]
 
 
 def is_logged_in(client) -> bool:

@@ -140,7 +140,7 @@ def test_detail_escapes_description_keeps_lines_and_links(client, cafe_a):
     assert "Gratuit" in page
 
 
-def test_cafe_page_shows_this_week_and_feed_links(client, cafe_a):
+def test_cafe_page_shows_this_week_and_feed_links(any_day, client, cafe_a):
     make_event(cafe_a, "Concert de jazz", days=2)
     make_event(cafe_a, "Dans un mois", days=30)
     page = client.get(f"{BASE}/").get_data(as_text=True)
@@ -315,7 +315,7 @@ def test_atom_feed_is_valid_atom(client, cafe_a):
     assert entry.find("a:updated", ns).text.endswith("Z")
 
 
-def test_programme_has_qr_code(client, cafe_a):
+def test_programme_has_qr_code(any_day, client, cafe_a):
     make_event(cafe_a, "Concert", days=0, hour=23)
     page = client.get(f"{BASE}/events/programme?period=month").get_data(as_text=True)
     assert "<svg" in page and "http://localhost/c/saint-jean-de-cole/" in page

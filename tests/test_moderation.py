@@ -474,26 +474,13 @@ def test_expiry_default_and_limit(app, cafe_a):
 # Concurrency ---------------------------------------------------------------------------
 
 
-def test_reports_arriving_together_hide_the_notice_exactly_once(app, db, cafe_a, outbox):
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
+def test_reports_arriving_together_hide_the_notice_exactly_once(app, db, cafe_a, outbox, log_in, race):
     author = make_user("auteur@example.org")
     notice_id = add_notice(cafe_a, author).id
-    clients = []
-    for n in range(6):
-        voisin = make_user(f"voisin{n}@example.org")
-        client = app.test_client()
-        client.post("/account/login", data={"email": voisin.email, "password": "correct-horse-battery"})
-        clients.append(client)
-    barrier = threading.Barrier(len(clients))
-
-    def send(client):
-        barrier.wait()
-        return client.post(f"{BOARD}{notice_id}/report", data={"reason": "spam"}).status_code
-
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = list(pool.map(send, clients))
+    clients = [log_in(make_user(f"voisin{n}@example.org")) for n in range(6)]
+    statuses = race(
+        lambda client: client.post(f"{BOARD}{notice_id}/report", data={"reason": "spam"}).status_code, clients
+    )
     assert statuses == [303] * len(clients)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Report.id))) == 6
@@ -568,29 +555,19 @@ def test_acting_from_the_network_queue_comes_back_to_it(client, auth, db, cafe_a
     assert 'name="from" value="network"' in fragment
 
 
-def test_two_moderators_approving_at_once_decide_once(app, db, cafe_a, team_a, resident, outbox):
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
+def test_two_moderators_approving_at_once_decide_once(
+    app, db, cafe_a, team_a, resident, outbox, log_in, race
+):
     notice_id = add_notice(cafe_a, resident, status=NoticeStatus.PENDING).id
     second = make_user("moderatrice2@example.org")
     from portal.models import Membership, Role
 
     db.session.add(Membership(cafe_id=cafe_a.id, user_id=second.id, role=Role.MODERATOR))
     db.session.commit()
-    clients = []
-    for user in (team_a.moderator, second) * 2:
-        client = app.test_client()
-        client.post("/account/login", data={"email": user.email, "password": "correct-horse-battery"})
-        clients.append(client)
-    barrier = threading.Barrier(len(clients))
-
-    def send(client):
-        barrier.wait()
-        return client.post(f"{QUEUE}notices/{notice_id}/approve").status_code
-
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = sorted(pool.map(send, clients))
+    clients = [log_in(user) for user in (team_a.moderator, second) * 2]
+    statuses = sorted(
+        race(lambda client: client.post(f"{QUEUE}notices/{notice_id}/approve").status_code, clients)
+    )
     assert statuses.count(303) == 1 and set(statuses) <= {303, 409}
     db.session.expire_all()
     assert db.session.scalars(select(ModerationDecision.action)).all() == ["approved"]

@@ -1,14 +1,13 @@
 """The network team's area, /network/: opening and closing cafés, appointing managers."""
 
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.models import AuditEntry, Cafe, Membership, Role
 
-from .conftest import field_error, field_errors, form_value
+from .conftest import field_error, field_errors, flashes, form_value, text
 
 # What the French UI says (portal/translations/fr and WTForms' own catalogue).
 FR_BAD_SLUG = (
@@ -39,17 +38,6 @@ NEW_CAFE = {
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def flashes(html: str) -> list[str]:
-    """The messages flashed at the top of the page."""
-    found = re.findall(r'<div class="alert [^"]*" role="\w+">(.*?)</div>', html, re.S)
-    return [unescape(message).strip() for message in found]
-
-
-def text(html: str) -> str:
-    """Visible text, tags dropped and white space collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def directory_slugs(client) -> list[str]:

@@ -303,6 +303,8 @@ def test_anonymous_visitors_are_sent_to_log_in(app, client, db, team_a, endpoint
     response = request(client, method, url_for_rule(app, endpoint, "saint-jean-de-cole", ids))
     assert response.status_code == 302
     assert response.location.startswith("/account/login?next=")
+    # Back to this page after logging in; never to a POST-only address (a 405).
+    assert client.get(response.location.split("?next=", 1)[1]).status_code != 405
 
 
 @pytest.mark.parametrize("endpoint", sorted(CAFE_ENDPOINTS))

@@ -22,8 +22,8 @@ from .booking import (
     Slot,
 )
 from .cafe import SERVICES, WEEKDAYS, Cafe, CafeService, HoursException, WeeklyHours
+from .enums import LabelledEnum, LabelledIntEnum
 from .event import (
-    EVENT_CATEGORY_LABELS,
     Event,
     EventCategory,
     EventOccurrenceOverride,
@@ -37,7 +37,6 @@ from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
-    "EVENT_CATEGORY_LABELS",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",
@@ -54,6 +53,8 @@ __all__ = [
     "ExtraOpening",
     "HelpTopic",
     "HoursException",
+    "LabelledEnum",
+    "LabelledIntEnum",
     "Invitation",
     "Membership",
     "ModerationDecision",

@@ -1,6 +1,5 @@
 """The noticeboard and its moderation: notices, reports, suspensions, settings, decisions."""
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,85 +15,41 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .cafe import Cafe
+from .enums import LabelledEnum
 from .mixins import CafeScoped, Hideable, Timestamped
 from .types import UTCDateTime, utcnow, value_enum
 from .user import User
 
 
-class LabelledEnum(enum.Enum):
-    @property
-    def label(self) -> str:
-        return str(self.LABELS[self.value])  # type: ignore[attr-defined]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
-
-
 class NoticeCategory(LabelledEnum):
-    GIVE_AWAY = "give_away"
-    LOOKING_FOR = "looking_for"
-    CARPOOL = "carpool"
-    LOST_FOUND = "lost_found"
-    SERVICES = "services"
-    ASSOCIATION = "association"
-    OTHER = "other"
-
-
-NoticeCategory.LABELS = {
-    "give_away": _l("Give away"),
-    "looking_for": _l("Looking for"),
-    "carpool": _l("Carpool"),
-    "lost_found": _l("Lost & found"),
-    "services": _l("Services offered"),
-    "association": _l("Association news"),
-    "other": _l("Other"),
-}
+    GIVE_AWAY = "give_away", _l("Give away")
+    LOOKING_FOR = "looking_for", _l("Looking for")
+    CARPOOL = "carpool", _l("Carpool")
+    LOST_FOUND = "lost_found", _l("Lost & found")
+    SERVICES = "services", _l("Services offered")
+    ASSOCIATION = "association", _l("Association news")
+    OTHER = "other", _l("Other")
 
 
 class NoticeStatus(LabelledEnum):
-    PENDING = "pending"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-NoticeStatus.LABELS = {
-    "pending": _l("Waiting for approval"),
-    "published": _l("Published"),
-    "rejected": _l("Rejected"),
-    "withdrawn": _l("Withdrawn"),
-}
+    PENDING = "pending", _l("Waiting for approval")
+    PUBLISHED = "published", _l("Published")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
 class ReportReason(LabelledEnum):
-    SPAM = "spam"
-    OFFENSIVE = "offensive"
-    PERSONAL_DATA = "personal_data"
-    SCAM = "scam"
-    OTHER = "other"
-
-
-ReportReason.LABELS = {
-    "spam": _l("Spam or advertising"),
-    "offensive": _l("Offensive or hateful"),
-    "personal_data": _l("Personal data about someone"),
-    "scam": _l("Scam"),
-    "other": _l("Something else"),
-}
+    SPAM = "spam", _l("Spam or advertising")
+    OFFENSIVE = "offensive", _l("Offensive or hateful")
+    PERSONAL_DATA = "personal_data", _l("Personal data about someone")
+    SCAM = "scam", _l("Scam")
+    OTHER = "other", _l("Something else")
 
 
 class ModerationMode(LabelledEnum):
-    PRE = "pre"
-    POST = "post"
-    NEW_POSTERS = "new_posters"
-
-
-ModerationMode.LABELS = {
-    "pre": _l("Every new notice waits for approval"),
-    "post": _l("Notices are published at once"),
-    "new_posters": _l("Only new posters’ notices wait for approval"),
-}
+    PRE = "pre", _l("Every new notice waits for approval")
+    POST = "post", _l("Notices are published at once")
+    NEW_POSTERS = "new_posters", _l("Only new posters’ notices wait for approval")
 
 
 class Notice(CafeScoped, Timestamped, Hideable, db.Model):

@@ -13,32 +13,38 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .cafe import Cafe
+from .enums import LabelledEnum
 from .mixins import CafeScoped, Timestamped
 from .types import UTCDateTime
 from .user import User
 
-BOOKED = "booked"
-ATTENDED = "attended"
-NO_SHOW = "no_show"
-CANCELLED_BY_PERSON = "cancelled_by_person"
-CANCELLED_BY_CAFE = "cancelled_by_cafe"
-STATUSES = (BOOKED, ATTENDED, NO_SHOW, CANCELLED_BY_PERSON, CANCELLED_BY_CAFE)
+
+class BookingStatus(LabelledEnum):
+    BOOKED = "booked", _l("Booked")
+    ATTENDED = "attended", _l("Attended")
+    NO_SHOW = "no_show", _l("Did not come")
+    CANCELLED_BY_PERSON = "cancelled_by_person", _l("Cancelled by the person")
+    CANCELLED_BY_CAFE = "cancelled_by_cafe", _l("Cancelled by the café")
+
+
+class AgeBand(LabelledEnum):
+    """The age bands of the Coop's activity report (never a birth date)."""
+
+    UNDER_26 = "under_26", _l("Under 26")
+    FROM_26_TO_59 = "26_59", _l("26 to 59")
+    FROM_60_TO_74 = "60_74", _l("60 to 74")
+    FROM_75 = "75_plus", _l("75 or over")
+
+
+# The column stores the value (a string); these names are what the bookings code compares with.
+BOOKED = BookingStatus.BOOKED
+ATTENDED = BookingStatus.ATTENDED
+NO_SHOW = BookingStatus.NO_SHOW
+CANCELLED_BY_PERSON = BookingStatus.CANCELLED_BY_PERSON
+CANCELLED_BY_CAFE = BookingStatus.CANCELLED_BY_CAFE
+STATUSES = tuple(BookingStatus)
 CANCELLED = (CANCELLED_BY_PERSON, CANCELLED_BY_CAFE)
-
-STATUS_LABELS = {
-    BOOKED: _l("Booked"),
-    ATTENDED: _l("Attended"),
-    NO_SHOW: _l("Did not come"),
-    CANCELLED_BY_PERSON: _l("Cancelled by the person"),
-    CANCELLED_BY_CAFE: _l("Cancelled by the café"),
-}
-
-AGE_BANDS = {
-    "under_26": _l("Under 26"),
-    "26_59": _l("26 to 59"),
-    "60_74": _l("60 to 74"),
-    "75_plus": _l("75 or over"),
-}
+AGE_BANDS = AgeBand.labels()
 
 
 class HelpTopic(CafeScoped, Timestamped, db.Model):
@@ -189,7 +195,7 @@ class Booking(CafeScoped, Timestamped, db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return BookingStatus(self.status).label
 
     @property
     def age_band_label(self) -> str:

@@ -1,6 +1,5 @@
 """Events: what's on at a café, their recurrence, exceptions, and who is coming."""
 
-import enum
 import secrets
 from datetime import date, datetime
 
@@ -17,54 +16,40 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .cafe import Cafe
+from .enums import LabelledEnum
 from .mixins import CafeScoped, Timestamped
 from .types import UTCDateTime, utcnow, value_enum
 from .user import User
 
 
-class EventCategory(enum.StrEnum):
-    CONCERT = "concert"
-    CARDS = "cards"
-    MEAL = "meal"
-    MARKET = "market"
-    WORKSHOP = "workshop"
-    ASSOCIATION = "association"
-    DIGITAL = "digital"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(EVENT_CATEGORY_LABELS[self])
+class EventCategory(LabelledEnum):
+    CONCERT = "concert", _l("Concert")
+    CARDS = "cards", _l("Card games")
+    MEAL = "meal", _l("Meal")
+    MARKET = "market", _l("Market")
+    WORKSHOP = "workshop", _l("Workshop")
+    ASSOCIATION = "association", _l("Association")
+    DIGITAL = "digital", _l("Digital workshop")
+    OTHER = "other", _l("Other")
 
 
-EVENT_CATEGORY_LABELS = {
-    EventCategory.CONCERT: _l("Concert"),
-    EventCategory.CARDS: _l("Card games"),
-    EventCategory.MEAL: _l("Meal"),
-    EventCategory.MARKET: _l("Market"),
-    EventCategory.WORKSHOP: _l("Workshop"),
-    EventCategory.ASSOCIATION: _l("Association"),
-    EventCategory.DIGITAL: _l("Digital workshop"),
-    EventCategory.OTHER: _l("Other"),
-}
+class Recurrence(LabelledEnum):
+    NONE = "none", _l("Does not repeat")
+    WEEKLY = "weekly", _l("Every week")
+    BIWEEKLY = "biweekly", _l("Every other week")
+    # On the nth (or last) weekday of the month.
+    MONTHLY = "monthly", _l("Every month, on the same weekday")
 
 
-class Recurrence(enum.StrEnum):
-    NONE = "none"
-    WEEKLY = "weekly"
-    BIWEEKLY = "biweekly"
-    MONTHLY = "monthly"  # on the nth (or last) weekday of the month
+class EventStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class EventStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-
-class RsvpStatus(enum.StrEnum):
-    GOING = "going"
-    WAITLIST = "waitlist"
-    CANCELLED = "cancelled"
+class RsvpStatus(LabelledEnum):
+    GOING = "going", _l("Coming")
+    WAITLIST = "waitlist", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Event(CafeScoped, Timestamped, db.Model):

@@ -1,6 +1,5 @@
 """People, their roles in cafés, and staff invitations."""
 
-import enum
 import hashlib
 from datetime import datetime
 
@@ -14,33 +13,28 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from .cafe import Cafe
+from .enums import LabelledIntEnum
 from .mixins import CafeScoped, Timestamped
 from .types import UTCDateTime, utcnow
 
 
-class Role(enum.IntEnum):
+class Role(LabelledIntEnum):
     """Roles in one café, ordered: each includes what the ones below may do."""
 
-    HELPER = 10
-    STAFF = 20
-    MODERATOR = 30
-    MANAGER = 40
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+    HELPER = 10, _l("Digital helper")
+    STAFF = 20, _l("Counter staff")
+    MODERATOR = 30, _l("Moderator")
+    MANAGER = 40, _l("Manager")
 
     @classmethod
     def parse(cls, name: str) -> "Role":
         return cls[name.upper()]
 
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """Forms name roles by name ("staff"): numbers are only for ordering."""
+        return [(role.name.lower(), role.label) for role in cls]
 
-ROLE_LABELS = {
-    Role.HELPER: _l("Digital helper"),
-    Role.STAFF: _l("Counter staff"),
-    Role.MODERATOR: _l("Moderator"),
-    Role.MANAGER: _l("Manager"),
-}
 
 ROLE_COLUMN = Enum(Role, native_enum=False, length=20, validate_strings=True)
 

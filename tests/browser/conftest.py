@@ -7,6 +7,7 @@ are skipped, unless REQUIRE_BROWSER is set (CI), in which case they fail.
 
 import functools
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -32,6 +33,8 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
 
 PHONE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "comptoir-demo"
 
 
 def _missing(what: str) -> None:
@@ -122,3 +125,63 @@ def new_page(browser):
     yield factory
     for context in contexts:
         context.close()
+
+
+# Helpers shared by the browser tests ---------------------------------------------------------
+
+
+def log_in(page, base: str, email: str, next_path: str = "/") -> None:
+    """Log in with the demo password through the form, and land on `next_path`."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/account/login?next={next_path}")
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main input[name=password]").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path)))
+
+
+def axe_violations(page, axe_js) -> list[dict]:
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return result["violations"]
+
+
+def describe(where: str, violations: list[dict]) -> str:
+    lines = [f"{where}:"]
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"      {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+class Axe:
+    """Collects axe-core's WCAG 2.1 A/AA violations page after page; assert once at the end."""
+
+    def __init__(self, page, axe_js, enabled: bool = True):
+        self.page, self.axe_js, self.reports, self.enabled = page, axe_js, [], enabled
+
+    def check(self, where: str) -> None:
+        if not self.enabled:  # axe itself needs JavaScript
+            return
+        violations = axe_violations(self.page, self.axe_js)
+        if violations:
+            self.reports.append(describe(where, violations))
+
+    def assert_clean(self) -> None:
+        assert not self.reports, "axe found WCAG 2.1 A/AA violations:\n" + "\n".join(self.reports)
+
+
+def assert_no_horizontal_scroll(page, width: int, where: str) -> None:
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
+    assert sizes["scroll"] <= width, f"{where}: the page scrolls sideways at {width} px ({sizes})"
+
+
+def real_problems(page) -> list[str]:
+    """The console errors of a page, but the 4xx a refused form answers on purpose."""
+    return [p for p in page.problems if "responded with a status of 4" not in p]

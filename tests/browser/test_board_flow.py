@@ -13,21 +13,12 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from .test_directory_flow import axe_violations, describe
+from .conftest import axe_violations, describe, log_in
 
 pytestmark = pytest.mark.browser
 
 CAFE = "/c/saint-jean-de-cole"
-PASSWORD = "comptoir-demo"
 TITLE = "Cherche une poussette pour ma petite-fille"
-
-
-def log_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/account/login?next={next_path}")
-    page.get_by_label("Adresse e-mail", exact=True).fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Se connecter").click()
 
 
 def post_notice(page, base: str) -> None:

@@ -3,6 +3,7 @@ the slip; the counter tablet books in three big steps. axe-core checks every pag
 
 import os
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -13,42 +14,13 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from .test_directory_flow import axe_violations, describe
+from .conftest import Axe, log_in, real_problems
 
 pytestmark = pytest.mark.browser
 
 HELP = "/c/saint-jean-de-cole/help/"
 STAFF_EMAIL = "staff.saint-jean@example.org"
-PASSWORD = "comptoir-demo"
 TOPIC = "Appel vidéo avec la famille"
-
-
-class Axe:
-    def __init__(self, page, axe_js, enabled: bool = True):
-        self.page, self.axe_js, self.reports, self.enabled = page, axe_js, [], enabled
-
-    def check(self, where: str) -> None:
-        if not self.enabled:  # axe itself needs JavaScript
-            return
-        violations = axe_violations(self.page, self.axe_js)
-        if violations:
-            self.reports.append(describe(where, violations))
-
-    def assert_clean(self) -> None:
-        assert not self.reports, "axe found WCAG 2.1 A/AA violations:\n" + "\n".join(self.reports)
-
-
-def real_problems(page) -> list[str]:
-    # A refused form answers 422 on purpose; the browser logs any 4xx as a console error.
-    return [p for p in page.problems if "responded with a status of 4" not in p]
-
-
-def log_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/account/login?next={next_path}")
-    page.locator("main input[name=email]").fill(email)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path)))
 
 
 @pytest.mark.parametrize("javascript", [True, False])
@@ -108,6 +80,7 @@ def test_staff_book_for_someone_and_print_the_slip(live_server, new_page, axe_js
         if page.locator("a.slot:not(.slot-full)").count():
             break
         page.get_by_role("link", name="Jour suivant").click()
+    booked_day = parse_qs(urlsplit(page.url).query).get("date")  # None: today
     page.locator("a.slot:not(.slot-full)").first.click()  # tap 1
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver pour quelqu’un")
     axe.check("book for someone")
@@ -132,6 +105,8 @@ def test_staff_book_for_someone_and_print_the_slip(live_server, new_page, axe_js
 
     page.goto(live_server + HELP + "staff/")
     page.get_by_role("link", name="Semaine").click()
+    if booked_day:  # the week (Monday to Sunday) of the day booked, which may be the next one
+        page.goto(live_server + HELP + f"staff/week?start={booked_day[0]}")
     expect(page.locator("main")).to_contain_text("Germaine Roux")
     assert not real_problems(page), page.problems
     axe.assert_clean()

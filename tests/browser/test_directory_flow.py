@@ -16,11 +16,12 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
+from .conftest import assert_no_horizontal_scroll, axe_violations, describe
+
 pytestmark = pytest.mark.browser
 
 CAFE_NAME = "Le Café de la Place"
 CAFE_PATH = "/c/saint-jean-de-cole/"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 # The UI is French by default: the tests find things by the names residents read.
@@ -45,29 +46,6 @@ def assert_cafe_page(page) -> None:
     expect(hours).to_be_visible()
     expect(hours.get_by_role("heading", level=2)).to_have_text(HOURS_HEADING)
     expect(hours.locator("table.hours tbody tr")).to_have_count(7)
-
-
-def assert_no_horizontal_scroll(page, width: int, where: str) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= width, f"{where}: the page scrolls sideways at {width} px ({sizes})"
-
-
-def axe_violations(page, axe_js) -> list[dict]:
-    page.add_script_tag(path=str(axe_js))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return result["violations"]
-
-
-def describe(where: str, violations: list[dict]) -> str:
-    lines = [f"{where}:"]
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"]:
-            summary = " ".join((node.get("failureSummary") or "").split())
-            lines.append(f"      {node['target']}: {summary}")
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("query", ["dordogne", "24"])

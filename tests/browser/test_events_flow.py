@@ -15,7 +15,7 @@ except ImportError:
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from .test_directory_flow import assert_no_horizontal_scroll, axe_violations, describe
+from .conftest import assert_no_horizontal_scroll, axe_violations, describe, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -104,14 +104,6 @@ def test_screenshots_of_the_event_pages(live_server, new_page, shots_dir):
     page.goto(live_server + CAFE + "/events/")
     page.get_by_role("link", name=CONCERT).click()
     page.screenshot(path=str(shots_dir / "event-390.png"), full_page=True)
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto(live_server + "/account/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="Se connecter").click()
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -1,12 +1,12 @@
 """Register, log in and out, reset a forgotten password."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import limiter
-from ...htmx import redirect_to
-from ...templating import safe_next_url
+from ...htmx import redirect_to, render
+from ...navigation import safe_next_url
 from . import bp, services
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
@@ -30,8 +30,7 @@ def login():
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect_to(next_url)
         form.password.errors.append(_("Wrong email address or password."))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, next_url=next_url), status
+    return render("auth/login.html", form=form, next_url=next_url)
 
 
 @bp.post("/logout")
@@ -59,8 +58,7 @@ def register():
             "success",
         )
         return redirect_to(url_for("auth.login", next=next_url))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form, next_url=next_url), status
+    return render("auth/register.html", form=form, next_url=next_url)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -74,8 +72,7 @@ def reset_request():
             "success",
         )
         return redirect_to(url_for("auth.login"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_request.html", form=form), status
+    return render("auth/reset_request.html", form=form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -91,5 +88,4 @@ def reset_password(token: str):
         login_user(user)
         flash(_("Your password has been changed."), "success")
         return redirect_to(url_for("directory.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/reset_password.html", form=form, token=token), status
+    return render("auth/reset_password.html", form=form, token=token)

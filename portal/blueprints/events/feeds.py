@@ -3,10 +3,10 @@
 from datetime import date, datetime, time
 
 import icalendar
-from flask import url_for
 
 from ...edge import one_line
 from ...models import Cafe, Event, EventStatus, Recurrence
+from ...urls import external_url
 from .recurrence import local_naive, to_utc
 
 
@@ -98,7 +98,7 @@ def calendar(cafe: Cafe, events: list[Event], name: str) -> bytes:
     cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", cafe.timezone)
     for event in events:
-        page = url_for("cafe.events.detail", cafe_slug=cafe.slug, event_id=event.id, _external=True)
+        page = external_url("cafe.events.detail", cafe_slug=cafe.slug, event_id=event.id)
         for component in _vevent(cafe, event, page):
             cal.add_component(component)
     # The zone's rules over the events' years only, not the library's default 1970–2038.

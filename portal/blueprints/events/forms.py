@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ...forms import OutsideHoursMixin
-from ...models import EVENT_CATEGORY_LABELS, Recurrence, utcnow
+from ...models import EventCategory, Recurrence, utcnow
 from ...opening_hours import day_warning
 from ...validators import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
@@ -48,13 +48,9 @@ def _hours_warning(cafe, local_start: datetime, local_end: datetime) -> str | No
     return day_warning(cafe, local_start.date(), local_start.time(), ends)
 
 
-def category_choices():
-    return [(key.value, str(label)) for key, label in EVENT_CATEGORY_LABELS.items()]
-
-
 class EventForm(OutsideHoursMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=160)])
-    category = SelectField(_l("Category"), choices=category_choices, default="other")
+    category = SelectField(_l("Category"), choices=EventCategory.choices, default="other")
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=5000)],
@@ -88,12 +84,7 @@ class EventForm(OutsideHoursMixin, FlaskForm):
     )
     recurrence = SelectField(
         _l("How often"),
-        choices=[
-            (Recurrence.NONE.value, _l("Does not repeat")),
-            (Recurrence.WEEKLY.value, _l("Every week")),
-            (Recurrence.BIWEEKLY.value, _l("Every other week")),
-            (Recurrence.MONTHLY.value, _l("Every month, on the same weekday")),
-        ],
+        choices=Recurrence.choices,
         default="none",
     )
     monthly_week = SelectField(

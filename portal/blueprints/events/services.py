@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -23,6 +22,7 @@ from ...models import (
     utcnow,
 )
 from ...notify import Recipient, notify
+from ...urls import external_url
 from ...validators import normalise_phone
 from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
@@ -688,7 +688,7 @@ def _when(cafe: Cafe, occurrence: Occurrence) -> str:
 
 
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
-    link = url_for("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code, _external=True)
+    link = external_url("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code)
     if rsvp.status == RsvpStatus.WAITLIST:
         subject = _("Waiting list: %(title)s", title=occurrence.event.title)
     elif promoted:

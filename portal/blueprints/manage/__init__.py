@@ -1,13 +1,9 @@
 from flask import Blueprint
 
+from ...htmx import private_blueprint
+
 bp = Blueprint("manage", __name__, url_prefix="/manage")
-
-
-@bp.after_request
-def _no_store(response):
-    # Staff pages show names, email addresses and the activity log: never cached.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
+# Staff pages show names, email addresses and the activity log.
+private_blueprint(bp)
 
 from . import routes  # noqa: E402,F401

@@ -40,10 +40,6 @@ def check_period(opens: time | None, closes: time | None) -> str | None:
     return None
 
 
-def role_choices():
-    return [(role.name.lower(), role.label) for role in Role]
-
-
 class CafeProfileForm(FlaskForm):
     # DataRequired, not InputRequired: a name of spaces only would leave the café nameless.
     name = StringField(_l("Café name"), validators=[DataRequired(), Length(max=120)])
@@ -135,7 +131,7 @@ class ServicesForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=role_choices, default="staff")
+    role = SelectField(_l("Role"), choices=Role.choices, default="staff")
     email = EmailField(
         _l("Their email address (optional)"),
         filters=[strip_whitespace],
@@ -145,4 +141,4 @@ class InvitationForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=Role.choices)

@@ -1,14 +1,16 @@
 """The staff area of a café: /c/<slug>/manage/."""
 
-from flask import flash, g, render_template, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...access import cafe_role, logged_in, login_required_response, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import HoursException, Invitation, Membership, Role
 from ...paging import page_arg
-from ...tenancy import cafe_role_required, get_cafe_owned_or_404, login_required_response
+from ...tenancy import get_cafe_owned_or_404
+from ...urls import external_url
 from ..cafes.services import upcoming_exceptions, weekly_table
 from . import bp, services
 from .forms import (
@@ -21,19 +23,14 @@ from .forms import (
 )
 
 
-def _invalid(template: str, **context):
-    """Re-show a form with its errors: 422, what was typed kept."""
-    return render_template(template, **context), 422
-
-
 @bp.get("/")
-@cafe_role_required(Role.HELPER)
+@requires(cafe_role(Role.HELPER))
 def index():
-    return render_template("manage/index.html")
+    return render("manage/index.html")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def profile():
     form = CafeProfileForm(obj=g.cafe)
     if form.validate_on_submit():
@@ -47,9 +44,7 @@ def profile():
         )
         flash(_("The café's details are saved."), "success")
         return redirect_to(url_for(".index"))
-    if request.method == "POST":
-        return _invalid("manage/profile.html", form=form)
-    return render_template("manage/profile.html", form=form)
+    return render("manage/profile.html", form=form)
 
 
 def _weekly_form_data() -> dict:
@@ -65,7 +60,7 @@ def _weekly_form_data() -> dict:
 
 
 @bp.route("/hours", methods=["GET", "POST"])
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def hours():
     # On POST the form reads what was typed; on GET it shows what is saved.
     form = WeeklyHoursForm() if request.method == "POST" else WeeklyHoursForm(data=_weekly_form_data())
@@ -75,13 +70,11 @@ def hours():
         flash(_("The opening hours are saved."), "success")
         return redirect_to(url_for(".hours"))
     context = dict(form=form, exception_form=exception_form, exceptions=upcoming_exceptions(g.cafe, days=366))
-    if request.method == "POST":
-        return _invalid("manage/hours.html", **context)
-    return render_template("manage/hours.html", **context)
+    return render("manage/hours.html", **context)
 
 
 @bp.post("/hours/exceptions")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def add_exception():
     exception_form = HoursExceptionForm()
     if exception_form.validate_on_submit():
@@ -95,7 +88,7 @@ def add_exception():
         )
         flash(_("The exceptional day is saved."), "success")
         return redirect_to(url_for(".hours"))
-    return _invalid(
+    return render(
         "manage/hours.html",
         form=WeeklyHoursForm(formdata=None, data=_weekly_form_data()),
         exception_form=exception_form,
@@ -104,7 +97,7 @@ def add_exception():
 
 
 @bp.post("/hours/exceptions/<int:exception_id>/delete")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def delete_exception(exception_id: int):
     exception = get_cafe_owned_or_404(HoursException, exception_id)
     services.delete_hours_exception(g.cafe, exception)
@@ -113,22 +106,19 @@ def delete_exception(exception_id: int):
 
 
 @bp.route("/services", methods=["GET", "POST"])
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def services_offered():
     form = ServicesForm(data={"services": g.cafe.service_keys} if request.method == "GET" else None)
     if form.validate_on_submit():
         services.set_services(g.cafe, form.services.data or [])
         flash(_("The services are saved."), "success")
         return redirect_to(url_for(".index"))
-    if request.method == "POST":
-        return _invalid("manage/services.html", form=form)
-    return render_template("manage/services.html", form=form)
+    return render("manage/services.html", form=form)
 
 
-def _team_page(invitation_form: InvitationForm, new_link: str | None = None, status: int = 200):
+def _team_page(invitation_form: InvitationForm, new_link: str | None = None):
     return render(
         "manage/team.html",
-        status=status,
         members=services.team(g.cafe),
         invitations=services.open_invitations(g.cafe),
         invitation_form=invitation_form,
@@ -139,19 +129,19 @@ def _team_page(invitation_form: InvitationForm, new_link: str | None = None, sta
 
 
 @bp.get("/team")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def team():
     return _team_page(InvitationForm())
 
 
 @bp.post("/team/invitations")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def invite():
     form = InvitationForm()
     if not form.validate_on_submit():
-        return _team_page(form, status=422)
+        return _team_page(form)
     invitation, token = services.create_invitation(g.cafe, Role.parse(form.role.data), form.email.data or "")
-    link = url_for(".join", token=token, _external=True)
+    link = external_url("cafe.manage.join", cafe_slug=g.cafe.slug, token=token)
     if invitation.email:
         services.send_invitation_email(g.cafe, invitation, link)
     # The link is shown once, right now: only its hash is stored.
@@ -169,7 +159,7 @@ def invite():
 
 
 @bp.post("/team/invitations/<int:invitation_id>/revoke")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def revoke_invitation(invitation_id: int):
     invitation = get_cafe_owned_or_404(Invitation, invitation_id)
     services.revoke_invitation(g.cafe, invitation)
@@ -178,7 +168,7 @@ def revoke_invitation(invitation_id: int):
 
 
 @bp.post("/team/<int:membership_id>/role")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def change_role(membership_id: int):
     membership = get_cafe_owned_or_404(Membership, membership_id)
     form = RoleForm()
@@ -202,7 +192,7 @@ def change_role(membership_id: int):
 
 
 @bp.post("/team/<int:membership_id>/remove")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def remove_member(membership_id: int):
     membership = get_cafe_owned_or_404(Membership, membership_id)
     name = membership.user.display_name
@@ -217,27 +207,27 @@ def remove_member(membership_id: int):
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
-    if not current_user.is_authenticated:
+    if not logged_in():
         flash(_("Log in or create an account to accept the invitation."), "info")
         return login_required_response()
     invitation = services.find_invitation(g.cafe, token)
     if invitation is None:
-        return render_template("manage/join.html", invitation=None), 404
+        return render("manage/join.html", status=404, invitation=None)
     if not invitation.is_usable:
-        return render_template("manage/join.html", invitation=invitation, expired=True), 410
+        return render("manage/join.html", status=410, invitation=invitation, expired=True)
     form = ActionForm()
     if form.validate_on_submit():
         try:
             services.accept_invitation(g.cafe, invitation, current_user._get_current_object())
         except services.InvitationUsed:
-            return render_template("manage/join.html", invitation=invitation, expired=True), 410
+            return render("manage/join.html", status=410, invitation=invitation, expired=True)
         flash(_("Welcome to the team of %(cafe)s.", cafe=g.cafe.name), "success")
         return redirect_to(url_for(".index"))
-    return render_template("manage/join.html", invitation=invitation, form=form)
+    return render("manage/join.html", invitation=invitation, form=form)
 
 
 @bp.get("/audit")
-@cafe_role_required(Role.MANAGER)
+@requires(cafe_role(Role.MANAGER))
 def audit_log():
     page = page_arg()
     return render("manage/audit.html", entries=services.audit_log(g.cafe, page))

@@ -2,80 +2,65 @@
 
 from contextlib import suppress
 
-from flask import abort, flash, g, render_template, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from ...access import allowed, network_moderator
 from ...extensions import db
 from ...forms import ActionForm
-from ...htmx import is_htmx, redirect_to, render
+from ...htmx import is_partial, redirect_to, render
 from ...models import ModerationMode, Notice, Suspension, User
 from ...paging import page_arg
 from ...tenancy import get_cafe_owned_or_404
-from ..noticeboard.services import today_in
 from . import bp, network_bp, services
-from .access import moderator_required, network_moderator_required
 from .forms import ReasonForm, RejectForm, SettingsForm, SuspendForm
 
+# Who may: the café's moderators for `bp`, the network's for `network_bp` (see __init__.py).
 
-def _item_context(notice: Notice, **extra) -> dict:
+
+def _queue_page(items, network: bool, status: int | None = None, block: str | None = None, **extra):
+    """The queue page, or (htmx after a decision) only the block of the notice decided on."""
     context = dict(
-        item=notice,
-        today=today_in(notice.cafe),
-        reason_form=ReasonForm(formdata=None),
-        reject_form=RejectForm(formdata=None),
-        suspend_form=SuspendForm(formdata=None),
-    )
-    context.update(extra)
-    return context
-
-
-@bp.get("/")
-@moderator_required
-def queue():
-    return render(
-        "moderation/queue.html",
-        items=services.queue(g.cafe),
-        today=today_in(g.cafe),
-        suspensions=services.active_suspensions(g.cafe),
+        items=items,
+        suspensions=[] if network else services.active_suspensions(g.cafe),
         reason_form=ReasonForm(formdata=None),
         reject_form=RejectForm(formdata=None),
         suspend_form=SuspendForm(formdata=None),
         action_form=ActionForm(),
-        network=False,
+        network=network,
     )
+    context.update(extra)
+    return render("moderation/queue.html", block=block, status=status, **context)
+
+
+@bp.get("/")
+def queue():
+    return _queue_page(services.queue(g.cafe), network=False)
 
 
 def _after_action(notice: Notice, message: str, status: int = 200, **forms):
     """htmx gets the item's block re-rendered; a plain form goes back to the queue."""
-    network = request.form.get("from") == "network" and current_user.moderates_network
-    if is_htmx():
+    network = request.form.get("from") == "network" and allowed(network_moderator)
+    if is_partial():
         fresh = services.queue_item(g.cafe, notice.id)
-        body = render(
-            "moderation/_item.html",
+        return _queue_page(
+            [fresh],
+            network=network,
             status=status,
-            **_item_context(fresh, done=message, errors=status != 200, network=network, **forms),
+            block="queue_item",
+            item=fresh,
+            done=message,
+            errors=status != 200,
+            **forms,
             # The count at the top of the queue follows the decisions (an out-of-band swap).
             queue_count=services.queue_count(None if network else g.cafe),
         )
-        return body
     if status == 200:
         flash(message, "success")
         return redirect_to(url_for("network_moderation.index" if network else ".queue"))
-    context = dict(
-        items=services.queue(g.cafe),
-        today=today_in(g.cafe),
-        suspensions=services.active_suspensions(g.cafe),
-        reason_form=ReasonForm(formdata=None),
-        reject_form=RejectForm(formdata=None),
-        suspend_form=SuspendForm(formdata=None),
-        action_form=ActionForm(),
-        network=False,
-        invalid_id=notice.id,
-        problem=message,
+    return _queue_page(
+        services.queue(g.cafe), network=False, status=status, invalid_id=notice.id, problem=message, **forms
     )
-    context.update(forms)
-    return render("moderation/queue.html", status=status, **context)
 
 
 def _act(notice_id: int, action, message: str, form_class=ReasonForm, form_name="reason_form"):
@@ -93,13 +78,11 @@ def _act(notice_id: int, action, message: str, form_class=ReasonForm, form_name=
 
 
 @bp.post("/notices/<int:notice_id>/approve")
-@moderator_required
 def approve(notice_id: int):
     return _act(notice_id, lambda c, n, f: services.approve(c, n), _("Approved: the notice is on the board."))
 
 
 @bp.post("/notices/<int:notice_id>/reject")
-@moderator_required
 def reject(notice_id: int):
     return _act(
         notice_id,
@@ -111,7 +94,6 @@ def reject(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/hide")
-@moderator_required
 def hide(notice_id: int):
     return _act(
         notice_id,
@@ -121,7 +103,6 @@ def hide(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/restore")
-@moderator_required
 def restore(notice_id: int):
     return _act(
         notice_id, lambda c, n, f: services.restore(c, n), _("Restored: the notice is back on the board.")
@@ -129,7 +110,6 @@ def restore(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/suspend")
-@moderator_required
 def suspend(notice_id: int):
     notice = get_cafe_owned_or_404(Notice, notice_id)
     if notice.author_id is None:
@@ -144,7 +124,6 @@ def suspend(notice_id: int):
 
 
 @bp.post("/suspensions/<int:suspension_id>/lift")
-@moderator_required
 def lift(suspension_id: int):
     suspension = get_cafe_owned_or_404(Suspension, suspension_id)
     if ActionForm().validate_on_submit():
@@ -155,14 +134,12 @@ def lift(suspension_id: int):
 
 
 @bp.get("/history")
-@moderator_required
 def history():
     page = page_arg()
     return render("moderation/history.html", decisions=services.history(g.cafe, page))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@moderator_required
 def settings():
     current = services.settings_for(g.cafe)
     if request.method == "GET":
@@ -188,21 +165,9 @@ def settings():
         )
         flash(_("The moderation settings are saved."), "success")
         return redirect_to(url_for(".queue"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("moderation/settings.html", form=form), status
+    return render("moderation/settings.html", form=form)
 
 
 @network_bp.get("/")
-@network_moderator_required
 def index():
-    return render_template(
-        "moderation/queue.html",
-        items=services.network_queue(),
-        today=None,
-        suspensions=[],
-        reason_form=ReasonForm(formdata=None),
-        reject_form=RejectForm(formdata=None),
-        suspend_form=SuspendForm(formdata=None),
-        action_form=ActionForm(),
-        network=True,
-    )
+    return _queue_page(services.network_queue(), network=True)

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,11 +31,8 @@ from ...models import (
     utcnow,
 )
 from ...notify import Recipient, notify
-from ...text import INVISIBLE
-
-# Bidirectional overrides and invisible characters: they let a title pretend to be
-# something else on screen ("gpj.exe"), or hide a blocked word ("ar\u200bnaque").
-URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+from ...text import clean_text
+from ...urls import external_url
 
 
 class AlreadyReported(Exception):
@@ -44,14 +41,6 @@ class AlreadyReported(Exception):
 
 class NotAllowed(Exception):
     """The action does not apply to the notice in its current state."""
-
-
-def clean_text(text: str) -> str:
-    """What we store: NFC, Unix line breaks, no invisible or direction-changing characters."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(INVISIBLE)
-    # Other control characters have no place in a notice (tabs and line breaks stay).
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
 
 
 def _fold(text: str) -> str:
@@ -114,11 +103,6 @@ def blocked_words_in(settings: ModerationSettings, *texts: str) -> list[str]:
         if re.search(r"(?<!\w)" + re.escape(_fold(word)) + r"(?!\w)", haystack):
             found.append(word)
     return found
-
-
-def count_links(*texts: str) -> int:
-    """How many web addresses the texts contain."""
-    return sum(len(URL_PATTERN.findall(text or "")) for text in texts)
 
 
 def approved_count(cafe: Cafe, user: User) -> int:
@@ -225,7 +209,7 @@ def _tell_author(cafe: Cafe, notice: Notice, subject: str, body: str) -> None:
 
 
 def _notice_url(cafe: Cafe, notice: Notice) -> str:
-    return url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    return external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
 
 
 def _claim(notice: Notice, still, **values) -> None:

@@ -1,55 +1,37 @@
-"""The network team's area: /network/."""
+"""The network team's area: /network/ (network admins only: see __init__.py)."""
 
-from functools import wraps
-
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe
 from ...paging import page_arg
-from ...tenancy import login_required_response
 from . import bp, services
 from .forms import AppointManagerForm, CafeForm
-
-
-def network_admin_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_required_response()
-        if not current_user.is_network_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _cafe_or_404(cafe_id: int) -> Cafe:
     return db.get_or_404(Cafe, cafe_id)
 
 
-def _index_page(appoint_form=None, appoint_cafe_id=None, status=200):
-    return render_template(
+def _index_page(appoint_form=None, appoint_cafe_id=None):
+    return render(
         "network/index.html",
         cafes=services.all_cafes(),
         action_form=ActionForm(),
         appoint_form=appoint_form or AppointManagerForm(formdata=None),
         appoint_cafe_id=appoint_cafe_id,
-    ), status
+    )
 
 
 @bp.get("/")
-@network_admin_required
 def index():
     return _index_page()
 
 
 @bp.route("/cafes/new", methods=["GET", "POST"])
-@network_admin_required
 def new_cafe():
     form = CafeForm()
     if form.validate_on_submit():
@@ -70,12 +52,10 @@ def new_cafe():
                 services.appoint_manager(cafe, form.manager_email.data)
             flash(_("The café %(name)s is open on Comptoir.", name=cafe.name), "success")
             return redirect_to(url_for(".index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("network/new_cafe.html", form=form), status
+    return render("network/new_cafe.html", form=form)
 
 
 @bp.post("/cafes/<int:cafe_id>/close")
-@network_admin_required
 def close_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     services.close_cafe(cafe)
@@ -84,7 +64,6 @@ def close_cafe(cafe_id: int):
 
 
 @bp.post("/cafes/<int:cafe_id>/reopen")
-@network_admin_required
 def reopen_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     services.reopen_cafe(cafe)
@@ -93,7 +72,6 @@ def reopen_cafe(cafe_id: int):
 
 
 @bp.post("/cafes/<int:cafe_id>/manager")
-@network_admin_required
 def appoint_manager(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     form = AppointManagerForm()
@@ -103,11 +81,10 @@ def appoint_manager(cafe_id: int):
             flash(_("%(name)s now manages %(cafe)s.", name=user.display_name, cafe=cafe.name), "success")
             return redirect_to(url_for(".index"))
         form.email.errors.append(_("No account uses this address yet."))
-    return _index_page(appoint_form=form, appoint_cafe_id=cafe.id, status=422)
+    return _index_page(appoint_form=form, appoint_cafe_id=cafe.id)
 
 
 @bp.get("/audit")
-@network_admin_required
 def audit_log():
     page = page_arg()
     return render("network/audit.html", entries=services.network_audit_log(page))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("noticeboard", __name__, url_prefix="/board")
 
-from . import routes  # noqa: E402,F401
+from . import authors, routes  # noqa: E402,F401

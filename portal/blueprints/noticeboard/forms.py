@@ -5,13 +5,12 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...models import NoticeCategory, ReportReason
+from ...text import clean_text, count_links
 from ...validators import PhoneNumber
 
 
 def _clean(value):
     """What will be stored, so blank or invisible-only text fails validation, not the database."""
-    from ..moderation.services import clean_text
-
     return clean_text(value) if value is not None else value
 
 
@@ -57,8 +56,6 @@ class NoticeForm(FlaskForm):
             raise ValidationError(_l("A notice can stay on the board three months at most."))
 
     def validate_body(self, field):
-        from ..moderation.services import count_links
-
         if (
             self.link_limit is not None
             and count_links(field.data or "", self.title.data or "") > self.link_limit

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,9 +12,10 @@ from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
 from ...notify import Recipient, notify
+from ...text import clean_text
+from ...urls import external_url
 from ...validators import normalise_phone
 from ..moderation import services as moderation
-from ..moderation.services import clean_text
 
 DEFAULT_DAYS = 14
 
@@ -202,7 +202,7 @@ def can_reply(notice: Notice) -> bool:
 def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     """Email the author a resident's message; the sender sees no address, the author gets theirs."""
     check_not_suspended(cafe, sender)
-    url = url_for("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id, _external=True)
+    url = external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
     notify(
         Recipient(email=notice.author.email),
         _("A reply to your notice: %(title)s", title=notice.title),

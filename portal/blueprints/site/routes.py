@@ -6,7 +6,7 @@ from sqlalchemy import text
 from ...confirm import read_confirmation
 from ...extensions import db
 from ...htmx import redirect_to, render
-from ...templating import safe_next_url
+from ...navigation import safe_next_url
 from . import bp
 
 
