@@ -229,6 +229,7 @@ def cancel():
             return redirect_to(url_for(".change"))
         return render(
             "confirm.html",
+            private=True,
             question=_(
                 "Cancel your appointment of %(when)s?", when=services.when_in_words(g.cafe, booking.starts_at)
             ),

@@ -1,6 +1,6 @@
 """Health check and the visitor's preferences (language, text size)."""
 
-from flask import abort, current_app, jsonify, make_response, request, session, url_for
+from flask import abort, current_app, jsonify, request, session, url_for
 from sqlalchemy import text
 
 from ...confirm import read_confirmation
@@ -41,6 +41,4 @@ def confirm():
     asked = read_confirmation(request.args.get("t", ""))
     if asked is None:
         abort(404)
-    response = make_response(render("confirm.html", **asked))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render("confirm.html", private=True, **asked)
