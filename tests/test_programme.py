@@ -57,3 +57,33 @@ def test_the_poster_shows_hours_address_and_phone(client, db, cafe_a):
     assert "2 place du Château" in poster and "24800 Saint-Jean-de-Côle" in poster
     assert 'class="programme-phone">05 53 62 00 00' in poster
     assert "7\u00a0h\u00a030\u2060–\u206012\u00a0h\u00a030" in poster and "Fermé" in poster
+
+
+def test_the_staff_week_shows_the_7_days_from_today(client, auth, db, team_a):
+    from datetime import datetime, timedelta
+
+    from portal.models import Booking, HelpTopic
+
+    cafe = team_a.cafe
+    topic = HelpTopic(cafe=cafe, name="Impôts en ligne", duration_minutes=30)
+    db.session.add(topic)
+    tomorrow = datetime.combine(cafe.today() + timedelta(days=1), time(10), tzinfo=cafe.zone)
+    six_days = datetime.combine(cafe.today() + timedelta(days=6), time(10), tzinfo=cafe.zone)
+    for name, starts in (("Lucien Demain", tomorrow), ("Berthe Samedi", six_days)):
+        db.session.add(
+            Booking(
+                cafe_id=cafe.id,
+                topic=topic,
+                helper_id=team_a.helper.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+                name=name,
+                phone="+33553000000",
+                code=name[:6].upper(),
+                status="booked",
+            )
+        )
+    db.session.commit()
+    auth.login(team_a.helper)
+    page = client.get("/c/saint-jean-de-cole/help/staff/week").get_data(as_text=True)
+    assert "Lucien Demain" in page and "Berthe Samedi" in page

@@ -307,8 +307,9 @@ def day():
 @bp.get("/staff/week")
 @cafe_role_required(Role.HELPER)
 def week():
+    # Seven days from the day asked for, today by default: on a Sunday, tomorrow's
+    # appointments are in the week, not the week that is ending.
     first = _day_arg("start")
-    first -= timedelta(days=first.weekday())
     bookings = services.bookings_between(g.cafe, first, 7)
     days = [(first + timedelta(days=n), []) for n in range(7)]
     for booking in bookings:
