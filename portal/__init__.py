@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from . import forms  # noqa: F401  (hidden fields rendered without ids, app-wide)
 from .config import Config, database_url
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -77,16 +78,17 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    from . import ratelimits  # noqa: F401  (registers the database:// limits storage)
+
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
-    from . import models
+    from .sessions import init_sessions, load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    login_manager.user_loader(load_user)
+    init_sessions(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -68,7 +68,9 @@ class Config:
     SMS_ENABLED = _bool("SMS_ENABLED")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")  # log | memory
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Where rate-limit counters live, shared by every worker and host: the database by
+    # default (portal/ratelimits.py), or Redis ("redis://127.0.0.1:6379/0") when set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # How many reverse proxies (nginx, Caddy) sit in front and set X-Forwarded-For/-Proto.
     # 0 (default): trust no such header. Behind one proxy, set 1, or every visitor shares
@@ -76,6 +78,8 @@ class Config:
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Failed logins on one account, from any address: slows down guessing its password.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour;20 per day")
     # Noticeboard: per address as Gancio does, per account stricter on an account's first day.
@@ -87,6 +91,10 @@ class Config:
     BOARD_REPLY_USER_RATE_LIMIT = os.environ.get("BOARD_REPLY_USER_RATE_LIMIT", "10 per hour")
     BOARD_REPORT_IP_RATE_LIMIT = os.environ.get("BOARD_REPORT_IP_RATE_LIMIT", "6 per 5 minutes")
     BOARD_REPORT_USER_RATE_LIMIT = os.environ.get("BOARD_REPORT_USER_RATE_LIMIT", "20 per day")
+
+    # Staff pages ask for the password again after this long without any request (or when
+    # only the remember-me cookie brought the session back).
+    STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(12 * 3600)))
 
     PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20

@@ -69,7 +69,10 @@ class EdgeGuard:
         config = self.app.config
         host = environ.get("HTTP_HOST")
         scheme = environ.get("wsgi.url_scheme", "http")
-        if host is not None:
+        if host is None:
+            # HTTP/1.0 without a Host (a load balancer's health check): the public host.
+            environ["HTTP_HOST"] = public_host(config["PUBLIC_BASE_URL"]) or "localhost"
+        else:
             checked = host.lower()
             if scheme == "http":
                 checked = checked.removesuffix(":80")

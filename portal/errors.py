@@ -1,12 +1,16 @@
 """Friendly error pages in the user's language, never a bare stack trace."""
 
+from datetime import timedelta
+
 from flask import Flask, make_response, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .htmx import is_htmx
+from .ratelimits import retry_after_seconds
 
 
 def _titles():
@@ -80,11 +84,16 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        response = render_error(
-            status,
-            _titles().get(status, error.name),
-            _explanations().get(status, _("Please go back and try again.")),
-        )
+        explanation = _explanations().get(status, _("Please go back and try again."))
+        wait = retry_after_seconds() if status == 429 else None
+        if wait is not None:
+            explanation = _(
+                "You tried too many times in a short while. Please try again in %(wait)s.",
+                wait=format_timedelta(timedelta(seconds=wait), add_direction=False),
+            )
+        response = render_error(status, _titles().get(status, error.name), explanation)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
         if status == 401 and is_htmx() and error.description and error.description.startswith("/"):
             response.headers["HX-Redirect"] = error.description
         return response

@@ -3,12 +3,14 @@
 from functools import cached_property
 
 from flask_babel import Babel
+from flask_babel.speaklater import LazyString
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from markupsafe import escape
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -42,4 +44,9 @@ class PortalBabel(Babel):
 
 
 babel = PortalBabel()
+
+# A lazily translated string is text like any other: Flask-Babel marks it as safe HTML
+# (`__html__` returns it as it is), so "/c/<address>/" in a field hint vanished into a tag
+# and "Lost & found" went out unescaped. Escape it once, here, for every template.
+LazyString.__html__ = lambda self: str(escape(str(self)))
 limiter = Limiter(key_func=get_remote_address)

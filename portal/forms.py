@@ -4,6 +4,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from markupsafe import Markup
+from wtforms import SelectField as _SelectField
+from wtforms.widgets import HiddenInput, Select
+
+
+def _hidden_tag_without_ids(self, *fields):
+    """Hidden fields need no id (no label points at them), and with ids, two forms on one
+    page ("csrf_token" twice) gave duplicate ids that validators and screen readers trip on."""
+    chosen = (getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self))
+    hidden = (f for f in chosen if f is not None and isinstance(f.widget, HiddenInput))
+    return Markup("\n".join(str(f(id=False)) for f in hidden))
+
+
+# Every form of the app renders its hidden fields through this (Flask-WTF's own keeps ids).
+FlaskForm.hidden_tag = _hidden_tag_without_ids
 
 
 class ActionForm(FlaskForm):
@@ -26,3 +41,24 @@ class OutsideHoursMixin:
             field.errors.append(f"{warning} {_('Tick “Keep these times anyway” to confirm.')}")
             return False
         return True
+
+
+class PlaceholderSelect(Select):
+    """A <select> that, when required, starts with an empty disabled option.
+
+    HTML asks a required single select to start with an empty placeholder (screen readers
+    and validators rely on it); being disabled, the browser still shows the first real
+    choice, and the submitted values are unchanged.
+    """
+
+    def __call__(self, field, **kwargs):
+        html = super().__call__(field, **kwargs)
+        if not field.flags.required:
+            return html
+        html = str(html)
+        end_of_tag = html.index(">") + 1
+        return Markup(html[:end_of_tag] + '<option value="" disabled>—</option>' + html[end_of_tag:])
+
+
+class SelectField(_SelectField):
+    widget = PlaceholderSelect()

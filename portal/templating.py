@@ -5,8 +5,10 @@ from datetime import datetime
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from . import seo
 from .access import allowed, cafe_moderator, cafe_role, current_role, network_admin, network_moderator
 from .confirm import confirm_url
+from .grammar import at_place, of_place
 from .htmx import is_private_page
 from .models import Role
 from .navigation import page_to_come_back_to
@@ -27,6 +29,7 @@ def format_time_short(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    seo.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["time_short"] = format_time_short
@@ -36,6 +39,8 @@ def init_app(app: Flask) -> None:
     # "vendredi 27 novembre": the year is noise for the coming days.
     app.jinja_env.filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"))
     app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["at_place"] = at_place
+    app.jinja_env.filters["of_place"] = of_place
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")

@@ -304,6 +304,14 @@ def clock():
         yield pinned
 
 
+@pytest.fixture
+def frozen_clock():
+    """The clock stopped: two answers a moment apart are byte for byte the same
+    (CSRF tokens carry the second they were signed)."""
+    with time_machine.travel(DAYS["sunday"], tick=False):
+        yield
+
+
 @pytest.fixture(params=list(DAYS.values()), ids=list(DAYS))
 def any_day(request, clock) -> datetime:
     """Run the test once per day of `DAYS`, the clock pinned to it."""

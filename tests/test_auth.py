@@ -312,7 +312,9 @@ def test_logout_needs_the_csrf_token(make_app, resident):
 # --- forgotten password -------------------------------------------------------------------
 
 
-def test_reset_request_says_the_same_whether_or_not_the_account_exists(client, outbox, resident):
+def test_reset_request_says_the_same_whether_or_not_the_account_exists(
+    frozen_clock, client, outbox, resident
+):
     known = client.post("/account/reset", data={"email": resident.email}, follow_redirects=True)
     unknown = client.post("/account/reset", data={"email": "personne@example.org"}, follow_redirects=True)
 

@@ -194,14 +194,16 @@ def test_full_event_offers_the_waiting_list_and_promotes_on_cancel(client, cafe_
     event = make_event(cafe_a, rsvp_enabled=True, capacity=2)
     client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Paul"))
     response = client.post(
-        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1")
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, name="Zoé", email="zoe@example.org", party_size="1"),
     )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "complet" in page and "liste d’attente" in page
     assert 'value="Zoé"' in page
     response = client.post(
-        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1", waitlist="1")
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, name="Zoé", email="zoe@example.org", party_size="1", waitlist="1"),
     )
     assert response.status_code == 303
     zoe = _db.session.query(Rsvp).filter_by(name="Zoé").one()
@@ -487,7 +489,9 @@ def test_rsvp_with_htmx_gets_the_panel_or_a_redirect(client, cafe_a):
     ok = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="1"), headers=headers)
     assert ok.status_code == 200 and "/events/rsvp/" in ok.headers["HX-Redirect"]
     full = client.post(
-        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, party_size="1"), headers=headers
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, email="autre@example.org", party_size="1"),
+        headers=headers,
     )
     assert full.status_code == 409
     text = full.get_data(as_text=True)
@@ -748,7 +752,8 @@ def test_more_seats_go_to_the_waiting_list_first(client, auth, team_a, outbox):
     event = make_event(team_a.cafe, rsvp_enabled=True, capacity=2)
     client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Paul"))
     client.post(
-        f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, name="Zoé", party_size="1", waitlist="1")
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, name="Zoé", email="zoe@example.org", party_size="1", waitlist="1"),
     )
     zoe = _db.session.query(Rsvp).filter_by(name="Zoé").one()
     assert zoe.status == RsvpStatus.WAITLIST

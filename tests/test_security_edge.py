@@ -63,6 +63,19 @@ def test_known_hosts_and_ports_are_served(client, cafe_a):
         assert client.get("/", headers={"Host": host}).status_code == 200
 
 
+def test_a_request_without_host_header_is_served_as_the_public_host(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://comptoir.example.org", TRUSTED_HOSTS_EXTRA="")
+    from werkzeug.test import EnvironBuilder
+
+    environ = {"SERVER_NAME": "0.0.0.0", "SERVER_PORT": "8000"}
+
+    built = EnvironBuilder(path="/healthz").get_environ()
+    built.pop("HTTP_HOST", None)
+    built.update(environ)
+    answer = app.response_class.from_app(app.wsgi_app, built)
+    assert answer.status_code == 200
+
+
 def test_trusted_hosts_come_from_the_public_address_and_the_extra_names(make_app):
     app = make_app(
         PUBLIC_BASE_URL="https://comptoir.example.org", TRUSTED_HOSTS_EXTRA="www.comptoir.example.org"

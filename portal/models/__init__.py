@@ -33,10 +33,12 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .ratelimit import RateLimitCounter
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
 __all__ = [
+    "RateLimitCounter",
     "SERVICES",
     "WEEKDAYS",
     "AuditEntry",

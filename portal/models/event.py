@@ -179,6 +179,9 @@ class Rsvp(CafeScoped, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The random key of the form this answer was sent from: the same form sent twice
+    # (a double tap, a page reloaded) finds this row instead of taking seats again.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()

@@ -47,10 +47,17 @@ class User(UserMixin, Timestamped, db.Model):
     is_network_admin: Mapped[bool] = mapped_column(default=False)
     # Moderates every café's noticeboard, and nothing else; network admins are moderators too.
     is_network_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # In the session and the remember-me cookie (see get_id): raising it ends every session
+    # of the account, on every device (portal.sessions.end_every_session).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: the id and the session version."""
+        return f"{self.id}.{self.session_version or 0}"
 
     @property
     def moderates_network(self) -> bool:

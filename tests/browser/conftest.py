@@ -6,8 +6,11 @@ are skipped, unless REQUIRE_BROWSER is set (CI), in which case they fail.
 """
 
 import functools
+import json
 import os
 import re
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -30,6 +33,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# htmx's attributes are not HTML's; everything else the Nu checker reports is an error.
+VNU_IGNORED = r".*(Attribute “hx-[^”]*”|“hx-[^”]*” attribute).*"
 SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
 
 PHONE = {"width": 390, "height": 844}
@@ -91,10 +97,51 @@ def live_server(make_app, monkeypatch) -> str:
         thread.join(timeout=10)
 
 
+def html_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """What the Nu HTML checker (vnu-jar) finds wrong in `pages` ({url: html})."""
+    if not pages:
+        return []
+    if not VNU_JAR.exists() or shutil.which("java") is None:
+        _missing("the Nu HTML checker needs java (apt-get install default-jre-headless) and npm's vnu-jar")
+    files = {}
+    for number, (url, html) in enumerate(pages.items()):
+        path = folder / f"page-{number}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    result = subprocess.run(
+        [
+            "java",
+            "-Xss4m",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--filterpattern",
+            VNU_IGNORED,
+            *[str(f) for f in sorted(folder.glob("page-*.html"))],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [
+        f"{files.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}:{m.get('lastLine')}: {m['message']}"
+        f" [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
 @pytest.fixture
-def new_page(browser):
-    """Open a page in a fresh phone-sized context: new_page(javascript=True, bypass_csp=False, width=390)."""
+def new_page(browser, tmp_path):
+    """Open a page in a fresh phone-sized context: new_page(javascript=True, bypass_csp=False, width=390).
+
+    Every HTML page a test visits is checked by the Nu HTML checker when the test ends.
+    """
     contexts = []
+    visited: list[str] = []
 
     def factory(javascript: bool = True, bypass_csp: bool = False, width: int = PHONE["width"]):
         context = browser.new_context(
@@ -118,13 +165,27 @@ def new_page(browser):
                 return  # the browser asks for it by itself; the app has none yet
             page.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
+        def on_response(response):
+            request = response.request
+            if request.resource_type == "document" and request.method == "GET" and response.status == 200:
+                visited.append(response.url)
+
         page.on("console", on_console)
         page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+        page.on("response", on_response)
         return page
 
     yield factory
+    pages = {}
     for context in contexts:
+        for url in dict.fromkeys(visited):  # the same pages again, with this visitor's cookies
+            if url not in pages:
+                answer = context.request.get(url)
+                if answer.ok and "text/html" in answer.headers.get("content-type", ""):
+                    pages[url] = answer.text()
         context.close()
+    errors = html_errors(pages, tmp_path)
+    assert errors == [], "The Nu HTML checker found errors:\n" + "\n".join(errors)
 
 
 # Helpers shared by the browser tests ---------------------------------------------------------

@@ -52,3 +52,7 @@ class ResetPasswordForm(FlaskForm):
         _l("New password again"),
         validators=[InputRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[InputRequired()])

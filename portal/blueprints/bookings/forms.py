@@ -8,7 +8,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
     TelField,
     TextAreaField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...forms import OutsideHoursMixin
+from ...forms import OutsideHoursMixin, SelectField
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
 from ...opening_hours import day_warning, weekday_warning

@@ -1,6 +1,6 @@
 """Calendar feeds: iCalendar (RFC 5545, with VTIMEZONE, RRULE, EXDATE, RECURRENCE-ID) and Atom."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import icalendar
 
@@ -8,6 +8,7 @@ from ...edge import one_line
 from ...models import Cafe, Event, EventStatus, Recurrence
 from ...urls import external_url
 from .recurrence import local_naive, to_utc
+from .timezones import vtimezone
 
 
 def cal_year() -> int:
@@ -44,27 +45,35 @@ def _rrule(cafe: Cafe, event: Event) -> dict:
     return rule
 
 
+def _location(cafe: Cafe, event: Event) -> str:
+    if event.at_cafe:
+        town = f"{cafe.postcode} {cafe.village}".strip()
+        return ", ".join(part for part in (cafe.name, cafe.address, town) if part)
+    return event.place
+
+
+def _add_details(component: icalendar.Event, cafe: Cafe, event: Event, page_url: str) -> None:
+    """What every VEVENT of the event carries, a moved date's included: calendar apps show
+    an override on its own, so it needs its place, status and category too."""
+    component.add("uid", _uid(cafe, event))
+    component.add("dtstamp", event.updated_at or event.created_at)
+    component.add("summary", event.title)
+    component.add("location", _location(cafe, event))
+    component.add("url", page_url)
+    component.add("categories", [event.category.label])
+    component.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+
+
 def _vevent(cafe: Cafe, event: Event, page_url: str) -> list[icalendar.Event]:
     vevent = icalendar.Event()
-    vevent.add("uid", _uid(cafe, event))
-    vevent.add("dtstamp", event.updated_at or event.created_at)
+    _add_details(vevent, cafe, event, page_url)
     vevent.add("dtstart", _local(event.starts_at, cafe))
     vevent.add("dtend", _local(event.ends_at, cafe))
-    vevent.add("summary", event.title)
     description = event.description
     if event.is_cancelled and event.cancel_reason:
         description = f"{event.cancel_reason}\n\n{description}"
     if description:
         vevent.add("description", description)
-    vevent.add(
-        "location",
-        f"{cafe.name}, {cafe.address} {cafe.postcode} {cafe.village}".strip()
-        if event.at_cafe
-        else event.place,
-    )
-    vevent.add("url", page_url)
-    vevent.add("categories", [event.category.label])
-    vevent.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     components = [vevent]
     if event.is_recurring:
         vevent.add("rrule", _rrule(cafe, event))
@@ -75,15 +84,13 @@ def _vevent(cafe: Cafe, event: Event, page_url: str) -> list[icalendar.Event]:
             if override.cancelled or override.new_starts_at is None:
                 continue
             moved = icalendar.Event()
-            moved.add("uid", _uid(cafe, event))
-            moved.add("dtstamp", event.updated_at or event.created_at)
+            _add_details(moved, cafe, event, page_url)
             moved.add("recurrence-id", _local(override.original_start, cafe))
             moved.add("dtstart", _local(override.new_starts_at, cafe))
             moved.add("dtend", _local(override.new_ends_at, cafe))
-            moved.add("summary", event.title)
-            if override.reason:
-                moved.add("description", f"{override.reason}\n\n{event.description}".strip())
-            moved.add("url", page_url)
+            description = f"{override.reason}\n\n{event.description}".strip()
+            if description:
+                moved.add("description", description)
             components.append(moved)
     return components
 
@@ -101,7 +108,8 @@ def calendar(cafe: Cafe, events: list[Event], name: str) -> bytes:
         page = external_url("cafe.events.detail", cafe_slug=cafe.slug, event_id=event.id)
         for component in _vevent(cafe, event, page):
             cal.add_component(component)
-    # The zone's rules over the events' years only, not the library's default 1970–2038.
+    # The zone's rules over the events' years (and a few after, for series still running).
     years = [e.starts_at.year for e in events] or [cal_year()]
-    cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 3, 1, 1))
+    # Before the events that use it, as calendar programs write it.
+    cal.subcomponents.insert(0, vtimezone(cafe.timezone, min(years), max(years) + 3))
     return cal.to_ical()

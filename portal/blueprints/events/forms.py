@@ -12,7 +12,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TelField,
@@ -22,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...forms import OutsideHoursMixin
+from ...forms import OutsideHoursMixin, SelectField
 from ...models import EventCategory, Recurrence, utcnow
 from ...opening_hours import day_warning
 from ...validators import PhoneNumber
@@ -292,6 +291,8 @@ class RsvpForm(FlaskForm):
         ],
     )
     waitlist = HiddenField(default="")
+    # Made when the form is shown: the same form sent twice is recognised (services.answer).
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...edge import xml_safe
+from ...grammar import at_place
 from ...htmx import render
 from ...models import WEEKDAYS, Event, utcnow
 from ...tenancy import get_cafe_owned_or_404
@@ -53,7 +54,7 @@ def feed_atom():
         "events/feed.atom.xml",
         entries=entries[:50],
         updated=updated,
-        feed_title=_("What’s on at %(cafe)s", cafe=g.cafe.name),
+        feed_title=_("What’s on %(at_cafe)s", at_cafe=at_place(g.cafe.name)),
     )
     response.set_data(xml_safe(response.get_data(as_text=True)))
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"

@@ -3,10 +3,11 @@
 Feeds and the printed programme are publishing.py; staff pages (/events/manage/) are staff.py.
 """
 
+import secrets
 from datetime import timedelta
 from itertools import groupby
 
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, request, session, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -118,7 +119,7 @@ def _detail_page(
     event: Event, occurrence, form: RsvpForm | None = None, status: int = 200, full: int | None = None
 ):
     if form is None:
-        data = {"occurrence": occurrence.key, "party_size": 1}
+        data = {"occurrence": occurrence.key, "party_size": 1, "form_key": secrets.token_urlsafe(24)}
         # Staff answering at the counter do it for someone else: no prefill for them.
         if current_user.is_authenticated and not allowed(cafe_role(Role.HELPER)):
             data.update(name=current_user.display_name, email=current_user.email)
@@ -139,6 +140,10 @@ def _detail_page(
         full=full,
         can_answer=event.rsvp_enabled and not occurrence.is_cancelled and occurrence.starts_at > utcnow(),
     )
+
+
+# The codes of the answers made in this browser, newest first.
+RSVP_CODES_KEY = "rsvp_codes"
 
 
 @bp.get("/events/<int:event_id>")
@@ -167,13 +172,30 @@ def rsvp(event_id: int):
             form.party_size.data,
             waitlist=form.waitlist.data == "1",
             user=user,
+            form_key=form.form_key.data or "",
+            known_codes=session.get(RSVP_CODES_KEY, []),
         )
+    except services.AlreadyAnswered as already:
+        if already.same_browser:
+            flash(_("You had already answered for this date: here is your answer."), "success")
+            return redirect_to(url_for(".my_rsvp", code=already.rsvp.code))
+        # Someone else's browser typed the same contact: say so, never show their code.
+        form.email.errors.append(
+            _(
+                "Someone with this email address or phone number already has a place for this date. "
+                "The code in the confirmation message they received opens their answer, "
+                "to change or cancel it."
+            )
+        )
+        return _detail_page(event, occurrence, form, status=409)
     except services.EventFull as full:
         form.waitlist.data = "1"
         return _detail_page(event, occurrence, form, status=409, full=full.seats_left)
     except services.RsvpClosed:
         flash(_("This date can no longer be answered."), "error")
         return redirect_to(url_for(".detail", event_id=event.id, on=occurrence.key))
+    # This browser may open its own answers again (a second form for the same date finds them).
+    session[RSVP_CODES_KEY] = [answer.code, *session.get(RSVP_CODES_KEY, [])][:20]
     if answer.status == RsvpStatus.WAITLIST:
         flash(_("You are on the waiting list. We will tell you if seats become free."), "success")
     else:

@@ -1,10 +1,12 @@
 """Events: listing occurrences, seats and RSVPs, staff changes. Every staff change is audited."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
@@ -55,6 +57,48 @@ class EventFull(Exception):
     def __init__(self, seats_left: int):
         super().__init__(seats_left)
         self.seats_left = seats_left
+
+
+class AlreadyAnswered(Exception):
+    """This form was already sent, or this contact already answered for this date.
+
+    `same_browser` says whether the asker may see that answer (its code opens it): only
+    the browser that made it, never someone who merely typed the same name and phone.
+    """
+
+    def __init__(self, rsvp: Rsvp, same_browser: bool):
+        super().__init__(rsvp.code)
+        self.rsvp = rsvp
+        self.same_browser = same_browser
+
+
+def _answer_from_form(form_key: str) -> Rsvp | None:
+    if not form_key:
+        return None
+    return db.session.scalar(select(Rsvp).where(Rsvp.form_key == form_key))
+
+
+def _answer_from_contact(event: Event, original_start: datetime, email: str, phone: str) -> Rsvp | None:
+    """A current answer (coming or waiting) for this date with the same email or phone."""
+    same_contact = []
+    if email:
+        same_contact.append(Rsvp.email == email)
+    if phone:
+        same_contact.append(Rsvp.phone == phone)
+    if not same_contact:
+        return None
+    return db.session.scalar(
+        select(Rsvp)
+        .where(
+            Rsvp.cafe_id == event.cafe_id,
+            Rsvp.event_id == event.id,
+            Rsvp.occurrence_start == original_start,
+            Rsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITLIST]),
+            or_(*same_contact),
+        )
+        .order_by(Rsvp.id)
+        .limit(1)
+    )
 
 
 class RsvpClosed(Exception):
@@ -404,6 +448,9 @@ def delete_event(cafe: Cafe, event: Event) -> None:
 
 
 def _override(event: Event, original_start: datetime) -> EventOccurrenceOverride:
+    # Subscribed calendars and feed readers only notice a change through the event's
+    # DTSTAMP / <updated>: a cancelled, moved or restored date is a change of the event.
+    event.updated_at = utcnow()
     for existing in event.overrides:
         if existing.original_start == original_start:
             return existing
@@ -453,6 +500,7 @@ def move_occurrence(
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
     """Put a cancelled or moved date back as the rule has it."""
+    event.updated_at = utcnow()
     for existing in list(event.overrides):
         if existing.original_start == original_start:
             event.overrides.remove(existing)
@@ -563,6 +611,19 @@ def seats_left_for(event: Event, original_start: datetime) -> int | None:
     return max(event.capacity - taken, 0)
 
 
+def _refuse_repeats(occurrence: Occurrence, form_key: str, email: str, phone: str, known_codes) -> None:
+    """AlreadyAnswered for a form sent again or a contact that answered; RsvpClosed if closed."""
+    earlier = _answer_from_form(form_key)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=True)
+    event = occurrence.event
+    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
+        raise RsvpClosed
+    earlier = _answer_from_contact(event, occurrence.original_start, email, phone)
+    if earlier is not None:
+        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes)
+
+
 def answer(
     cafe: Cafe,
     occurrence: Occurrence,
@@ -572,15 +633,20 @@ def answer(
     party_size: int,
     waitlist: bool = False,
     user: User | None = None,
+    form_key: str = "",
+    known_codes: Collection[str] = (),
 ) -> Rsvp:
     """Say someone is coming: seats are taken atomically, or (if asked) a place on the waiting list.
 
     Raises EventFull when the seats are not there and `waitlist` is False, RsvpClosed when
-    the occurrence cannot be answered any more.
+    the occurrence cannot be answered any more, AlreadyAnswered when this form (`form_key`,
+    unique in the database) was already sent or this email or phone already answered for
+    this date (`known_codes`: the codes this browser made, which it may see again).
     """
     event = occurrence.event
-    if not event.rsvp_enabled or occurrence.is_cancelled or occurrence.starts_at <= utcnow():
-        raise RsvpClosed
+    email = email.strip().lower()
+    phone = normalise_phone(phone) if phone else ""
+    _refuse_repeats(occurrence, form_key, email, phone, known_codes)
     _ensure_seats_row(event, occurrence.original_start)
     if _take_seats(event, occurrence.original_start, party_size):
         status = RsvpStatus.GOING
@@ -594,16 +660,30 @@ def answer(
         event_id=event.id,
         occurrence_start=occurrence.original_start,
         name=name.strip(),
-        email=email.strip().lower(),
-        phone=normalise_phone(phone) if phone else "",
+        email=email,
+        phone=phone,
         party_size=party_size,
         status=status,
         user_id=user.id if user is not None else None,
+        form_key=form_key or None,
     )
-    db.session.add(rsvp)
-    db.session.commit()
+    _save_once(rsvp)
     _confirm(cafe, rsvp, occurrence)
     return rsvp
+
+
+def _save_once(rsvp: Rsvp) -> None:
+    """Commit the answer, unless the same form (its key) got in at the same moment."""
+    db.session.add(rsvp)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form, sent at the same moment, won: this request's seats go back.
+        db.session.rollback()
+        earlier = _answer_from_form(rsvp.form_key or "")
+        if earlier is None:
+            raise
+        raise AlreadyAnswered(earlier, same_browser=True) from None
 
 
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:

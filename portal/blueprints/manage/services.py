@@ -22,6 +22,7 @@ from ...models import (
     WeeklyHours,
     utcnow,
 )
+from ...sessions import end_every_session
 from ...validators import normalise_phone
 
 
@@ -225,8 +226,11 @@ def remove_member(cafe: Cafe, membership: Membership) -> None:
     if membership.role == Role.MANAGER and _manager_count(cafe) <= 1:
         raise LastManagerError
     audit.record("team.removed", cafe, target=membership.user.email, role=membership.role.name.lower())
+    user = membership.user
     db.session.delete(membership)
     db.session.commit()
+    # Their open sessions (the café PC, a phone) must not keep the team's pages open.
+    end_every_session(user)
 
 
 def audit_log(cafe: Cafe, page: int, per_page: int = 50):

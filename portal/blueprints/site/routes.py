@@ -1,8 +1,9 @@
 """Health check and the visitor's preferences (language, text size)."""
 
-from flask import abort, current_app, jsonify, request, session, url_for
+from flask import Response, abort, current_app, jsonify, request, session, url_for
 from sqlalchemy import text
 
+from ... import seo
 from ...confirm import read_confirmation
 from ...extensions import db
 from ...htmx import redirect_to, render
@@ -19,6 +20,18 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/robots.txt")
+def robots():
+    return Response(seo.robots_txt(), mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    response = render("site/sitemap.xml", urls=seo.sitemap_urls())
+    response.mimetype = "application/xml"
+    return response
 
 
 @bp.post("/preferences/language")

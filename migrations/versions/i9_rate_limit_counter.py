@@ -1,0 +1,32 @@
+"""Rate-limit counters in the database, shared by every worker and host
+
+Revision ID: i9_rate_limit_counter
+Revises: i9_session_version
+Create Date: 2026-11-29 18:05:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "i9_rate_limit_counter"
+down_revision = "i9_session_version"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "rate_limit_counter",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limit_counter")),
+    )
+    with op.batch_alter_table("rate_limit_counter") as batch_op:
+        batch_op.create_index(batch_op.f("ix_rate_limit_counter_expires_at"), ["expires_at"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("rate_limit_counter") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rate_limit_counter_expires_at"))
+    op.drop_table("rate_limit_counter")

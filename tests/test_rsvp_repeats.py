@@ -1,0 +1,133 @@
+"""The same RSVP sent again (double tap, reload, back button) never takes seats twice,
+and never shows someone else's answer (issue 9 item 6, issue 13 item 4)."""
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal.extensions import db as _db
+from portal.models import OccurrenceSeats, Rsvp
+
+from .test_events import BASE, make_event, rsvp_data
+
+
+def form_key(page: str) -> str:
+    match = re.search(r'name="form_key"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="form_key"', page
+    )
+    assert match, "the RSVP form carries its key"
+    return match.group(1)
+
+
+def seats_taken(event) -> int:
+    _db.session.expire_all()
+    return sum(row.seats_taken for row in _db.session.query(OccurrenceSeats).filter_by(event_id=event.id))
+
+
+def test_each_showing_of_the_form_has_its_own_key(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=10)
+    first = form_key(client.get(f"{BASE}/events/{event.id}").get_data(as_text=True))
+    second = form_key(client.get(f"{BASE}/events/{event.id}").get_data(as_text=True))
+    assert first != second and len(first) >= 20
+
+
+def test_the_same_form_sent_three_times_makes_one_answer(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=10)
+    key = form_key(client.get(f"{BASE}/events/{event.id}").get_data(as_text=True))
+    data = rsvp_data(event, form_key=key)
+
+    answers = [client.post(f"{BASE}/events/{event.id}/rsvp", data=data) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [303, 303, 303]
+    assert len({a.headers["Location"] for a in answers}) == 1
+    assert _db.session.query(Rsvp).count() == 1
+    assert seats_taken(event) == 2
+    page = client.get(answers[-1].headers["Location"]).get_data(as_text=True)
+    assert "Vous aviez déjà répondu pour cette date : voici votre réponse." in page
+
+
+def test_a_new_form_with_the_same_contact_in_the_same_browser_shows_the_first_answer(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=10)
+    first = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, form_key="a" * 32))
+    again = client.post(
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, form_key="b" * 32, email="JEANNE@example.org"),
+    )
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    assert _db.session.query(Rsvp).count() == 1 and seats_taken(event) == 2
+
+
+def test_another_browser_with_the_same_contact_is_told_without_the_code(app, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=10)
+    mine, theirs = app.test_client(), app.test_client()
+    mine.post(
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, email="", phone="06 12 34 56 78", form_key="c" * 32),
+    )
+    code = _db.session.query(Rsvp).one().code
+
+    answer = theirs.post(
+        f"{BASE}/events/{event.id}/rsvp",
+        data=rsvp_data(event, name="Quelqu'un", email="", phone="+33612345678", form_key="d" * 32),
+    )
+
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "a déjà une place pour cette date" in page
+    assert code not in page and f"/events/rsvp/{code}" not in page
+    assert _db.session.query(Rsvp).count() == 1 and seats_taken(event) == 2
+
+
+def test_after_cancelling_the_same_contact_may_answer_again(client, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=10)
+    client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, form_key="e" * 32))
+    code = _db.session.query(Rsvp).one().code
+    client.post(f"{BASE}/events/rsvp/{code}/cancel")
+    again = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, form_key="f" * 32))
+    assert again.status_code == 303 and code not in again.headers["Location"]
+    assert seats_taken(event) == 2
+
+
+@pytest.fixture
+def server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def _post(url: str, data: dict) -> int:
+    request = Request(url, data=urlencode(data).encode(), method="POST")
+    try:
+        with urlopen(request, timeout=60) as response:
+            return response.status
+    except HTTPError as error:
+        return error.code
+
+
+def test_the_same_form_sent_eight_times_at_once_makes_one_answer(server, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=50)
+    url = f"{server}{BASE}/events/{event.id}/rsvp"
+    # Different contacts on purpose: only the form's key says they are the same answer.
+    barrier = threading.Barrier(8)
+
+    def send(n: int) -> int:
+        barrier.wait()
+        return _post(url, rsvp_data(event, email=f"p{n}@example.org", form_key="g" * 32))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(send, range(8)))
+
+    assert all(status in (200, 303) for status in statuses), statuses
+    _db.session.expire_all()
+    assert _db.session.query(Rsvp).count() == 1
+    assert seats_taken(event) == 2
