@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
 from markupsafe import Markup
+from wtforms import BooleanField
 from wtforms import SelectField as _SelectField
 from wtforms.widgets import HiddenInput, Select
 
