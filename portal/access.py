@@ -61,7 +61,8 @@ class Check:
         return Check(
             f"{self.name}|{other.name}",
             lambda: self() or other(),
-            needs_login=self.needs_login and other.needs_login,
+            # Logging in may help when either alternative is about who is logged in.
+            needs_login=self.needs_login or other.needs_login,
         )
 
 
@@ -70,6 +71,12 @@ def _authenticated() -> bool:
 
 
 logged_in = Check("logged_in", _authenticated)
+
+
+def has_cafe_role(user: User | None, cafe: Cafe, role: Role) -> bool:
+    """Whether `user` (maybe not the one logged in, e.g. unlocking a kiosk) has `role` in `cafe`."""
+    theirs = role_of(user, cafe)
+    return theirs is not None and theirs >= role
 
 
 def cafe_role(role: Role) -> Check:

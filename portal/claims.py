@@ -7,7 +7,7 @@
 Both work the same on SQLite and PostgreSQL; the dialect differences live here only.
 """
 
-from sqlalchemy import Update
+from sqlalchemy import Update, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,6 +23,12 @@ def claim(statement: Update, expected_rows: int = 1) -> bool:
 def updated_rows(statement: Update) -> int:
     """Run an UPDATE and return how many rows it changed (for bulk, idempotent jobs)."""
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def greatest(*values):
+    """SQL max of several values in one row (GREATEST on PostgreSQL, MAX on SQLite)."""
+    dialect = db.session.get_bind().dialect.name
+    return func.greatest(*values) if dialect == "postgresql" else func.max(*values)
 
 
 def insert_or_ignore(model, values: dict, unique_columns: list[str]) -> bool:

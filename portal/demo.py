@@ -170,7 +170,7 @@ def seed_demo() -> bool:
                 db.session.add(Membership(cafe=cafe, user=user, role=role))
         db.session.flush()
         seed_noticeboard(cafe, people)
-        seed_demo_events(cafe, utcnow().astimezone(cafe.zone).date())
+        seed_demo_events(cafe, cafe.today())
     db.session.commit()
     for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
         seed_demo_help(cafe)
@@ -185,7 +185,7 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
     they post next waits in the queue, as the demo of moderation wants.
     """
     now = utcnow()
-    today = now.astimezone(cafe.zone).date()
+    today = cafe.local_day(now)
     resident, staff, moderator = people["resident"], people["staff"], people["moderator"]
     db.session.add(ModerationSettings(cafe_id=cafe.id, blocked_words="casino\ncrypto"))
     # The scam comes from a fresh account of its own, as scams do (not from the café's team).
@@ -515,8 +515,9 @@ def seed_demo_help(cafe: Cafe) -> None:
     """Digital help for one demo café: topics, the helpers' week, absences and a week of bookings."""
     import random
 
-    from .blueprints.bookings.services import CODE_ALPHABET, CODE_LENGTH
+    from .blueprints.bookings.services import CODE_LENGTH
     from .blueprints.bookings.slots import candidate_slots, expand_periods
+    from .codes import CODE_ALPHABET
     from .models import AvailabilityRule, Booking, CafeBookingSettings, Closure, ExtraOpening, HelpTopic, Slot
 
     members = {
@@ -547,7 +548,7 @@ def seed_demo_help(cafe: Cafe) -> None:
             seats=2,
         ),
     ]
-    local_today = utcnow().astimezone(cafe.zone).date()
+    local_today = cafe.today()
     extras = [
         ExtraOpening(
             cafe=cafe,

@@ -170,7 +170,7 @@ def reopening_in_words(cafe: Cafe, moment: datetime) -> str | None:
     from flask_babel import format_date
     from flask_babel import gettext as _
 
-    from .templating import format_time_short
+    from .formatting import format_time_short
     from .typography import first_of_month
 
     opening = next_opening(cafe, moment)

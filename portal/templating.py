@@ -1,21 +1,20 @@
-"""What every template can use: htmx source, roles, preferences, date formatting."""
+"""What every template can use: htmx source, roles, preferences (formatting filters: portal.formatting)."""
 
 from datetime import datetime
 
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 
-from . import seo
+from . import formatting, seo
 from .access import allowed, cafe_moderator, cafe_role, current_role, network_admin, network_moderator
 from .confirm import confirm_url
 from .grammar import at_place, of_place
 from .htmx import is_private_page
 from .models import Role
 from .navigation import page_to_come_back_to
-from .phones import format_phone
 from .security import HTMX_CDN_URL, HTMX_LOCAL_FILE, HTMX_SRI
 from .text import linkify, plain
-from .typography import first_of_month, time_range, time_words
+from .urls import external_url
 
 
 def _has_role(role: Role) -> bool:
@@ -23,27 +22,17 @@ def _has_role(role: Role) -> bool:
     return allowed(cafe_role(role))
 
 
-def format_time_short(value) -> str:
-    """'9 h 30' in French (never broken across lines), '9:30' in English."""
-    return time_words(value)
-
-
 def init_app(app: Flask) -> None:
     seo.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["time_short"] = format_time_short
-    app.jinja_env.filters["time_range"] = time_range
+    formatting.init_app(app)  # every date, time, number and phone filter
+    app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["confirm_url"] = confirm_url
-    app.jinja_env.filters["date_long"] = lambda d: first_of_month(format_date(d, "full"))
-    # "vendredi 27 novembre": the year is noise for the coming days.
-    app.jinja_env.filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"))
-    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["at_place"] = at_place
     app.jinja_env.filters["of_place"] = of_place
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["plain"] = plain
-    app.jinja_env.filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
 
     @app.context_processor
     def inject_globals():

@@ -39,17 +39,3 @@ def get_cafe_owned_or_404(model, object_id: int):
     if row is None:
         abort(404)
     return row
-
-
-# TODO(issue8): bookings. These names stay importable from here only until the bookings
-# blueprint uses portal.access (requires, cafe_role, allowed); then delete this block.
-from .access import allowed, cafe_role, login_required_response, requires  # noqa: E402,F401
-from .models import Role  # noqa: E402
-
-
-def has_role(role: Role) -> bool:
-    return allowed(cafe_role(role))
-
-
-def cafe_role_required(role: Role):
-    return requires(cafe_role(role))

@@ -26,17 +26,17 @@ def is_french() -> bool:
 
 
 def time_words(value) -> str:
-    """'9 h 30' in French, '9:30' in English, never broken across lines."""
-    if value is None:
-        return ""
-    if is_french():
-        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
-    return f"{value.hour}:{value.minute:02d}"
+    """'9 h 30' in French, '9:30' in English, never broken across lines (portal.formatting)."""
+    from .formatting import format_time_short
+
+    return format_time_short(value)
 
 
 def time_range(starts, ends) -> str:
-    """'15 h–19 h 30', the dash glued to both times so the range stays on one line."""
-    return f"{time_words(starts)}{WORD_JOINER}–{WORD_JOINER}{time_words(ends)}"
+    """'15 h–19 h 30', the dash glued to both times (portal.formatting)."""
+    from .formatting import time_range as joined
+
+    return joined(starts, ends)
 
 
 def first_of_month(text: str, locale: str | None = None) -> str:

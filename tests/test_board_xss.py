@@ -3,6 +3,7 @@
 On the board, the notice page, the queue, the home page, in emails.
 """
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -39,10 +40,13 @@ class Inspector(HTMLParser):
     def __init__(self):
         super().__init__()
         self.problems = []
+        self.json_ld = None  # the text of a JSON-LD block being read
 
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
-        if tag in {"script"} and not (names.get("src") or "").startswith("/static/"):
+        if tag == "script" and attrs == [("type", "application/ld+json")]:
+            self.json_ld = ""  # data for search engines: must be JSON and nothing else
+        elif tag in {"script"} and not (names.get("src") or "").startswith("/static/"):
             self.problems.append(f"script tag {attrs}")
         if tag in {"iframe", "svg", "img", "style", "object", "embed"}:
             self.problems.append(f"{tag} tag")
@@ -59,6 +63,18 @@ class Inspector(HTMLParser):
                 self.problems.append(f"{name}={value}")
             if name == "href" and value and value.startswith("http") and tag == "a":
                 self.links.append(value)
+
+    def handle_data(self, data):
+        if self.json_ld is not None:
+            self.json_ld += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.json_ld is not None:
+            try:
+                json.loads(self.json_ld)
+            except ValueError:
+                self.problems.append(f"JSON-LD that is not JSON: {self.json_ld[:80]!r}")
+            self.json_ld = None
 
     links: list
 

@@ -859,7 +859,7 @@ def test_audit_log_lists_actions_and_who_did_them(client, db, auth, manager_a, t
 
 
 def test_the_examples_in_the_phone_error_message_are_valid_numbers(app):
-    from portal.validators import PhoneNumber, normalise_phone
+    from portal.phones import PhoneNumber, parse_phone
 
     class Field:
         data = "not a phone"
@@ -872,7 +872,7 @@ def test_the_examples_in_the_phone_error_message_are_valid_numbers(app):
     examples = re.findall(r"\+?[\d ]{9,}\d", message)
     assert examples
     for example in examples:
-        normalise_phone(example)  # raises if the example itself is refused
+        parse_phone(example)  # raises if the example itself is refused
 
 
 def test_an_invitation_link_sent_by_two_people_at_once_still_works_once(

@@ -158,6 +158,9 @@ class Slot(CafeScoped, db.Model):
 class Booking(CafeScoped, Timestamped, db.Model):
     __table_args__ = (
         UniqueConstraint("cafe_id", "code", name="uq_booking_cafe_code"),
+        # The browser's key for one booking form: a double tap (or five at once) finds the
+        # booking the first tap made instead of making another.
+        UniqueConstraint("cafe_id", "form_key", name="uq_booking_cafe_form_key"),
         CheckConstraint("party_size >= 1", name="party_size_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
         CheckConstraint(
@@ -184,6 +187,7 @@ class Booking(CafeScoped, Timestamped, db.Model):
     overbooked: Mapped[bool] = mapped_column(default=False)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the booking browser holds it
 
     topic: Mapped[HelpTopic] = relationship()
     helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])

@@ -1,6 +1,5 @@
 """Events: what's on at a café, their recurrence, exceptions, and who is coming."""
 
-import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import new_code
 from ..extensions import db
 from .cafe import Cafe
 from .enums import LabelledEnum
@@ -157,9 +157,8 @@ class OccurrenceSeats(db.Model):
 
 
 def new_rsvp_code() -> str:
-    """Eight letters and digits people can read out at the counter (no 0/O, 1/I)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(8))
+    """Eight characters people can read out at the counter (unique across the network)."""
+    return new_code(8)
 
 
 class Rsvp(CafeScoped, db.Model):

@@ -1,6 +1,6 @@
 """Column types shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
@@ -30,6 +30,11 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def day_in(zone, moment: datetime) -> date:
+    """The date of `moment` on the wall clock of `zone` (use `cafe.local_day` when there is a café)."""
+    return moment.astimezone(zone).date()
 
 
 def value_enum(cls, length: int = 20) -> Enum:

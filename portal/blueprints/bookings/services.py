@@ -3,24 +3,20 @@
 Seats are taken in the database, never by a check in Python: the slot row is created
 with INSERT … ON CONFLICT DO NOTHING, then `seats_taken` is raised by an UPDATE that
 only matches while seats are left (and a CHECK constraint backs it up). Whoever gets
-rowcount 0 lost the race and is told the slot was just taken.
+a lost claim lost the race and is told the slot was just taken.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-import phonenumbers
-from babel.dates import format_date
 from flask import current_app
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ... import audit
+from ... import audit, formatting
+from ...claims import claim, insert_or_ignore, updated_rows
+from ...codes import new_code, normalise_code
 from ...extensions import db
 from ...models import (
     AvailabilityRule,
@@ -36,11 +32,10 @@ from ...models import (
     utcnow,
 )
 from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
-from ...notify import Recipient, notify
+from ...notify import Recipient
 from ...opening_hours import day_warning, opening_intervals, weekday_warning
-from ...templating import format_time_short
-from ...typography import first_of_month
-from ...validators import normalise_phone
+from ...phones import is_mobile, parse_phone
+from . import notifications
 from .slots import (
     FreeSlot,
     bookable_slots,
@@ -51,7 +46,6 @@ from .slots import (
     parse_slot_key,
 )
 
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
 CODE_LENGTH = 6
 STAFF_MARKS = (BOOKED, ATTENDED, NO_SHOW, CANCELLED_BY_CAFE)
 
@@ -112,11 +106,6 @@ def get_active_topic(cafe: Cafe, topic_id: int) -> HelpTopic | None:
 # --- free slots --------------------------------------------------------------------------
 
 
-def local_today(cafe: Cafe, now: datetime | None = None) -> date:
-    """Today's date in the café's zone."""
-    return (now or utcnow()).astimezone(cafe.zone).date()
-
-
 def _periods(cafe: Cafe, first_day: date, last_day: date):
     rules = db.session.scalars(select(AvailabilityRule).where(AvailabilityRule.cafe_id == cafe.id)).all()
     extras = db.session.scalars(
@@ -150,7 +139,7 @@ def free_slots(
     """The slots a resident may book for `topic` now, within the café's window and notice."""
     now = now or utcnow()
     settings = settings_for(cafe)
-    first = local_today(cafe, now)
+    first = cafe.local_day(now)
     last = first + timedelta(days=settings.window_days)
     return bookable_slots(
         _periods(cafe, first, last),
@@ -205,7 +194,7 @@ def find_slot(
     if parsed is None or not _helper_works_here(cafe, parsed[0]):
         raise SlotNotFound
     helper_id, starts_at = parsed
-    day = starts_at.astimezone(cafe.zone).date()
+    day = cafe.local_day(starts_at)
     periods = [p for p in _periods(cafe, day, day) if p.helper_id == helper_id]
     slot = next(
         (
@@ -219,9 +208,8 @@ def find_slot(
         raise SlotUnavailable("closed")
     if not staff:
         settings = settings_for(cafe)
-        if slot.starts_at < now + timedelta(hours=settings.min_notice_hours) or day > local_today(
-            cafe, now
-        ) + timedelta(days=settings.window_days):
+        too_soon = slot.starts_at < now + timedelta(hours=settings.min_notice_hours)
+        if too_soon or day > cafe.local_day(now) + timedelta(days=settings.window_days):
             raise SlotUnavailable("closed")
         if slot.seats_left < 1:
             raise SlotUnavailable("taken")
@@ -255,16 +243,6 @@ def why_full(cafe: Cafe, topic: HelpTopic, slot: FreeSlot, now: datetime | None 
 # --- taking and giving back seats -----------------------------------------------------------
 
 
-def _insert_ignore(values: dict):
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (
-        insert(Slot)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["cafe_id", "helper_id", "starts_at"])
-    )
-
-
 def _take_seats(cafe: Cafe, slot: FreeSlot, seats: int) -> None:
     """Take `seats` in every slot the booking covers, or raise SlotUnavailable("taken").
 
@@ -272,18 +250,18 @@ def _take_seats(cafe: Cafe, slot: FreeSlot, seats: int) -> None:
     covering the same slots cannot deadlock each other.
     """
     for starts_at in slot.covered:
-        db.session.execute(
-            _insert_ignore(
-                {
-                    "cafe_id": cafe.id,
-                    "helper_id": slot.helper_id,
-                    "starts_at": starts_at,
-                    "capacity": slot.capacity,
-                    "seats_taken": 0,
-                }
-            )
+        insert_or_ignore(
+            Slot,
+            {
+                "cafe_id": cafe.id,
+                "helper_id": slot.helper_id,
+                "starts_at": starts_at,
+                "capacity": slot.capacity,
+                "seats_taken": 0,
+            },
+            ["cafe_id", "helper_id", "starts_at"],
         )
-        result = db.session.execute(
+        taken = claim(
             update(Slot)
             .where(
                 Slot.cafe_id == cafe.id,
@@ -294,9 +272,8 @@ def _take_seats(cafe: Cafe, slot: FreeSlot, seats: int) -> None:
                 Slot.seats_taken + seats <= slot.capacity,
             )
             .values(seats_taken=Slot.seats_taken + seats, capacity=slot.capacity)
-            .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if not taken:
             raise SlotUnavailable("taken")
 
 
@@ -304,7 +281,7 @@ def _release_seats(cafe: Cafe, booking: Booking) -> None:
     """Give back the seats of a booking (an overbooked one never took any)."""
     if booking.overbooked or booking.helper_id is None:
         return
-    db.session.execute(
+    updated_rows(
         update(Slot)
         .where(
             Slot.cafe_id == cafe.id,
@@ -314,7 +291,6 @@ def _release_seats(cafe: Cafe, booking: Booking) -> None:
             Slot.seats_taken >= booking.party_size,
         )
         .values(seats_taken=Slot.seats_taken - booking.party_size)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -326,26 +302,22 @@ def _claim(cafe: Cafe, booking: Booking, still_booked_only: bool, **values) -> b
     back, so seats are never released twice.
     """
     status = Booking.status == BOOKED if still_booked_only else Booking.status.notin_(CANCELLED)
-    return (
-        db.session.execute(
-            update(Booking)
-            .where(
-                Booking.cafe_id == cafe.id,
-                Booking.id == booking.id,
-                status,
-                Booking.helper_id == booking.helper_id,
-                Booking.starts_at == booking.starts_at,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
+    return claim(
+        update(Booking)
+        .where(
+            Booking.cafe_id == cafe.id,
+            Booking.id == booking.id,
+            status,
+            Booking.helper_id == booking.helper_id,
+            Booking.starts_at == booking.starts_at,
+        )
+        .values(**values)
     )
 
 
 def _new_code(cafe: Cafe) -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = new_code(CODE_LENGTH)
         if not db.session.scalar(select(exists().where(Booking.cafe_id == cafe.id, Booking.code == code))):
             return code
 
@@ -362,11 +334,13 @@ def book(
     note: str = "",
     booked_by: User | None = None,
     overbook: bool = False,
+    form_key: str | None = None,
 ) -> Booking:
     """Book `slot` for `topic` and commit, or raise SlotUnavailable("taken") with nothing saved.
 
     `overbook` (staff only) knowingly books a full slot: no seat is taken and the
-    booking is marked and audited.
+    booking is marked and audited. `form_key` is unique per café: a second booking with
+    the same key raises IntegrityError (nothing saved), see `take`.
     """
     try:
         if not overbook:
@@ -387,6 +361,7 @@ def book(
             status=BOOKED,
             booked_by_id=booked_by.id if booked_by else None,
             overbooked=overbook,
+            form_key=form_key or None,
         )
         db.session.add(booking)
         db.session.flush()
@@ -395,6 +370,7 @@ def book(
                 "bookings.overbook" if overbook else "bookings.book_for_someone",
                 cafe,
                 target=f"booking:{booking.id}",
+                actor=booked_by,
                 code=booking.code,
                 topic=topic.name,
                 starts_at=booking.starts_at.isoformat(),
@@ -406,39 +382,83 @@ def book(
     return booking
 
 
-def same_booking(
-    cafe: Cafe, topic: HelpTopic, key: str, *, name: str, phone: str = "", email: str = ""
-) -> Booking | None:
-    """The booking this person already holds for this very slot and topic, or None.
+def booking_of_form(cafe: Cafe, form_key: str | None) -> Booking | None:
+    """The booking this very form (this browser) already made, or None.
 
-    A second tap on "book" (slow 3G, an impatient finger) must show the first booking,
-    not take a second seat nor say that someone else took the slot.
+    Only the browser that was given `form_key` (a random hidden field) can send it back:
+    a name and a phone number alone never show anybody's booking.
     """
-    parsed = parse_slot_key(key)
-    email = (email or "").strip().lower()
-    if parsed is None or not (phone or email):
+    if not form_key:
         return None
-    helper_id, starts_at = parsed
-    candidates = db.session.scalars(
-        select(Booking).where(
-            Booking.cafe_id == cafe.id,
-            Booking.topic_id == topic.id,
-            Booking.helper_id == helper_id,
-            Booking.starts_at == starts_at,
-            Booking.status == BOOKED,
-            Booking.phone == phone if phone else Booking.email == email,
-        )
-    )
-    wanted = name.strip().casefold()
-    return next((b for b in candidates if b.name.strip().casefold() == wanted), None)
+    return db.session.scalar(select(Booking).where(Booking.cafe_id == cafe.id, Booking.form_key == form_key))
+
+
+BOOKED_NOW = "booked"  # this request made the booking
+ALREADY = "already"  # a second tap of the same form: the booking the first one made
+TAKEN = "taken"  # someone else took the last seat meanwhile
+CLOSED = "closed"  # past, outside the window or not an opening (any more)
+FULL = "full"  # staff: the slot is full, tick "overbook" to book it anyway
+
+
+@dataclass
+class Taken:
+    """What `take` did: `outcome` is one of the constants above; `booking` when there is one."""
+
+    outcome: str
+    booking: Booking | None = None
+    slot: FreeSlot | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.booking is not None
+
+
+def _unless_this_form_booked(cafe: Cafe, form_key: str | None, answer: Taken) -> Taken:
+    """The seat went while we looked: to this very form's first tap, maybe (then show it)."""
+    same = booking_of_form(cafe, form_key)
+    return Taken(ALREADY, same) if same is not None else answer
+
+
+def take(
+    cafe: Cafe,
+    topic: HelpTopic,
+    key: str,
+    person: dict,
+    *,
+    form_key: str | None,
+    actor: User | None = None,
+    overbook: bool = False,
+    now: datetime | None = None,
+) -> Taken:
+    """Take a booking of the slot named `key`, from residents (actor None) or staff (`actor`).
+
+    The whole rule in one place: the slot is checked against the rules as they are now;
+    a second tap of the same form (same `form_key`) answers the booking the first tap made,
+    even when that tap took the last seat or runs at the same moment (the key is unique in
+    the database); staff may book inside the notice and overbook a full slot when they say
+    so (`overbook`); a lost race is TAKEN (FULL for staff). Raises SlotNotFound (a 404).
+    """
+    if (same := booking_of_form(cafe, form_key)) is not None:
+        return Taken(ALREADY, same)
+    try:
+        slot = find_slot(cafe, topic, key, now, staff=actor is not None)
+    except SlotUnavailable as problem:
+        return _unless_this_form_booked(cafe, form_key, Taken(problem.reason))
+    full = slot.seats_left < 1
+    if full and not overbook:
+        return _unless_this_form_booked(cafe, form_key, Taken(FULL, slot=slot))
+    try:
+        booking = book(cafe, topic, slot, **person, booked_by=actor, overbook=full, form_key=form_key)
+    except SlotUnavailable:
+        return _unless_this_form_booked(cafe, form_key, Taken(FULL if actor else TAKEN, slot=slot))
+    except IntegrityError:  # the same form, sent at the same moment, won
+        if (same := booking_of_form(cafe, form_key)) is None:
+            raise
+        return Taken(ALREADY, same)
+    return Taken(BOOKED_NOW, booking, slot)
 
 
 # --- residents change their booking -----------------------------------------------------------
-
-
-def normalise_code(code: str) -> str:
-    """What people type: lower case, spaces, dashes; the code has none of those."""
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
 def find_booking(cafe: Cafe, code: str, contact: str) -> Booking | None:
@@ -454,7 +474,7 @@ def find_booking(cafe: Cafe, code: str, contact: str) -> Booking | None:
     if "@" in contact:
         return booking if booking.email and booking.email == contact.lower() else None
     try:
-        phone = normalise_phone(contact)
+        phone = parse_phone(contact, cafe.phone_region)
     except ValueError:
         return None
     return booking if booking.phone and booking.phone == phone else None
@@ -555,17 +575,6 @@ def bookings_between(cafe: Cafe, first_day: date, days: int = 1) -> list[Booking
     )
 
 
-def is_mobile(phone: str) -> bool:
-    """Whether an E.164 number can receive an SMS."""
-    if not phone:
-        return False
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-
-
 def recipient_of(booking: Booking) -> Recipient:
     """How a reminder can reach the person (maybe nowhere: then staff phone them)."""
     mobile = booking.phone if is_mobile(booking.phone) and current_app.config["SMS_ENABLED"] else ""
@@ -602,12 +611,7 @@ def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
 # --- words -------------------------------------------------------------------------------------
 
 
-def when_in_words(cafe: Cafe, moment: datetime) -> str:
-    """'mardi 3 décembre à 10 h 30' in the café's zone and the reader's language."""
-    local = moment.astimezone(cafe.zone)
-    locale = str(get_locale() or "fr")
-    day = first_of_month(format_date(local.date(), "EEEE d MMMM", locale=locale), locale)
-    return _("%(day)s at %(time)s", day=day, time=format_time_short(local.time()))
+when_in_words = formatting.when_in_words  # 'mardi 3 décembre à 10 h 30', in the reader's language
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -623,7 +627,7 @@ def send_reminders(now: datetime | None = None) -> int:
     sent = 0
     cafes = db.session.scalars(select(Cafe).where(Cafe.closed_at.is_(None))).all()
     for cafe in cafes:
-        tomorrow = local_today(cafe, now) + timedelta(days=1)
+        tomorrow = cafe.local_day(now) + timedelta(days=1)
         start, end = _local_range(cafe, tomorrow, 1)
         candidates = db.session.scalars(
             select(Booking)
@@ -641,46 +645,15 @@ def send_reminders(now: datetime | None = None) -> int:
             recipient = recipient_of(booking)
             if not recipient.reachable:
                 continue
-            claimed = db.session.execute(
+            claimed = claim(
                 update(Booking)
                 .where(Booking.id == booking.id, Booking.reminder_sent_at.is_(None))
                 .values(reminder_sent_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            db.session.commit()
-            if claimed != 1:
-                continue
-            when = when_in_words(cafe, booking.starts_at)
-            subject = _("Reminder: digital help at %(cafe)s, %(when)s", cafe=cafe.name, when=when)
-            lines = [
-                _("Hello %(name)s,", name=booking.name),
-                "",
-                _(
-                    "We look forward to seeing you %(when)s at %(cafe)s, %(address)s %(village)s, "
-                    "for: %(topic)s.",
-                    when=when,
-                    cafe=cafe.name,
-                    address=cafe.address,
-                    village=cafe.village,
-                    topic=booking.topic.name,
-                ),
-            ]
-            if booking.topic.what_to_bring:
-                lines += ["", _("What to bring: %(what)s", what=booking.topic.what_to_bring)]
-            lines += ["", _("Your booking code: %(code)s", code=booking.code)]
-            if cafe.phone:
-                lines.append(_("If you cannot come, please call the café: %(phone)s", phone=cafe.phone))
-            notify(
-                recipient,
-                subject,
-                "\n".join(lines),
-                _(
-                    "Reminder: digital help %(when)s at %(cafe)s. Code %(code)s.",
-                    when=when,
-                    cafe=cafe.name,
-                    code=booking.code,
-                ),
             )
+            db.session.commit()
+            if not claimed:
+                continue
+            notifications.reminder(cafe, booking, recipient)
             sent += 1
     return sent
 
@@ -695,12 +668,11 @@ def purge_personal_data(now: datetime | None = None) -> int:
     cafes = db.session.scalars(select(Cafe)).all()
     for cafe in cafes:
         limit = now - timedelta(days=settings_for(cafe).purge_days)
-        purged += db.session.execute(
+        purged += updated_rows(
             update(Booking)
             .where(Booking.cafe_id == cafe.id, Booking.starts_at < limit, Booking.anonymised_at.is_(None))
             .values(name="", phone="", email="", note="", cancel_reason="", anonymised_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     db.session.commit()
     return purged
 
@@ -722,7 +694,7 @@ def team_helpers(cafe: Cafe) -> list[User]:
 
 def setup_overview(cafe: Cafe) -> dict:
     """Everything the setup page lists: topics, weekly rules, extra dates, closures, settings."""
-    today = local_today(cafe)
+    today = cafe.today()
     overview = {
         "topics": list(
             db.session.scalars(

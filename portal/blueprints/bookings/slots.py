@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, rrule
 
+from ...models.types import day_in
+
 MAX_ID = 2**31 - 1
 
 
@@ -200,13 +202,13 @@ def bookable_slots(
 ) -> list[FreeSlot]:
     """The slots a resident may book now: seats left, after the notice, within the window."""
     earliest = now + timedelta(hours=min_notice_hours)
-    last_day = now.astimezone(zone).date() + timedelta(days=window_days)
+    last_day = day_in(zone, now) + timedelta(days=window_days)
     return [
         s
         for s in candidate_slots(periods, zone, duration_minutes, taken)
         if s.seats_left >= party_size
         and s.starts_at >= earliest
-        and s.starts_at.astimezone(zone).date() <= last_day
+        and day_in(zone, s.starts_at) <= last_day
     ]
 
 
@@ -214,5 +216,5 @@ def group_by_day(slots: Iterable[FreeSlot], zone: ZoneInfo) -> list[tuple[date, 
     """Slots grouped by their local date, in order."""
     days: dict[date, list[FreeSlot]] = {}
     for slot in slots:
-        days.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
+        days.setdefault(day_in(zone, slot.starts_at), []).append(slot)
     return list(days.items())

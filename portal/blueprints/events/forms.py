@@ -1,6 +1,6 @@
 """Event forms: staff (event, cancel, one occurrence, network copy) and residents (RSVP, find)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import g
 from flask_babel import lazy_gettext as _l
@@ -24,7 +24,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from ...forms import OutsideHoursMixin, SelectField
 from ...models import EventCategory, Recurrence, utcnow
 from ...opening_hours import day_warning
-from ...validators import PhoneNumber
+from ...phones import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
 
 MAX_PARTY = 10
@@ -310,6 +310,3 @@ class FindRsvpForm(FlaskForm):
 
     code = StringField(_l("Your code"), validators=[InputRequired(), Length(max=20)])
 
-
-def today_in(zone) -> date:
-    return utcnow().astimezone(zone).date()

@@ -4,11 +4,9 @@ Feeds and the printed programme are publishing.py; staff pages (/events/manage/)
 """
 
 import secrets
-from datetime import timedelta
 from itertools import groupby
 
 from flask import abort, current_app, flash, g, request, session, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,26 +19,6 @@ from ...tenancy import get_cafe_owned_or_404
 from . import bp, services
 from .forms import FindRsvpForm, RsvpForm
 from .recurrence import parse_occurrence_key
-
-
-@bp.app_template_filter("event_when")
-def when_label(occurrence) -> str:
-    """'vendredi 27 novembre, 20 h – 23 h' in the café's zone (Flask-Babel converts)."""
-    from ...templating import format_time_short
-    from ...typography import first_of_month, time_range
-
-    zone = g.cafe.zone
-    start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
-    day = first_of_month(format_date(start, "EEEE d MMMM"))
-    if end.date() != start.date() and end - start > timedelta(hours=12):
-        last_day = first_of_month(format_date(end, "EEEE d MMMM"))
-        return f"{day}, {format_time_short(start)} – {last_day}, {format_time_short(end)}"
-    return f"{day}, {time_range(start, end)}"
-
-
-@bp.app_template_filter("month_year")
-def month_year(day) -> str:
-    return format_date(day, "MMMM y")
 
 
 def _local_day(occurrence):

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim, greatest, insert_or_ignore, updated_rows
+from ...codes import normalise_code
 from ...extensions import db
 from ...models import (
     Cafe,
@@ -23,9 +25,8 @@ from ...models import (
     User,
     utcnow,
 )
-from ...notify import Recipient, notify
-from ...urls import external_url
-from ...validators import normalise_phone
+from ...phones import parse_phone
+from . import notifications
 from .recurrence import Occurrence, all_starts, expand, find_occurrence, occurrence_key, to_utc
 
 HORIZON = timedelta(days=366)
@@ -192,7 +193,7 @@ def list_page(
 def this_week(cafe: Cafe) -> list[Occurrence]:
     """What's on from now to the end of the seventh day, cancelled ones included."""
     now = utcnow()
-    today = now.astimezone(cafe.zone).date()
+    today = cafe.local_day(now)
     end = to_utc(datetime.combine(today + timedelta(days=7), time(0)), cafe.zone)
     return [o for o in occurrences_between(cafe, now - timedelta(hours=12), end) if o.ends_at > now]
 
@@ -547,27 +548,22 @@ def attendees(cafe: Cafe, event: Event, original_start: datetime) -> list[Rsvp]:
 # RSVP ---------------------------------------------------------------------------------
 
 
-def _insert_ignore(table):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
 def _ensure_seats_row(event: Event, original_start: datetime) -> None:
-    statement = (
-        _insert_ignore(OccurrenceSeats.__table__)
-        .values(event_id=event.id, occurrence_start=original_start, seats_taken=0, capacity=event.capacity)
-        .on_conflict_do_nothing(index_elements=["event_id", "occurrence_start"])
+    insert_or_ignore(
+        OccurrenceSeats,
+        {
+            "event_id": event.id,
+            "occurrence_start": original_start,
+            "seats_taken": 0,
+            "capacity": event.capacity,
+        },
+        ["event_id", "occurrence_start"],
     )
-    db.session.execute(statement)
 
 
 def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
     """Take `party` seats if they are free, in one conditional UPDATE: no race can overbook."""
-    result = db.session.execute(
+    return claim(
         update(OccurrenceSeats)
         .where(
             OccurrenceSeats.event_id == event.id,
@@ -578,21 +574,14 @@ def _take_seats(event: Event, original_start: datetime, party: int) -> bool:
             ),
         )
         .values(seats_taken=OccurrenceSeats.seats_taken + party)
-        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
 
 
 def _release_seats(event_id: int, original_start: datetime, party: int) -> None:
-    db.session.execute(
+    updated_rows(
         update(OccurrenceSeats)
         .where(OccurrenceSeats.event_id == event_id, OccurrenceSeats.occurrence_start == original_start)
-        .values(
-            seats_taken=func.max(OccurrenceSeats.seats_taken - party, 0)
-            if db.session.get_bind().dialect.name == "sqlite"
-            else func.greatest(OccurrenceSeats.seats_taken - party, 0)
-        )
-        .execution_options(synchronize_session=False)
+        .values(seats_taken=greatest(OccurrenceSeats.seats_taken - party, 0))
     )
 
 
@@ -645,7 +634,7 @@ def answer(
     """
     event = occurrence.event
     email = email.strip().lower()
-    phone = normalise_phone(phone) if phone else ""
+    phone = parse_phone(phone, cafe.phone_region) if phone else ""
     _refuse_repeats(occurrence, form_key, email, phone, known_codes)
     _ensure_seats_row(event, occurrence.original_start)
     if _take_seats(event, occurrence.original_start, party_size):
@@ -688,7 +677,7 @@ def _save_once(rsvp: Rsvp) -> None:
 
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:
     """The café's RSVP with this code (any case, spaces ignored)."""
-    code = "".join((code or "").split()).upper()
+    code = normalise_code(code)
     if not code:
         return None
     return db.session.scalar(select(Rsvp).where(Rsvp.cafe_id == cafe.id, Rsvp.code == code))
@@ -725,14 +714,8 @@ def cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> list[Rsvp]:
 
 def _set_status(rsvp: Rsvp, expected: RsvpStatus, status: RsvpStatus, **values) -> bool:
     """Change an answer's status only if it is still `expected` in the database."""
-    return (
-        db.session.execute(
-            update(Rsvp)
-            .where(Rsvp.id == rsvp.id, Rsvp.status == expected)
-            .values(status=status, **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
+    return claim(
+        update(Rsvp).where(Rsvp.id == rsvp.id, Rsvp.status == expected).values(status=status, **values)
     )
 
 
@@ -756,42 +739,8 @@ def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
     cancel_rsvp(cafe, rsvp)
 
 
-def _when(cafe: Cafe, occurrence: Occurrence) -> str:
-    from flask_babel import format_date
-
-    from ...templating import format_time_short
-    from ...typography import first_of_month
-
-    local = occurrence.starts_at.astimezone(cafe.zone)
-    day = first_of_month(format_date(local.date(), "EEEE d MMMM"))
-    return _("%(day)s at %(time)s", day=day, time=format_time_short(local.time()))
-
-
 def _confirm(cafe: Cafe, rsvp: Rsvp, occurrence: Occurrence, promoted: bool = False) -> None:
-    link = external_url("cafe.events.my_rsvp", cafe_slug=cafe.slug, code=rsvp.code)
-    if rsvp.status == RsvpStatus.WAITLIST:
-        subject = _("Waiting list: %(title)s", title=occurrence.event.title)
-    elif promoted:
-        subject = _("A seat is free for you: %(title)s", title=occurrence.event.title)
-    else:
-        subject = _("See you there: %(title)s", title=occurrence.event.title)
-    body = _(
-        "%(title)s, %(when)s, at %(cafe)s.\nPeople: %(party)d.\nYour code: %(code)s\n"
-        "To cancel, open %(link)s\n",
-        title=occurrence.event.title,
-        when=_when(cafe, occurrence),
-        cafe=cafe.name,
-        party=rsvp.party_size,
-        code=rsvp.code,
-        link=link,
-    )
-    mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
-    notify(
-        Recipient(email=rsvp.email, mobile=mobile),
-        subject,
-        body,
-        sms_text=f"{subject} – {_when(cafe, occurrence)}. Code {rsvp.code}",
-    )
+    notifications.rsvp_confirmed(cafe, rsvp, occurrence, promoted)
 
 
 def _tell_attendees(
@@ -802,19 +751,16 @@ def _tell_attendees(
         query = query.where(Rsvp.occurrence_start == original_start)
     else:
         query = query.where(Rsvp.occurrence_start > utcnow() - timedelta(hours=12))
-    for rsvp in db.session.scalars(query):
-        mobile = rsvp.phone if rsvp.phone.startswith(("+336", "+337")) else ""
-        notify(Recipient(email=rsvp.email, mobile=mobile), subject, f"{subject}\n{reason}\n— {cafe.name}")
+    notifications.attendees_told(cafe, db.session.scalars(query).all(), subject, reason)
 
 
 def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:
     """Blank the names and contacts of RSVPs for dates long past (all cafés); party sizes stay for
     the attendance figures. Returns how many were blanked. Meant for `purge-personal-data`."""
-    result = db.session.execute(
+    blanked = updated_rows(
         update(Rsvp)
         .where(Rsvp.occurrence_start < utcnow() - older_than, Rsvp.name != "")
         .values(name="", email="", phone="")
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount
+    return blanked

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ...access import cafe_role, network_admin, requires
 from ...confirm import is_confirmed
 from ...extensions import db
+from ...formatting import span_in_words
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe, Event, Role, Rsvp, RsvpStatus
@@ -16,7 +17,7 @@ from ...tenancy import get_cafe_owned_or_404
 from . import bp, services
 from .forms import CancelForm, EventForm, NetworkEventForm, OccurrenceForm
 from .recurrence import occurrence_key, parse_occurrence_key
-from .routes import _occurrence_or_404, when_label
+from .routes import _occurrence_or_404
 
 
 @bp.get("/events/manage/")
@@ -156,7 +157,7 @@ def occurrences(event_id: int):
     coming = services.next_occurrences(g.cafe, event, limit=60)
     form = OccurrenceForm()
     form.at_cafe = event.at_cafe
-    form.occurrence.choices = [(o.key, when_label(o)) for o in coming]
+    form.occurrence.choices = [(o.key, span_in_words(g.cafe, o.starts_at, o.ends_at)) for o in coming]
     if request.method == "GET" and request.args.get("on"):
         form.occurrence.data = request.args["on"]
     if form.validate_on_submit():

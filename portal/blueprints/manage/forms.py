@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ...models import SERVICES, WEEKDAYS, Role
-from ...validators import PhoneNumber
+from ...phones import PhoneNumber
 from ..auth.forms import strip_whitespace
 
 # A bar may close after midnight; later than this, a "closing" earlier than the

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim
 from ...extensions import db
 from ...models import (
     SERVICES,
@@ -22,8 +23,8 @@ from ...models import (
     WeeklyHours,
     utcnow,
 )
+from ...phones import parse_phone
 from ...sessions import end_every_session
-from ...validators import normalise_phone
 
 
 class InvitationUsed(Exception):
@@ -38,7 +39,7 @@ def update_profile(cafe: Cafe, name: str, address: str, phone: str, email: str, 
     """Save the café's public details."""
     cafe.name = name.strip()
     cafe.address = address.strip()
-    cafe.phone = normalise_phone(phone) if phone else ""
+    cafe.phone = parse_phone(phone, cafe.phone_region) if phone else ""
     cafe.email = email.strip().lower()
     cafe.description = description.strip()
     cafe.refresh_search_text()
@@ -160,13 +161,12 @@ def accept_invitation(cafe: Cafe, invitation: Invitation, user: User) -> Members
     One-time: of two people sending the link at the same moment, only one joins.
     """
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = claim(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
         .values(accepted_at=now, accepted_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    )
+    if not claimed:
         db.session.rollback()
         raise InvitationUsed
     membership = membership_of(cafe, user)
@@ -242,22 +242,3 @@ def audit_log(cafe: Cafe, page: int, per_page: int = 50):
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def send_invitation_email(cafe: Cafe, invitation: Invitation, link: str) -> None:
-    """Mail the one-time link to the invited person."""
-    from flask_babel import gettext as _
-
-    from ...mail import send_mail
-
-    send_mail(
-        invitation.email,
-        _("You are invited to join the team of %(cafe)s", cafe=cafe.name),
-        _(
-            "Hello,\n\nYou are invited to join %(cafe)s on Comptoir as %(role)s.\n"
-            "Open this link to accept (it works once, for 7 days):\n%(link)s\n",
-            cafe=cafe.name,
-            role=invitation.role.label,
-            link=link,
-        ),
-    )

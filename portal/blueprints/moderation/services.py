@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
+from ...claims import claim
 from ...extensions import db
 from ...models import (
     Cafe,
@@ -30,9 +31,8 @@ from ...models import (
     User,
     utcnow,
 )
-from ...notify import Recipient, notify
 from ...text import clean_text
-from ...urls import external_url
+from . import notifications
 
 
 class AlreadyReported(Exception):
@@ -203,25 +203,10 @@ def _resolve_reports(notice: Notice) -> None:
     )
 
 
-def _tell_author(cafe: Cafe, notice: Notice, subject: str, body: str) -> None:
-    if notice.author is not None and notice.author.email:
-        notify(Recipient(email=notice.author.email), subject, body)
-
-
-def _notice_url(cafe: Cafe, notice: Notice) -> str:
-    return external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
-
-
 def _claim(notice: Notice, still, **values) -> None:
     """Change the notice only if it is still as the moderator saw it: of two moderators
     deciding at the same moment, one wins and the other gets NotAllowed (no double mail)."""
-    claimed = db.session.execute(
-        update(Notice)
-        .where(Notice.id == notice.id, still)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not claim(update(Notice).where(Notice.id == notice.id, still).values(**values)):
         db.session.rollback()
         raise NotAllowed
 
@@ -239,18 +224,7 @@ def approve(cafe: Cafe, notice: Notice) -> None:
     notice.held_because = ""
     _decide(cafe, "approved", notice, subject=notice.author)
     db.session.commit()
-    _tell_author(
-        cafe,
-        notice,
-        _("Your notice is on the board: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\nYour notice “%(title)s” has been approved and is now on the board of %(cafe)s:\n"
-            "%(url)s\n",
-            title=notice.title,
-            cafe=cafe.name,
-            url=_notice_url(cafe, notice),
-        ),
-    )
+    notifications.notice_decided(cafe, notice, "approved")
 
 
 def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
@@ -264,18 +238,7 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     _resolve_reports(notice)
     _decide(cafe, "rejected", notice, reason=reason, subject=notice.author)
     db.session.commit()
-    _tell_author(
-        cafe,
-        notice,
-        _("Your notice was not published: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\nThe moderators of %(cafe)s did not publish your notice “%(title)s”.\n"
-            "Their reason: %(reason)s\n\nYou can post a new notice that takes this into account.\n",
-            cafe=cafe.name,
-            title=notice.title,
-            reason=reason,
-        ),
-    )
+    notifications.notice_decided(cafe, notice, "rejected", reason)
 
 
 def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
@@ -291,18 +254,7 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     _resolve_reports(notice)
     _decide(cafe, "hidden", notice, reason=reason, subject=notice.author)
     db.session.commit()
-    _tell_author(
-        cafe,
-        notice,
-        _("Your notice is hidden: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\nA moderator of %(cafe)s has taken your notice “%(title)s” off the board.\n"
-            "Their reason: %(reason)s\n",
-            cafe=cafe.name,
-            title=notice.title,
-            reason=reason or "—",
-        ),
-    )
+    notifications.notice_decided(cafe, notice, "hidden", reason)
 
 
 def restore(cafe: Cafe, notice: Notice) -> None:
@@ -319,18 +271,7 @@ def restore(cafe: Cafe, notice: Notice) -> None:
     _decide(cafe, "restored", notice, subject=notice.author)
     db.session.commit()
     if was_hidden:
-        _tell_author(
-            cafe,
-            notice,
-            _("Your notice is back on the board: %(title)s", title=notice.title),
-            _(
-                "Hello,\n\nA moderator of %(cafe)s has looked at your notice “%(title)s” "
-                "and put it back on the board:\n%(url)s\n",
-                cafe=cafe.name,
-                title=notice.title,
-                url=_notice_url(cafe, notice),
-            ),
-        )
+        notifications.notice_decided(cafe, notice, "restored")
 
 
 def visitor_key(session_token: str) -> str:
@@ -397,13 +338,12 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
     if count < threshold:
         return
     # Conditional UPDATE: when reports arrive together, exactly one of them hides it.
-    hidden = db.session.execute(
+    hidden = claim(
         update(Notice)
         .where(Notice.id == notice.id, Notice.hidden.is_(False), Notice.status == NoticeStatus.PUBLISHED)
         .values(hidden=True, hidden_at=utcnow(), hidden_by_id=None, hidden_reason="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if hidden != 1:
+    )
+    if not hidden:
         db.session.rollback()
         return
     db.session.add(
@@ -424,18 +364,7 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
     )
     db.session.commit()
     db.session.refresh(notice)
-    _tell_author(
-        cafe,
-        notice,
-        _("Your notice is waiting for a moderator: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\nSeveral people reported your notice “%(title)s” on the board of %(cafe)s, so it is "
-            "hidden until a moderator looks at it. Nothing is deleted: if the reports are unfounded, "
-            "it will be back on the board.\n",
-            title=notice.title,
-            cafe=cafe.name,
-        ),
-    )
+    notifications.notice_decided(cafe, notice, "auto_hidden")
 
 
 def suspend(
@@ -450,18 +379,8 @@ def suspend(
     db.session.add(suspension)
     _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good")
     db.session.commit()
-    if user.email:
-        notify(
-            Recipient(email=user.email),
-            _("You can no longer post on the board of %(cafe)s", cafe=cafe.name),
-            _(
-                "Hello,\n\nThe moderators of %(cafe)s have suspended you from their noticeboard %(until)s.\n"
-                "Their reason: %(reason)s\n",
-                cafe=cafe.name,
-                reason=reason or "—",
-                until=_("until %(date)s", date=until.date().isoformat()) if until else _("for good"),
-            ),
-        )
+    until_words = _("until %(date)s", date=until.date().isoformat()) if until else _("for good")
+    notifications.suspended(cafe, user, reason, until_words)
     return suspension
 
 

@@ -5,6 +5,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
 from ...access import allowed, cafe_role, logged_in, requires
+from ...formatting import short_date
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Notice, NoticeCategory, NoticeStatus, Role
@@ -123,7 +124,7 @@ def renew(notice_id: int):
     if form.validate_on_submit():
         services.renew(g.cafe, notice, form.expires_on.data)
         flash(
-            _("Your notice stays on the board until %(date)s.", date=notice.expires_on.strftime("%d/%m/%Y")),
+            _("Your notice stays on the board until %(date)s.", date=short_date(notice.expires_on)),
             "success",
         )
         return redirect_to(url_for(".detail", notice_id=notice.id))

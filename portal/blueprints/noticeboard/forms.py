@@ -5,8 +5,8 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...models import NoticeCategory, ReportReason
+from ...phones import PhoneNumber
 from ...text import clean_text, count_links
-from ...validators import PhoneNumber
 
 
 def _clean(value):

@@ -4,18 +4,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
 from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
-from ...notify import Recipient, notify
+from ...phones import parse_phone
 from ...text import clean_text
-from ...urls import external_url
-from ...validators import normalise_phone
 from ..moderation import services as moderation
+from . import notifications
 
 DEFAULT_DAYS = 14
 
@@ -40,7 +38,7 @@ class NoticeData:
 
 def today_in(cafe: Cafe, now: datetime | None = None) -> date:
     """The date it is at the café (an overseas café may already be on tomorrow)."""
-    return (now or utcnow()).astimezone(cafe.zone).date()
+    return cafe.local_day(now) if now else cafe.today()
 
 
 def default_expiry(cafe: Cafe) -> date:
@@ -120,13 +118,13 @@ def link_limit(cafe: Cafe, user: User | None, trusted: bool) -> int | None:
     return moderation.link_limit_for(cafe, user, trusted)
 
 
-def _apply(notice: Notice, data: NoticeData) -> None:
+def _apply(cafe: Cafe, notice: Notice, data: NoticeData) -> None:
     notice.title = clean_text(data.title)[:120]
     notice.body = clean_text(data.body)
     notice.category = data.category
     notice.expires_on = data.expires_on
     notice.relay_contact = data.relay_contact and notice.author_id is not None
-    notice.contact_phone = normalise_phone(data.contact_phone) if data.contact_phone else ""
+    notice.contact_phone = parse_phone(data.contact_phone, cafe.phone_region) if data.contact_phone else ""
 
 
 def _place(cafe: Cafe, notice: Notice, trusted: bool) -> None:
@@ -142,7 +140,7 @@ def create_notice(cafe: Cafe, author: User, data: NoticeData) -> Notice:
     check_not_suspended(cafe, author)
     notice = Notice(cafe_id=cafe.id, author=author, posted_by=author)
     notice.author_id = author.id
-    _apply(notice, data)
+    _apply(cafe, notice, data)
     _place(cafe, notice, trusted=False)
     db.session.add(notice)
     db.session.commit()
@@ -153,7 +151,7 @@ def create_counter_notice(cafe: Cafe, staff: User, on_behalf_of: str, data: Noti
     """A notice typed by staff for someone at the counter: a name, no account."""
     notice = Notice(cafe_id=cafe.id, on_behalf_of=clean_text(on_behalf_of)[:120], posted_by=staff)
     data.relay_contact = False
-    _apply(notice, data)
+    _apply(cafe, notice, data)
     _place(cafe, notice, trusted=True)
     db.session.add(notice)
     db.session.flush()
@@ -172,7 +170,7 @@ def update_notice(cafe: Cafe, notice: Notice, data: NoticeData, editor: User, tr
     if notice.author_id is not None:
         check_not_suspended(cafe, editor)
     data.relay_contact = data.relay_contact and notice.author_id is not None
-    _apply(notice, data)
+    _apply(cafe, notice, data)
     if notice.status == NoticeStatus.PUBLISHED and not notice.hidden:
         _place(cafe, notice, trusted)
     if notice.author_id is None:
@@ -202,19 +200,4 @@ def can_reply(notice: Notice) -> bool:
 def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     """Email the author a resident's message; the sender sees no address, the author gets theirs."""
     check_not_suspended(cafe, sender)
-    url = external_url("cafe.noticeboard.detail", cafe_slug=cafe.slug, notice_id=notice.id)
-    notify(
-        Recipient(email=notice.author.email),
-        _("A reply to your notice: %(title)s", title=notice.title),
-        _(
-            "Hello,\n\n%(name)s replied to your notice “%(title)s” on the board of %(cafe)s:\n\n"
-            "%(message)s\n\nTo answer, write to %(name)s at %(email)s.\n"
-            "Your own address has not been shown to them.\n\nThe notice: %(url)s\n",
-            name=sender.display_name,
-            title=notice.title,
-            cafe=cafe.name,
-            message=clean_text(message),
-            email=sender.email,
-            url=url,
-        ),
-    )
+    notifications.reply_relayed(cafe, notice, sender, clean_text(message))
