@@ -47,7 +47,7 @@ def test_every_spelling_finds_the_cafe(client, network, query):
     page = client.get("/", query_string={"q": query}).get_data(as_text=True)
     results = section(page, 'id="cafe-results"')
     assert "Le Café de la Place" in results and "Lavoir" not in results
-    assert "0 café" not in page
+    assert "0 café" not in results
 
 
 def test_a_neighbouring_commune_offers_the_nearest_cafes(client, network):
