@@ -176,7 +176,7 @@ def reopening_in_words(cafe: Cafe, moment: datetime) -> str | None:
     opening = next_opening(cafe, moment)
     if opening is None:
         return None
-    today = moment.astimezone(cafe.zone).date()
+    today = cafe.local_day(moment)
     at = format_time_short(opening.time())
     if opening.date() == today:
         return _("Opens today at %(time)s", time=at)

@@ -227,7 +227,7 @@ class WhyFull:
 def why_full(cafe: Cafe, topic: HelpTopic, slot: FreeSlot, now: datetime | None = None) -> WhyFull:
     """A full slot for a topic longer than one slot may be free itself: say which slot is in the way."""
     now = now or utcnow()
-    day = slot.starts_at.astimezone(cafe.zone).date()
+    day = cafe.local_day(slot.starts_at)
     taken = _taken(cafe, day, day)
     blocking = next(
         (start for start in slot.covered if slot.capacity - taken.get((slot.helper_id, start), 0) < 1), None
