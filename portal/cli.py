@@ -92,8 +92,12 @@ def register_cli(app: Flask) -> None:
         """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""
         from .blueprints.bookings.services import purge_personal_data
         from .blueprints.events.services import purge_rsvp_contacts
+        from .blueprints.impact.services import purge_report_notes
 
         with current_app.test_request_context():
             bookings = purge_personal_data()
             rsvps = purge_rsvp_contacts()
+            notes = purge_report_notes()
         click.echo(f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised.")
+        # Help reports keep their categories (the impact figures); only the team's notes go.
+        click.echo(f"{notes} help report note(s) emptied.")

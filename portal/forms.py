@@ -62,3 +62,11 @@ class PlaceholderSelect(Select):
 
 class SelectField(_SelectField):
     widget = PlaceholderSelect()
+
+
+def with_id_prefix(form, prefix: str):
+    """Several forms on one page: their fields' ids (and so their labels' `for`) must differ,
+    or a label points at another form's input. Names, and so the data sent, stay the same."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+    return form

@@ -73,3 +73,47 @@ def test_french_contractions_of_de():
         assert of_place("Les Amis") == "des Amis"
         assert of_place("Aubusson") == "d’Aubusson"
         assert of_place("Lagrasse") == "de Lagrasse"
+
+
+def test_messages_name_the_cafe_as_french_does(app):
+    """ "au Café de la Place", "du Café de la Place": never "au Le Café", "de Le Café"."""
+    from types import SimpleNamespace
+
+    from portal.messages import render_text
+
+    cafe = SimpleNamespace(name="Le Café de la Place", address="2 place du Château", postcode="24800")
+    cafe.village = "Saint-Jean-de-Côle"
+    booking = SimpleNamespace(code="ABC123", topic=SimpleNamespace(name="Impôts"))
+    notice = SimpleNamespace(title="Vélo à donner")
+    with app.test_request_context():
+        booked = render_text(
+            "bookings/email/confirmation.txt", cafe=cafe, booking=booking, when="mardi 8 décembre", link="x"
+        )
+        rejected = render_text("moderation/email/rejected.txt", cafe=cafe, notice=notice, reason="doublon")
+    assert "mardi 8 décembre, au Café de la Place." in booked
+    assert "Les modérateurs du Café de la Place n’ont pas publié" in rejected
+    assert "Le Café" not in booked + rejected
+
+
+def test_atom_feeds_validate_against_the_rfc_4287_schema(client, db, cafe_a, tmp_path):
+    """jing with RFC 4287's RELAX NG schema, on a feed with a cancelled date, odd characters
+    and a café name that needs contracting."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("jing") is None:
+        pytest.fail("jing is needed to validate the Atom feeds (apt-get install jing; .ci/run installs it)")
+    cafe_a.name = "Le Café de la Place"
+    add_event(db, cafe_a, "Concert & dîner <spécial>", "Ligne 1\nLigne 2 « guillemets »")
+    cancelled = add_event(db, cafe_a, "Loto", days=4)
+    cancelled.status = cancelled.status.__class__("cancelled")
+    cancelled.cancel_reason = "Salle prise"
+    db.session.commit()
+    feed = tmp_path / "events.atom"
+    feed.write_bytes(client.get("/c/saint-jean-de-cole/events.atom").data)
+    schema = Path(__file__).parent / "data" / "atom.rnc"
+    result = subprocess.run(
+        ["jing", "-c", str(schema), str(feed)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout

@@ -10,6 +10,8 @@ from .bookings import bp as bookings_bp
 from .cafes import bp as cafes_bp
 from .directory import bp as directory_bp
 from .events import bp as events_bp
+from .impact import bp as impact_bp
+from .impact import network_bp as network_impact_bp
 from .manage import bp as manage_bp
 from .moderation import bp as moderation_bp
 from .moderation import network_bp as network_moderation_bp
@@ -18,7 +20,15 @@ from .noticeboard import bp as noticeboard_bp
 from .site import bp as site_bp
 
 # Inside /c/<cafe_slug>: each gets g.cafe for free.
-for feature in (cafes_bp, manage_bp, events_bp, bookings_bp, noticeboard_bp, moderation_bp):
+for feature in (cafes_bp, manage_bp, events_bp, bookings_bp, noticeboard_bp, moderation_bp, impact_bp):
     cafe_bp.register_blueprint(feature)
 
-TOP_LEVEL_BLUEPRINTS = (site_bp, directory_bp, auth_bp, network_bp, network_moderation_bp, cafe_bp)
+TOP_LEVEL_BLUEPRINTS = (
+    site_bp,
+    directory_bp,
+    auth_bp,
+    network_bp,
+    network_moderation_bp,
+    network_impact_bp,
+    cafe_bp,
+)

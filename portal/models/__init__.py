@@ -33,6 +33,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .ratelimit import RateLimitCounter
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
@@ -52,7 +53,10 @@ __all__ = [
     "EventCategory",
     "EventOccurrenceOverride",
     "EventStatus",
+    "BookingReportPrompt",
     "ExtraOpening",
+    "HelpReport",
+    "HelpReportChoice",
     "HelpTopic",
     "HoursException",
     "LabelledEnum",
@@ -76,5 +80,6 @@ __all__ = [
     "Suspension",
     "User",
     "WeeklyHours",
+    "Workshop",
     "utcnow",
 ]

@@ -6,6 +6,7 @@ Texts live in templates/bookings/email/; sending goes through portal.notify.
 from flask_babel import gettext as _
 
 from ...formatting import when_in_words
+from ...grammar import at_place
 from ...messages import render_text
 from ...models import Booking, Cafe
 from ...notify import Recipient, notify
@@ -26,7 +27,7 @@ def booking_confirmed(cafe: Cafe, booking: Booking) -> None:
     )
     notify(
         Recipient(email=booking.email),
-        _("Digital help at %(cafe)s: %(when)s", cafe=cafe.name, when=when),
+        _("Digital help %(at_cafe)s: %(when)s", at_cafe=at_place(cafe.name), when=when),
         body,
     )
 
@@ -36,12 +37,12 @@ def reminder(cafe: Cafe, booking: Booking, recipient: Recipient) -> None:
     when = when_in_words(cafe, booking.starts_at)
     notify(
         recipient,
-        _("Reminder: digital help at %(cafe)s, %(when)s", cafe=cafe.name, when=when),
+        _("Reminder: digital help %(at_cafe)s, %(when)s", at_cafe=at_place(cafe.name), when=when),
         render_text("bookings/email/reminder.txt", cafe=cafe, booking=booking, when=when),
         _(
-            "Reminder: digital help %(when)s at %(cafe)s. Code %(code)s.",
+            "Reminder: digital help %(when)s %(at_cafe)s. Code %(code)s.",
             when=when,
-            cafe=cafe.name,
+            at_cafe=at_place(cafe.name),
             code=booking.code,
         ),
     )

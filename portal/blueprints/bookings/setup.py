@@ -4,7 +4,7 @@ from flask import abort, flash, g, url_for
 from flask_babel import gettext as _
 
 from ...access import cafe_role, requires
-from ...forms import ActionForm
+from ...forms import ActionForm, with_id_prefix
 from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Closure, ExtraOpening, HelpTopic, Role
 from ...tenancy import get_cafe_owned_or_404
@@ -31,6 +31,8 @@ def _setup_forms(**given):
     forms["rule_form"].helper.choices = _helper_choices()
     forms["extra_form"].helper.choices = _helper_choices()
     forms["closure_form"].helper.choices = _helper_choices(with_whole_cafe=True)
+    for name, form in forms.items():
+        with_id_prefix(form, name.removesuffix("_form"))
     return forms
 
 

@@ -3,6 +3,7 @@ suspended resident hears why. Texts in templates/moderation/email/; sent by port
 
 from flask_babel import gettext as _
 
+from ...grammar import of_place
 from ...messages import render_text
 from ...models import Cafe, Notice, User
 from ...notify import Recipient, notify
@@ -31,6 +32,6 @@ def suspended(cafe: Cafe, user: User, reason: str, until: str) -> None:
         return
     notify(
         Recipient(email=user.email),
-        _("You can no longer post on the board of %(cafe)s", cafe=cafe.name),
+        _("You can no longer post on the board %(of_cafe)s", of_cafe=of_place(cafe.name)),
         render_text("moderation/email/suspended.txt", cafe=cafe, reason=reason, until=until),
     )
