@@ -1,6 +1,7 @@
 """A realistic demo network: cafés in several departments, a team and a resident each."""
 
 import contextlib
+import secrets
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -160,7 +161,9 @@ def seed_demo() -> bool:
         db.session.add(cafe)
         people = {}
         for (role_key, role, title), first_name in zip(DEMO_ROLES, FIRST_NAMES[short], strict=True):
-            user = User(email=f"{role_key}.{short}@example.org", display_name=f"{first_name} ({title})")
+            # Staff show their role so the demo says who is who; a resident is just a neighbour.
+            shown = first_name if role is None else f"{first_name} ({title})"
+            user = User(email=f"{role_key}.{short}@example.org", display_name=shown)
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
             people[role_key] = user
@@ -243,6 +246,11 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
     today = cafe.local_day(now)
     resident, staff, moderator = people["resident"], people["staff"], people["moderator"]
     db.session.add(ModerationSettings(cafe_id=cafe.id, blocked_words="casino\ncrypto"))
+    # The scam comes from a fresh account of its own, as scams do (not from the café's team).
+    spammer = User(email=f"gains.{cafe.slug}@example.net", display_name="Gains Faciles")
+    spammer.set_password(secrets.token_urlsafe(24))
+    db.session.add(spammer)
+    db.session.flush()
 
     def notice(
         title,
@@ -332,7 +340,7 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
         "Gagnez de l’argent facilement",
         "Investissez dans notre casino en ligne, gains garantis !",
         NoticeCategory.OTHER,
-        author=people["manager"],
+        author=spammer,
         days_ago=1,
         hidden=True,
         hidden_at=now - timedelta(hours=5),
