@@ -78,7 +78,7 @@ def test_the_page_says_when_to_collect_never_the_cut_off(client, bakery, monday_
     assert "À retirer mardi 8 décembre à partir de 7 h 30" in page
     day_page = client.get(f"{BASE}/{TUESDAY.isoformat()}/")
     assert day_page.status_code == 200
-    heading = re.search(r"<h1>(.*?)</h1>", day_page.get_data(as_text=True)).group(1)
+    heading = re.search(r"<h1>(.*?)</h1>", day_page.get_data(as_text=True)).group(1).replace("\xa0", " ")
     assert heading == "À retirer mardi 8 décembre à partir de 7 h 30"
     assert "18 h" not in heading
     assert "Plus que 3" in text_of(day_page) or "3 restant" in text_of(day_page)
