@@ -351,6 +351,41 @@ MAP: dict[str, Table] = {
         },
         retention=_l("%(months)s months after the event, then only the number of people remains"),
     ),
+    "help_report": Table(
+        _l("Reports of the help given (for the café's anonymous figures)"),
+        {
+            **plain(
+                "id kind day duration_minutes participants place_kind autonomy workshop_title"
+                " workshop_level referred referred_to first_visit walk_in booking_id event_id"
+                " occurrence_start cafe_id created_at updated_at"
+            ),
+            # Categories of the person helped, never a name: kept so the figures stay true.
+            "age_band": personal(_l("Age band of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY),
+            "gender": personal(_l("Gender of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY),
+            "social_status": personal(
+                _l("Situation of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY
+            ),
+            "postcode": personal(_l("Postcode of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY),
+            "insee_code": personal(
+                _l("Commune code of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY
+            ),
+            "commune": personal(_l("Commune of the person helped"), on_delete=CATEGORY, on_expiry=CATEGORY),
+            "note": personal(_l("The helper's note"), on_delete=KEEP, on_expiry=BLANK),
+            "recorded_by_id": staff(_l("The helper who wrote the report")),
+        },
+        retention=_l("%(months)s months for the helper's note, then only categories remain"),
+    ),
+    "help_report_choice": Table(
+        _l("Themes and equipment of a help report"), plain("id report_id dimension value")
+    ),
+    "booking_report_prompt": Table(
+        _l("Whether an attended appointment got its report"),
+        {
+            **plain("booking_id answer answered_at cafe_id"),
+            "answered_by_id": staff(_l("The helper who answered")),
+        },
+    ),
+    "workshop": Table(_l("Digital workshops"), plain("event_id level themes cafe_id created_at updated_at")),
     "notice": Table(
         _l("Notices on the noticeboard"),
         {

@@ -153,6 +153,7 @@ NOT_COLLECTING = {
     "auth/reset_request.html": "an address already given, to send a reset link to",
     "bookings/find.html": "looking up a booking with the contact already given",
     "counter/exit.html": "a staff member's own login",
+    "impact/report_form.html": "a helper's report on the help given: categories, never a name",
     "manage/profile.html": "the café's public contact details",
     "network/new_cafe.html": "a café's public contact details",
     "network/index.html": "a search box",

@@ -34,6 +34,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .ratelimit import RateLimitCounter
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
@@ -53,7 +54,10 @@ __all__ = [
     "EventCategory",
     "EventOccurrenceOverride",
     "EventStatus",
+    "BookingReportPrompt",
     "ExtraOpening",
+    "HelpReport",
+    "HelpReportChoice",
     "HelpTopic",
     "HoursException",
     "LabelledEnum",
@@ -78,5 +82,6 @@ __all__ = [
     "Suspension",
     "User",
     "WeeklyHours",
+    "Workshop",
     "utcnow",
 ]

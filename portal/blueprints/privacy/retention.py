@@ -22,6 +22,7 @@ from ...extensions import db
 from ...models import AuditEntry, Booking, Cafe, ModerationDecision, Notice, Rsvp, User, utcnow
 from ...personal_data import MAP, PSEUDONYMISE, STAMP, pseudonym
 from ...sessions import end_every_session
+from ..impact.services import purge_report_notes
 from . import erasure, notifications
 
 NOTICE_CONTACTS_MONTHS = 3
@@ -39,6 +40,7 @@ class Report:
     bookings: int = 0
     rsvps: int = 0
     notices: int = 0
+    report_notes: int = 0
     audit_entries: int = 0
     moderation_decisions: int = 0
     accounts_warned: int = 0
@@ -49,6 +51,7 @@ class Report:
         lines = [
             f"{self.bookings} booking(s) and {self.rsvps} RSVP(s) anonymised.",
             f"{self.notices} expired notice(s) stripped of their contact details.",
+            f"{self.report_notes} help report note(s) emptied.",
             f"{self.audit_entries} audit entry(ies) and {self.moderation_decisions} moderation decision(s)"
             " pseudonymised.",
             f"{self.accounts_warned} unused account(s) warned, {self.accounts_erased} erased.",
@@ -249,6 +252,8 @@ def run(now: datetime | None = None) -> Report:
         report.bookings += bookings
         report.rsvps += rsvps
         report.notices += strip_expired_notices(cafe, now)
+    # Help reports keep their categories (the impact figures); only the helpers' notes go.
+    report.report_notes = purge_report_notes(now)
     report.audit_entries = pseudonymise_audit(now)
     report.moderation_decisions = strip_moderation_history(now)
     report.accounts_warned = warn_unused_accounts(now)
