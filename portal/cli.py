@@ -89,11 +89,10 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
-        """Remove names and contacts of past bookings and RSVPs (after each café's delay, default 90 days)."""
-        from .blueprints.bookings.services import purge_personal_data
-        from .blueprints.events.services import purge_rsvp_contacts
+        """Apply every retention rule of the personal-data map (daily; safe to run twice, even at once)."""
+        from .blueprints.privacy.retention import run
 
         with current_app.test_request_context():
-            bookings = purge_personal_data()
-            rsvps = purge_rsvp_contacts()
-        click.echo(f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised.")
+            report = run()
+        for line in report.lines():
+            click.echo(line)

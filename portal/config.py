@@ -119,6 +119,15 @@ class Config:
     # only the remember-me cookie brought the session back).
     STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(12 * 3600)))
 
+    # Who runs the site: the legal notice and the privacy page name them.
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Comptoir (instance de démonstration)")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "")
+    OPERATOR_REGISTRATION = os.environ.get("OPERATOR_REGISTRATION", "")  # SIREN/SIRET, RNA
+    OPERATOR_DIRECTOR = os.environ.get("OPERATOR_DIRECTOR", "")  # directeur de la publication
+    HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")  # name, address and phone of the host
+
     PASSWORD_HASH_METHOD = "scrypt"
     DIRECTORY_PAGE_SIZE = 20
     EVENTS_PAGE_SIZE = 20

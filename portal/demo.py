@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .extensions import db
 from .models import (
@@ -168,9 +168,12 @@ def seed_demo() -> bool:
         db.session.flush()
         seed_noticeboard(cafe, people)
         seed_demo_events(cafe, cafe.today())
+    # Demo accounts have confirmed their address (they may post at once).
+    db.session.execute(update(User).values(email_confirmed_at=utcnow()))
     db.session.commit()
     for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
         seed_demo_help(cafe)
+        seed_demo_impact(cafe)
     return True
 
 
@@ -522,9 +525,7 @@ def seed_demo_help(cafe: Cafe) -> None:
     ]
     db.session.add_all(topics)
     db.session.add(
-        CafeBookingSettings(
-            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=90
-        )
+        CafeBookingSettings(cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4)
     )
     rules = [
         AvailabilityRule(cafe=cafe, helper=helper, weekday=1, starts=time(9, 30), ends=time(12, 0)),
@@ -599,5 +600,177 @@ def seed_demo_help(cafe: Cafe) -> None:
                 status=status,
                 booked_by=staff if at_counter else None,
             )
+        )
+    db.session.commit()
+
+
+# Themes by how often people come for them at a village café (value, weight).
+DEMO_THEMES = [
+    ("aide_aux_demarches_administratives", 10),
+    ("prendre_en_main_du_materiel", 8),
+    ("email", 6),
+    ("navigation_sur_internet", 5),
+    ("sante", 5),
+    ("securite_numerique", 3),
+    ("banque_et_achats_en_ligne", 3),
+    ("reseaux_sociaux", 3),
+    ("gere_ses_contenus_numeriques", 2),
+    ("bureautique", 1),
+    ("insertion_professionnelle", 1),
+]
+DEMO_ADMIN_THEMES = [
+    ("social_sante", 6),
+    ("argent_impots", 6),
+    ("papiers_elections_citoyennete", 5),
+    ("transports_mobilite", 4),
+    ("logement", 2),
+    ("travail_formation", 2),
+    ("famille_scolarite", 1),
+]
+DEMO_AGES = [
+    ("soixante_dix_plus", 9),
+    ("soixante_soixante_neuf", 7),
+    ("quarante_cinquante_neuf", 4),
+    ("vingt_cinq_trente_neuf", 2),
+    ("dix_huit_vingt_quatre", 1),
+    ("non_communique", 3),
+]
+
+
+def seed_demo_impact(cafe: Cafe) -> None:
+    """About a year of help at one demo café: reports (many walk-ins), and monthly workshops."""
+    import random
+
+    from .blueprints.events.recurrence import to_utc
+    from .models import Booking, Event, EventCategory, HelpReport, HelpReportChoice, Workshop
+
+    chooser = random.Random(f"impact-{cafe.slug}")
+    members = {
+        m.role: m.user for m in db.session.scalars(select(Membership).where(Membership.cafe_id == cafe.id))
+    }
+    helpers = [members[Role.HELPER], members[Role.MANAGER]]
+    today = utcnow().astimezone(cafe.zone).date()
+    created = utcnow() - timedelta(days=40)
+
+    def weighted(pairs):
+        return chooser.choices([v for v, _ in pairs], weights=[w for _, w in pairs])[0]
+
+    def report(day: date, **fields) -> HelpReport:
+        themes = fields.pop("themes")
+        equipment = fields.pop("equipment", [])
+        made = HelpReport(cafe=cafe, day=day, created_at=created, updated_at=created, **fields)
+        made.choices = [HelpReportChoice(dimension="theme", value=t) for t in themes] + [
+            HelpReportChoice(dimension="equipment", value=e) for e in equipment
+        ]
+        db.session.add(made)
+        return made
+
+    # Busier in winter (tax returns in spring, heating aid in autumn), quieter in August.
+    season = {
+        1: 1.2,
+        2: 1.1,
+        3: 1.3,
+        4: 1.5,
+        5: 1.3,
+        6: 1.0,
+        7: 0.7,
+        8: 0.4,
+        9: 1.1,
+        10: 1.2,
+        11: 1.3,
+        12: 0.9,
+    }
+    for days_ago in range(365, 0, -1):
+        day = today - timedelta(days=days_ago)
+        if day.weekday() == 6:
+            continue
+        for _ in range(chooser.choices([0, 1, 2, 3], weights=[5, 4 * season[day.month], 2, 0.5])[0]):
+            theme = weighted(DEMO_THEMES)
+            themes = [theme]
+            if theme == "aide_aux_demarches_administratives":
+                themes.append(weighted(DEMO_ADMIN_THEMES))
+            if chooser.random() < 0.2:
+                themes.append(weighted(DEMO_THEMES))
+            referred = "aide_aux_demarches_administratives" in themes and chooser.random() < 0.3
+            report(
+                day,
+                kind="individuel",
+                duration_minutes=chooser.choice([15, 30, 30, 30, 45, 60, 60, 90]),
+                themes=sorted(set(themes)),
+                equipment=[chooser.choice(["telephone", "telephone", "ordinateur", "tablette", "aucun"])],
+                autonomy=chooser.choice(["entierement_accompagne", "partiellement_autonome", "autonome", ""]),
+                referred=referred,
+                referred_to=chooser.choice(
+                    [
+                        "aide_aux_demarches_administratives",
+                        "operateur_ou_organisme_en_charge",
+                        "administration",
+                        "aide_sociale",
+                    ]
+                )
+                if referred
+                else "",
+                age_band=weighted(DEMO_AGES),
+                gender=chooser.choice(["feminin", "feminin", "masculin", "non_communique"]),
+                social_status=chooser.choice(
+                    ["retraite", "retraite", "retraite", "en_emploi", "sans_emploi", "non_communique"]
+                ),
+                postcode=cafe.postcode if chooser.random() < 0.8 else "",
+                first_visit=chooser.choice([True, False, False, None]),
+                walk_in=chooser.random() < 0.6,
+                recorded_by=chooser.choice(helpers),
+            )
+
+    # The week's attended appointments mostly have their report already.
+    for booking in db.session.scalars(
+        select(Booking).where(Booking.cafe_id == cafe.id, Booking.status == "attended").order_by(Booking.id)
+    ):
+        if chooser.random() < 0.5:
+            report(
+                cafe.local_day(booking.starts_at),
+                kind="individuel",
+                duration_minutes=int((booking.ends_at - booking.starts_at).total_seconds() // 60),
+                themes=[weighted(DEMO_THEMES)],
+                equipment=["telephone"],
+                autonomy="partiellement_autonome",
+                age_band=weighted(DEMO_AGES),
+                booking_id=booking.id,
+                recorded_by=booking.helper,
+            )
+
+    # A monthly workshop "Bien utiliser son smartphone", attendance recorded each time.
+    first = today - timedelta(days=330)
+    local = datetime.combine(first, time(14, 30))
+    workshop = Event(
+        cafe=cafe,
+        title="Atelier : bien utiliser son smartphone",
+        description="Un mardi par mois, en petit groupe : photos, messages, applications utiles.",
+        category=EventCategory.DIGITAL,
+        starts_at=to_utc(local, cafe.zone),
+        ends_at=to_utc(local + timedelta(hours=2), cafe.zone),
+        created_at=created,
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    db.session.add(
+        Workshop(
+            cafe_id=cafe.id,
+            event_id=workshop.id,
+            level="debutant",
+            themes="prendre_en_main_du_materiel reseaux_sociaux",
+        )
+    )
+    for month in range(11):
+        day = first + timedelta(days=30 * month)
+        report(
+            day,
+            kind="collectif",
+            duration_minutes=120,
+            participants=chooser.randint(3, 9),
+            themes=["prendre_en_main_du_materiel", "reseaux_sociaux"],
+            equipment=["telephone"],
+            workshop_level="debutant",
+            workshop_title=workshop.title,
+            recorded_by=helpers[0],
         )
     db.session.commit()

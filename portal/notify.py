@@ -11,6 +11,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import gettext as _
+
+from .mail import in_a_locale
+from .urls import public_base_url
+
+
+def with_sms_footer(text: str) -> str:
+    """Every SMS says how to stop receiving them, in as few characters as we can."""
+    with in_a_locale():
+        return text.rstrip() + " " + _("Stop: %(link)s", link=public_base_url() + "/privacy")
 
 
 class SmsBackend(Protocol):
@@ -62,5 +72,6 @@ def notify(
     if mobile:
         used.append("sms")
     if used:
-        record(recipient.email, mobile, subject, body, sms_text or "", cafe=cafe)
+        sms = with_sms_footer(sms_text or subject) if mobile else ""
+        record(recipient.email, mobile, subject, body, sms, cafe=cafe)
     return used

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db as _db
-from portal.models import Cafe, Membership, Role, User
+from portal.models import Cafe, Membership, Role, User, utcnow
 
 PASSWORD = "correct-horse-battery"
 
@@ -154,7 +154,12 @@ def make_user(
     cafe: Cafe | None = None,
     network_admin: bool = False,
 ) -> User:
-    user = User(email=email, display_name=name or email.split("@")[0], is_network_admin=network_admin)
+    user = User(
+        email=email,
+        display_name=name or email.split("@")[0],
+        is_network_admin=network_admin,
+        email_confirmed_at=utcnow(),
+    )
     user.set_password(PASSWORD)
     _db.session.add(user)
     if role is not None:

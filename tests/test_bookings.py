@@ -204,7 +204,7 @@ def test_a_slot_in_the_past_or_off_the_rules_is_refused_with_the_next_free_ones(
 def test_within_the_minimum_notice_or_beyond_the_window_is_refused(client, db, helpdesk):
     db.session.add(
         CafeBookingSettings(
-            cafe_id=helpdesk.cafe.id, window_days=3, min_notice_hours=48, cancel_notice_hours=4, purge_days=90
+            cafe_id=helpdesk.cafe.id, window_days=3, min_notice_hours=48, cancel_notice_hours=4
         )
     )
     db.session.commit()
@@ -448,7 +448,6 @@ def test_cancel_is_refused_within_the_cafes_notice(client, db, helpdesk, booked)
             window_days=30,
             min_notice_hours=2,
             cancel_notice_hours=24 * 40,
-            purge_days=90,
         )
     )
     db.session.commit()
@@ -735,8 +734,9 @@ def test_reminders_skip_cancelled_bookings(app, db, helpdesk, outbox):
 
 
 def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk, team_b):
-    old = utcnow() - timedelta(days=100)
+    old = utcnow() - timedelta(days=400)
     recent = utcnow() - timedelta(days=10)
+    month_and_more = utcnow() - timedelta(days=40)
 
     def add(cafe, when, name):
         booking = Booking(
@@ -757,12 +757,8 @@ def test_purge_removes_names_and_contacts_but_keeps_the_counts(app, db, helpdesk
 
     add(helpdesk.cafe, old, "OLDAAA")
     add(helpdesk.cafe, recent, "RECENT")
-    add(team_b.cafe, recent, "BRECNT")
-    db.session.add(
-        CafeBookingSettings(
-            cafe_id=team_b.cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=7
-        )
-    )
+    add(team_b.cafe, month_and_more, "BRECNT")
+    team_b.cafe.retention_months = 1  # this café keeps names one month only
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-personal-data"])
     assert "2 booking(s) and 0 RSVP(s) anonymised" in result.output
@@ -862,7 +858,12 @@ def test_staff_add_a_topic_a_weekly_opening_an_extra_date_and_a_closure(client, 
         ("closures", {"helper": "0", "first_day": "2031-12-24", "last_day": "2031-12-20"}),
         (
             "settings",
-            {"window_days": "0", "min_notice_hours": "-1", "cancel_notice_hours": "", "purge_days": "x"},
+            {
+                "window_days": "0",
+                "min_notice_hours": "-1",
+                "cancel_notice_hours": "",
+                "retention_months": "x",
+            },
         ),
     ],
 )
@@ -892,14 +893,15 @@ def test_setup_refuses_a_helper_from_another_cafe(client, auth, db, team_a, team
 
 
 def test_only_managers_change_the_booking_rules(client, auth, db, team_a):
-    data = {"window_days": "60", "min_notice_hours": "1", "cancel_notice_hours": "2", "purge_days": "30"}
+    data = {"window_days": "60", "min_notice_hours": "1", "cancel_notice_hours": "2", "retention_months": "6"}
     auth.login(team_a.staff)
     assert client.post(f"{SETUP}/settings", data=data).status_code == 403
     auth.logout()
     auth.login(team_a.manager)
     assert client.post(f"{SETUP}/settings", data=data).status_code == 303
     settings = db.session.get(CafeBookingSettings, team_a.cafe.id)
-    assert (settings.window_days, settings.purge_days) == (60, 30)
+    db.session.expire_all()
+    assert (settings.window_days, team_a.cafe.retention_months) == (60, 6)
 
 
 def test_helpers_see_the_day_but_not_the_setup(client, auth, helpdesk):

@@ -14,6 +14,7 @@ from portal.models import (
     Booking,
     Event,
     EventCategory,
+    HelpReport,
     HelpTopic,
     HoursException,
     Invitation,
@@ -119,6 +120,22 @@ CAFE_ENDPOINTS = {
     "cafe.bookings.add_closure": (Role.STAFF, "POST"),
     "cafe.bookings.delete_setup_row": (Role.STAFF, "POST"),
     "cafe.bookings.save_settings": (Role.MANAGER, "POST"),
+    "cafe.privacy.page": (PUBLIC, "GET"),
+    "cafe.privacy.one_record": (PUBLIC, "POST"),
+    "cafe.impact.dashboard": (Role.MANAGER, "GET"),
+    "cafe.impact.export_csv": (Role.MANAGER, "GET"),
+    "cafe.impact.summary": (Role.MANAGER, "GET"),
+    "cafe.impact.reports": (Role.HELPER, "GET"),
+    "cafe.impact.new_report": (Role.HELPER, "POST"),
+    "cafe.impact.edit_report": (Role.HELPER, "POST"),
+    "cafe.impact.delete_report": (Role.HELPER, "POST"),
+    "cafe.impact.answer_prompt": (Role.HELPER, "POST"),
+    "cafe.impact.walk_in": (Role.HELPER, "POST"),
+    "cafe.impact.workshops": (Role.HELPER, "GET"),
+    "cafe.impact.workshop": (Role.HELPER, "GET"),
+    "cafe.impact.mark_workshop": (Role.STAFF, "POST"),
+    "cafe.impact.unmark_workshop": (Role.STAFF, "POST"),
+    "cafe.impact.record_attendance": (Role.HELPER, "POST"),
 }
 
 
@@ -183,6 +200,8 @@ def owned_objects(db, cafe, member):
         cafe_id=cafe_id, email="j@example.org", subject="Rappel", status=OutboxStatus.FAILED
     )
     db.session.add(message)
+    report = HelpReport(cafe_id=cafe.id, day=date.today(), duration_minutes=30, booking_id=booking.id)
+    db.session.add_all([rsvp, report])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {
@@ -198,6 +217,8 @@ def owned_objects(db, cafe, member):
         "topic_id": topic.id,
         "booking_id": booking.id,
         "booking_code": booking.code,
+        "report_id": report.id,
+        "key": "20261201T0900Z",
         "kind": "rules",
         "row_id": rule.id,
         "message_id": message.id,
@@ -275,6 +296,13 @@ ENDPOINTS_WITH_IDS = [
     "cafe.bookings.counter.book",
     "cafe.bookings.toggle_topic",
     "cafe.bookings.delete_setup_row",
+    "cafe.impact.edit_report",
+    "cafe.impact.delete_report",
+    "cafe.impact.answer_prompt",
+    "cafe.impact.workshop",
+    "cafe.impact.mark_workshop",
+    "cafe.impact.unmark_workshop",
+    "cafe.impact.record_attendance",
 ]
 
 
@@ -298,6 +326,7 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(AvailabilityRule, other["row_id"]) is not None
     assert db.session.get(HelpTopic, other["topic_id"]).active
     assert db.session.get(OutboxMessage, other["message_id"]).status == OutboxStatus.FAILED
+    assert db.session.get(HelpReport, other["report_id"]).duration_minutes == 30
 
 
 def test_every_endpoint_with_an_id_is_checked_for_cross_cafe_ids(app):

@@ -1,7 +1,7 @@
 """Outbox messages and job leases
 
 Revision ID: i11_outbox
-Revises: i8_booking_form_key
+Revises: i12_retention_setting
 Create Date: 2026-11-29 17:44:18.058217
 
 """
@@ -13,7 +13,7 @@ import portal.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i11_outbox'
-down_revision = 'i8_booking_form_key'
+down_revision = 'i12_retention_setting'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from .board import (
     ModerationSettings,
     Notice,
     NoticeCategory,
+    NoticeReply,
     NoticeStatus,
     Report,
     ReportReason,
@@ -33,6 +34,7 @@ from .event import (
     Rsvp,
     RsvpStatus,
 )
+from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .outbox import CacheVersion, JobLease, OutboxMessage, OutboxStatus
 from .ratelimit import RateLimitCounter
 from .types import utcnow
@@ -54,7 +56,10 @@ __all__ = [
     "EventCategory",
     "EventOccurrenceOverride",
     "EventStatus",
+    "BookingReportPrompt",
     "ExtraOpening",
+    "HelpReport",
+    "HelpReportChoice",
     "HelpTopic",
     "HoursException",
     "LabelledEnum",
@@ -67,6 +72,7 @@ __all__ = [
     "ModerationSettings",
     "Notice",
     "NoticeCategory",
+    "NoticeReply",
     "NoticeStatus",
     "OccurrenceSeats",
     "OutboxMessage",
@@ -81,5 +87,6 @@ __all__ = [
     "Suspension",
     "User",
     "WeeklyHours",
+    "Workshop",
     "utcnow",
 ]

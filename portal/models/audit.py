@@ -19,6 +19,8 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(255), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Set once the people it named were replaced by pseudonyms (personal_data retention).
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor: Mapped[User | None] = relationship()
     cafe: Mapped[Cafe | None] = relationship()

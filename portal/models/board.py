@@ -182,3 +182,15 @@ class ModerationDecision(CafeScoped, db.Model):
     notice: Mapped[Notice | None] = relationship()
     subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class NoticeReply(CafeScoped, db.Model):
+    """That someone replied to a notice (the message itself went by email and is not kept)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[Notice | None] = relationship()
+    sender: Mapped[User | None] = relationship()

@@ -123,20 +123,18 @@ class Closure(CafeScoped, Timestamped, db.Model):
 
 
 class CafeBookingSettings(Timestamped, db.Model):
-    """How far ahead and how late people may book or cancel, and how long we keep names."""
+    """How far ahead and how late people may book or cancel (how long names are kept is the café's)."""
 
     __table_args__ = (
         CheckConstraint("window_days BETWEEN 1 AND 366", name="window_range"),
         CheckConstraint("min_notice_hours >= 0", name="min_notice_positive"),
         CheckConstraint("cancel_notice_hours >= 0", name="cancel_notice_positive"),
-        CheckConstraint("purge_days >= 1", name="purge_days_positive"),
     )
 
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), primary_key=True)
     window_days: Mapped[int] = mapped_column(default=30)
     min_notice_hours: Mapped[int] = mapped_column(default=2)
     cancel_notice_hours: Mapped[int] = mapped_column(default=4)
-    purge_days: Mapped[int] = mapped_column(default=90)
 
 
 class Slot(CafeScoped, db.Model):

@@ -82,6 +82,8 @@ def normalise_for_search(text: str) -> str:
 
 
 class Cafe(Timestamped, db.Model):
+    __table_args__ = (CheckConstraint("retention_months BETWEEN 1 AND 24", name="retention_months_range"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -95,6 +97,8 @@ class Cafe(Timestamped, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(String(400), default="", index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How long names and contacts of bookings and RSVPs are kept after the date (see personal_data).
+    retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
 
     weekly_hours: Mapped[list["WeeklyHours"]] = relationship(
         back_populates="cafe",

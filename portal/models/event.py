@@ -181,6 +181,7 @@ class Rsvp(CafeScoped, db.Model):
     # The random key of the form this answer was sent from: the same form sent twice
     # (a double tap, a page reloaded) finds this row instead of taking seats again.
     form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()

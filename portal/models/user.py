@@ -50,6 +50,11 @@ class User(UserMixin, Timestamped, db.Model):
     # In the session and the remember-me cookie (see get_id): raising it ends every session
     # of the account, on every device (portal.sessions.end_every_session).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Personal data (portal/personal_data.py): a new account may post once its address is confirmed.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -58,6 +63,15 @@ class User(UserMixin, Timestamped, db.Model):
     def get_id(self) -> str:
         """What the session and the remember-me cookie hold: the id and the session version."""
         return f"{self.id}.{self.session_version or 0}"
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        """An erased account can never log in again (Flask-Login asks this)."""
+        return self.anonymised_at is None
 
     @property
     def moderates_network(self) -> bool:

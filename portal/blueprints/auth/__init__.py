@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
-from . import routes  # noqa: E402,F401
+from . import confirm, routes  # noqa: E402,F401

@@ -31,5 +31,20 @@ def send_account_exists(user: User) -> None:
 
 
 def send_welcome(user: User) -> None:
-    body = render_template("auth/email/welcome.txt", user=user, login_link=external_url("auth.login"))
+    """The new account's first mail: it confirms the address (the account may post once opened)."""
+    from .confirm import CONFIRM_DAYS, make_token
+
+    body = render_template(
+        "auth/email/welcome.txt",
+        user=user,
+        login_link=external_url("auth.login"),
+        confirm_link=external_url("auth.confirm_email", token=make_token(user)),
+        days=CONFIRM_DAYS,
+    )
     notify(Recipient(email=user.email), _("Welcome to Comptoir"), body)
+
+
+def send_confirmation(user: User, confirm_link: str, days: int) -> None:
+    """The link that confirms the account's address, sent again on request."""
+    body = render_template("auth/email/confirm_address.txt", user=user, confirm_link=confirm_link, days=days)
+    notify(Recipient(email=user.email), _("Confirm your address on Comptoir"), body)

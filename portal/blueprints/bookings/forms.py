@@ -209,7 +209,9 @@ class SettingsForm(FlaskForm):
         _l("Cancel or move online up to (hours before)"),
         validators=[InputRequired(), NumberRange(min=0, max=720)],
     )
-    purge_days = IntegerField(
-        _l("Remove names and contacts after (days)"),
-        validators=[InputRequired(), NumberRange(min=1, max=3650)],
+    # The café's retention period (portal/personal_data.py): bookings and event replies alike.
+    retention_months = IntegerField(
+        _l("Keep names and contacts for (months after the date)"),
+        validators=[InputRequired(), NumberRange(min=1, max=24)],
+        description=_l("12 by default, 24 at most; event replies are kept as long."),
     )

@@ -69,7 +69,7 @@ def settings_for(cafe: Cafe) -> CafeBookingSettings:
     found = db.session.get(CafeBookingSettings, cafe.id)
     if found is None:
         found = CafeBookingSettings(
-            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4, purge_days=90
+            cafe_id=cafe.id, window_days=30, min_notice_hours=2, cancel_notice_hours=4
         )
     return found
 
@@ -624,25 +624,6 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-def purge_personal_data(now: datetime | None = None) -> int:
-    """Blank names and contacts of bookings older than each café's purge delay.
-
-    Topic, date, status and age band stay, for the impact figures.
-    """
-    now = now or utcnow()
-    purged = 0
-    cafes = db.session.scalars(select(Cafe)).all()
-    for cafe in cafes:
-        limit = now - timedelta(days=settings_for(cafe).purge_days)
-        purged += updated_rows(
-            update(Booking)
-            .where(Booking.cafe_id == cafe.id, Booking.starts_at < limit, Booking.anonymised_at.is_(None))
-            .values(name="", phone="", email="", note="", cancel_reason="", anonymised_at=now)
-        )
-    db.session.commit()
-    return purged
-
-
 # --- setting up the help -------------------------------------------------------------------------
 
 
@@ -773,13 +754,13 @@ def delete_setup_row(cafe: Cafe, row) -> None:
 
 
 def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
-    """The café's booking window, notices and purge delay."""
+    """The café's booking window, notices and retention period (the café's, for RSVPs too)."""
     settings = db.session.get(CafeBookingSettings, cafe.id)
     if settings is None:
         settings = CafeBookingSettings(cafe_id=cafe.id)
         db.session.add(settings)
     for key, value in values.items():
-        setattr(settings, key, value)
+        setattr(cafe if key == "retention_months" else settings, key, value)
     audit.record("bookings.save_settings", cafe, target="settings", **values)
     db.session.commit()
     return settings

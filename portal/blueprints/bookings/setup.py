@@ -25,7 +25,9 @@ def _setup_forms(**given):
         "rule_form": RuleForm(formdata=None),
         "extra_form": ExtraOpeningForm(formdata=None),
         "closure_form": ClosureForm(formdata=None),
-        "settings_form": SettingsForm(formdata=None, obj=services.settings_for(g.cafe)),
+        "settings_form": SettingsForm(
+            formdata=None, obj=services.settings_for(g.cafe), retention_months=g.cafe.retention_months
+        ),
     }
     forms.update(given)
     forms["rule_form"].helper.choices = _helper_choices()
@@ -125,7 +127,7 @@ def save_settings():
         window_days=form.window_days.data,
         min_notice_hours=form.min_notice_hours.data,
         cancel_notice_hours=form.cancel_notice_hours.data,
-        purge_days=form.purge_days.data,
+        retention_months=form.retention_months.data,
     )
     flash(_("The booking settings are saved."), "success")
     return redirect_to(url_for(".setup"))

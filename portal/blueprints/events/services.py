@@ -724,15 +724,3 @@ def _tell_attendees(
     else:
         query = query.where(Rsvp.occurrence_start > utcnow() - timedelta(hours=12))
     notifications.attendees_told(cafe, db.session.scalars(query).all(), subject, reason)
-
-
-def purge_rsvp_contacts(older_than: timedelta = timedelta(days=90)) -> int:
-    """Blank the names and contacts of RSVPs for dates long past (all cafés); party sizes stay for
-    the attendance figures. Returns how many were blanked. Meant for `purge-personal-data`."""
-    blanked = updated_rows(
-        update(Rsvp)
-        .where(Rsvp.occurrence_start < utcnow() - older_than, Rsvp.name != "")
-        .values(name="", email="", phone="")
-    )
-    db.session.commit()
-    return blanked

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ..auth.forms import strip_whitespace
@@ -46,7 +47,10 @@ class CafeForm(FlaskForm):
         _l("Manager’s email address (optional)"),
         filters=[strip_whitespace],
         validators=[Optional(), Email()],
-        description=_l("They must already have an account. You can appoint a manager later."),
+        description=_l(
+            "With an account, they manage the café at once; otherwise they get an invitation by email."
+            " You can also appoint a manager later."
+        ),
     )
 
 
@@ -55,5 +59,11 @@ class AppointManagerForm(FlaskForm):
         _l("Email address of the new manager"),
         filters=[strip_whitespace],
         validators=[InputRequired(), Email()],
-        description=_l("They must already have an account."),
+        description=_l("Without an account yet, they get an invitation by email."),
     )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file of cafés"))
+    # The file's content, carried from the dry run to the import (a file input cannot be refilled).
+    content = HiddenField()

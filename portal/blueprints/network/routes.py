@@ -1,6 +1,9 @@
 """The network team's area: /network/ (network admins only: see __init__.py)."""
 
-from flask import flash, url_for
+import base64
+import binascii
+
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
@@ -8,21 +11,39 @@ from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Cafe
 from ...paging import page_arg
-from . import bp, services
-from .forms import AppointManagerForm, CafeForm
+from . import bp, imports, services
+from .forms import AppointManagerForm, CafeForm, ImportForm
 
 
 def _cafe_or_404(cafe_id: int) -> Cafe:
     return db.get_or_404(Cafe, cafe_id)
 
 
-def _index_page(appoint_form=None, appoint_cafe_id=None):
+def _list_args() -> dict:
+    return {
+        "q": request.args.get("q", "").strip()[:120],
+        "department": request.args.get("department", "").strip()[:80],
+        "status": request.args.get("status", "") if request.args.get("status") in ("open", "closed") else "",
+    }
+
+
+def _index_page(appoint_form=None, appoint_cafe=None, status=200):
+    args = _list_args()
+    cafes = services.cafe_list(args["q"], args["department"], args["status"], page=page_arg())
+    if appoint_cafe is not None and all(row.cafe.id != appoint_cafe.id for row in cafes.items):
+        # The café whose form has an error is shown first, wherever it is in the list.
+        cafes.items.insert(0, services.cafe_row(appoint_cafe))
     return render(
         "network/index.html",
-        cafes=services.all_cafes(),
+        block="cafe_list",
+        cafes=cafes,
+        args=args,
+        link_args={key: value for key, value in args.items() if value},
+        departments=services.departments(),
         action_form=ActionForm(),
         appoint_form=appoint_form or AppointManagerForm(formdata=None),
-        appoint_cafe_id=appoint_cafe_id,
+        appoint_cafe_id=appoint_cafe.id if appoint_cafe is not None else None,
+        status=status,
     )
 
 
@@ -37,8 +58,6 @@ def new_cafe():
     if form.validate_on_submit():
         if services.slug_taken(form.slug.data):
             form.slug.errors.append(_("Another café already uses this address."))
-        elif form.manager_email.data and services.find_user_by_email(form.manager_email.data) is None:
-            form.manager_email.errors.append(_("No account uses this address yet."))
         else:
             cafe = services.create_cafe(
                 form.name.data,
@@ -48,16 +67,39 @@ def new_cafe():
                 form.department.data,
                 form.timezone.data,
             )
-            if form.manager_email.data:
-                services.appoint_manager(cafe, form.manager_email.data)
             flash(_("The café %(name)s is open on Comptoir.", name=cafe.name), "success")
+            if form.manager_email.data:
+                _appoint_or_invite(cafe, form.manager_email.data)
             return redirect_to(url_for(".index"))
-    return render("network/new_cafe.html", form=form)
+    status = 422 if request.method == "POST" else 200
+    return render("network/new_cafe.html", form=form, status=status)
 
 
-@bp.post("/cafes/<int:cafe_id>/close")
+def _appoint_or_invite(cafe: Cafe, email: str) -> None:
+    user, invitation = services.appoint_or_invite(cafe, email)
+    if user is not None:
+        flash(_("%(name)s now manages %(cafe)s.", name=user.display_name, cafe=cafe.name), "success")
+    elif invitation is not None:
+        flash(
+            _(
+                "Invitation emailed to %(email)s: they will manage %(cafe)s once they accept it.",
+                email=invitation.email,
+                cafe=cafe.name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("An invitation to %(email)s is already waiting.", email=email.strip().lower()), "info")
+
+
+@bp.route("/cafes/<int:cafe_id>/close", methods=["GET", "POST"])
 def close_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
+    if request.method == "GET":
+        # The confirmation, as a page: it works without JavaScript.
+        return render("network/close_cafe.html", target=cafe, form=ActionForm())
+    if not ActionForm().validate_on_submit():
+        abort(400)
     services.close_cafe(cafe)
     flash(_("%(name)s is closed: it no longer appears in the directory.", name=cafe.name), "success")
     return redirect_to(url_for(".index"))
@@ -76,12 +118,62 @@ def appoint_manager(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
     form = AppointManagerForm()
     if form.validate_on_submit():
-        user = services.appoint_manager(cafe, form.email.data)
-        if user is not None:
-            flash(_("%(name)s now manages %(cafe)s.", name=user.display_name, cafe=cafe.name), "success")
-            return redirect_to(url_for(".index"))
-        form.email.errors.append(_("No account uses this address yet."))
-    return _index_page(appoint_form=form, appoint_cafe_id=cafe.id)
+        _appoint_or_invite(cafe, form.email.data)
+        return redirect_to(url_for(".index"))
+    return _index_page(appoint_form=form, appoint_cafe=cafe, status=422)
+
+
+@bp.route("/cafes/import", methods=["GET", "POST"])
+def import_cafes():
+    form = ImportForm()
+    if request.method == "GET":
+        return render("network/import.html", form=form, lines=None)
+    raw = _uploaded(form)
+    if raw is None:
+        form.file.errors = [_("Choose a CSV file of cafés.")]
+        return render("network/import.html", form=form, lines=None, status=422)
+    confirmed = request.form.get("confirm") == "1"
+    try:
+        lines = imports.run(raw) if confirmed else imports.plan(raw)
+    except imports.ImportFileError as error:
+        form.file.errors = [str(error)]
+        return render("network/import.html", form=form, lines=None, status=422)
+    failed = any(not line.ok for line in lines)
+    if confirmed and not failed:
+        created = sum(1 for line in lines if line.action == "create")
+        flash(
+            _(
+                "Import done: %(created)d café(s) created, %(unchanged)d already there.",
+                created=created,
+                unchanged=len(lines) - created,
+            ),
+            "success",
+        )
+        return redirect_to(url_for(".index"))
+    form.content.data = base64.b64encode(raw).decode()
+    return render(
+        "network/import.html",
+        form=form,
+        lines=lines,
+        failed=failed,
+        to_create=sum(1 for line in lines if line.action == "create"),
+        status=422 if failed else 200,
+    )
+
+
+def _uploaded(form: ImportForm) -> bytes | None:
+    """The file sent, or the content carried over from the dry run."""
+    if not form.validate_on_submit():
+        return None
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        return upload.read(imports.MAX_BYTES + 1)
+    if form.content.data:
+        try:
+            return base64.b64decode(form.content.data, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    return None
 
 
 @bp.get("/audit")

@@ -10,6 +10,7 @@ from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Notice, NoticeCategory, NoticeStatus, Role
 from ...tenancy import get_cafe_owned_or_404
+from ..auth import confirm
 from . import bp, services
 from .forms import CounterNoticeForm, NoticeForm, RenewForm
 from .routes import _detail_page, _me, _post_limit_for_account, _suspended_page, rate_limited
@@ -52,6 +53,8 @@ def _held_message(notice: Notice) -> None:
 @requires(logged_in)
 @rate_limited("POST", user_limit=_post_limit_for_account)
 def new():
+    if not _me().email_confirmed:
+        return confirm.needed_page()
     try:
         services.check_not_suspended(g.cafe, _me())
     except services.Suspended as error:

@@ -17,6 +17,7 @@ from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Notice, NoticeCategory, ReportReason, Role, utcnow
 from ...tenancy import get_cafe_owned_or_404
+from ..auth import confirm
 from ..moderation import services as moderation
 from . import bp, services
 from .forms import CategoryFilterForm, RenewForm, ReplyForm, ReportForm
@@ -122,6 +123,8 @@ def _detail_page(notice: Notice, reply_form=None, renew_form=None, status: int =
 @rate_limited("REPLY")
 def reply(notice_id: int):
     notice = _notice_or_404(notice_id)
+    if not _me().email_confirmed:
+        return confirm.needed_page()
     if not services.can_reply(notice) or not notice.is_visible(services.today_in(g.cafe)):
         abort(404)
     form = ReplyForm()

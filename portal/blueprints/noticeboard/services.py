@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import audit
 from ...extensions import db
-from ...models import Cafe, Notice, NoticeCategory, NoticeStatus, User, utcnow
+from ...models import Cafe, Notice, NoticeCategory, NoticeReply, NoticeStatus, User, utcnow
 from ...phones import parse_phone
 from ...text import clean_text
 from ..moderation import services as moderation
@@ -200,4 +200,7 @@ def can_reply(notice: Notice) -> bool:
 def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     """Email the author a resident's message; the sender sees no address, the author gets theirs."""
     check_not_suspended(cafe, sender)
+    # That they replied, not what: the person can find it in their data (and erase it).
+    db.session.add(NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id))
+    db.session.commit()
     notifications.reply_relayed(cafe, notice, sender, clean_text(message))
