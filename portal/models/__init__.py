@@ -36,6 +36,18 @@ from .event import (
 )
 from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .ratelimit import RateLimitCounter
+from .shop import (
+    BakerListSent,
+    BreadOrder,
+    BreadOrderLine,
+    BreadStock,
+    Parcel,
+    Product,
+    ShopSettings,
+    StandingOrder,
+    StandingOrderLine,
+    StandingOrderPause,
+)
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -45,7 +57,11 @@ __all__ = [
     "WEEKDAYS",
     "AuditEntry",
     "AvailabilityRule",
+    "BakerListSent",
     "Booking",
+    "BreadOrder",
+    "BreadOrderLine",
+    "BreadStock",
     "Cafe",
     "CafeBookingSettings",
     "CafeService",
@@ -60,9 +76,9 @@ __all__ = [
     "HelpReportChoice",
     "HelpTopic",
     "HoursException",
+    "Invitation",
     "LabelledEnum",
     "LabelledIntEnum",
-    "Invitation",
     "Membership",
     "ModerationDecision",
     "ModerationMode",
@@ -72,13 +88,19 @@ __all__ = [
     "NoticeReply",
     "NoticeStatus",
     "OccurrenceSeats",
+    "Parcel",
+    "Product",
     "Recurrence",
     "Report",
     "ReportReason",
     "Role",
     "Rsvp",
     "RsvpStatus",
+    "ShopSettings",
     "Slot",
+    "StandingOrder",
+    "StandingOrderLine",
+    "StandingOrderPause",
     "Suspension",
     "User",
     "WeeklyHours",
