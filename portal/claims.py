@@ -7,7 +7,7 @@
 Both work the same on SQLite and PostgreSQL; the dialect differences live here only.
 """
 
-from sqlalchemy import Update, func
+from sqlalchemy import Update, func, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,5 +35,12 @@ def insert_or_ignore(model, values: dict, unique_columns: list[str]) -> bool:
     """Insert `values` unless a row with the same `unique_columns` exists; True if inserted."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING says whether a row went in; rowcount is -1 for this INSERT on PostgreSQL.
+    table = getattr(model, "__table__", model)
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique_columns)
+        .returning(literal_column("1"))
+    )
+    return db.session.execute(statement).first() is not None

@@ -82,17 +82,38 @@ def register_cli(app: Flask) -> None:
     def send_reminders_command():
         """Remind tomorrow's digital-help appointments (run daily; running twice sends nothing twice)."""
         from .blueprints.bookings.services import send_reminders
+        from .blueprints.parcels.services import send_reminders as send_parcel_reminders
 
         with current_app.test_request_context():
             sent = send_reminders()
+            parcels = send_parcel_reminders()
         click.echo(f"{sent} reminder(s) sent.")
+        click.echo(f"{parcels} parcel reminder(s) sent.")
+
+    @app.cli.command("shop-run")
+    def shop_run_command():
+        """Village shop, every few minutes: regulars' orders, baker's lists, uncollected orders."""
+        from .blueprints.orders import services as orders
+
+        with current_app.test_request_context():
+            placed = orders.place_all_standing_orders()
+            lists = orders.send_baker_lists()
+            marked = orders.mark_uncollected()
+        click.echo(
+            f"{placed} regular order(s) placed, {lists} baker's list(s) sent, {marked} marked not collected."
+        )
 
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
         """Apply every retention rule of the personal-data map (daily; safe to run twice, even at once)."""
+        from .blueprints.orders.services import purge_personal_data as purge_orders
+        from .blueprints.parcels.services import purge_personal_data as purge_parcels
         from .blueprints.privacy.retention import run
 
         with current_app.test_request_context():
             report = run()
+            orders = purge_orders()
+            parcels = purge_parcels()
         for line in report.lines():
             click.echo(line)
+        click.echo(f"{orders} bread order(s) and {parcels} parcel(s) anonymised.")

@@ -1,5 +1,7 @@
 """A realistic demo network: cafés in several departments, a team and a resident each."""
 
+import contextlib
+import secrets
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
@@ -159,7 +161,9 @@ def seed_demo() -> bool:
         db.session.add(cafe)
         people = {}
         for (role_key, role, title), first_name in zip(DEMO_ROLES, FIRST_NAMES[short], strict=True):
-            user = User(email=f"{role_key}.{short}@example.org", display_name=f"{first_name} ({title})")
+            # Staff show their role so the demo says who is who; a resident is just a neighbour.
+            shown = first_name if role is None else f"{first_name} ({title})"
+            user = User(email=f"{role_key}.{short}@example.org", display_name=shown)
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
             people[role_key] = user
@@ -174,7 +178,63 @@ def seed_demo() -> bool:
     for cafe in db.session.scalars(select(Cafe).order_by(Cafe.id)):
         seed_demo_help(cafe)
         seed_demo_impact(cafe)
+        seed_demo_shop(cafe)
     return True
+
+
+def seed_demo_shop(cafe: Cafe) -> None:
+    """The bread a depot café sells, and a few parcels waiting at its counter."""
+    from .blueprints.orders import services as orders
+    from .models import Parcel, Product
+
+    keys = cafe.service_keys
+    if "bread_depot" in keys:
+        products = [
+            Product(cafe_id=cafe.id, name="Baguette", price_cents=110, daily_quantity=40, position=0),
+            Product(
+                cafe_id=cafe.id,
+                name="Tradition",
+                price_cents=130,
+                daily_quantity=30,
+                weekdays="123456",
+                position=1,
+            ),
+            Product(cafe_id=cafe.id, name="Pain de campagne", price_cents=320, daily_quantity=8, position=2),
+            Product(cafe_id=cafe.id, name="Croissant", price_cents=120, daily_quantity=24, position=3),
+        ]
+        db.session.add_all(products)
+        db.session.commit()
+        days = orders.open_days(cafe)
+        for day, name, phone, quantities in [
+            (0, "Mme Lacombe", "+33553000011", {products[0].id: 2}),
+            (0, "M. Delpech", "+33612345011", {products[1].id: 1, products[3].id: 4}),
+            (1, "Mme Lacombe", "+33553000011", {products[0].id: 2}),
+        ]:
+            if day < len(days):
+                with contextlib.suppress(orders.OrderRefused):
+                    orders.place_order(cafe, days[day].day, quantities, name=name, phone=phone)
+    if "post_relay" in keys or "parcel_pickup" in keys:
+        today = cafe.today()
+        db.session.add_all(
+            [
+                Parcel(
+                    cafe_id=cafe.id,
+                    recipient="Louise Marty",
+                    phone="+33553000021",
+                    carrier="mondial_relay",
+                    keep_until=today + timedelta(days=4),
+                ),
+                Parcel(
+                    cafe_id=cafe.id,
+                    recipient="Henri Vergne",
+                    email="henri.vergne@example.org",
+                    carrier="la_poste",
+                    keep_until=today + timedelta(days=1),
+                    notified_at=utcnow(),
+                ),
+            ]
+        )
+        db.session.commit()
 
 
 def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
@@ -188,6 +248,11 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
     today = cafe.local_day(now)
     resident, staff, moderator = people["resident"], people["staff"], people["moderator"]
     db.session.add(ModerationSettings(cafe_id=cafe.id, blocked_words="casino\ncrypto"))
+    # The scam comes from a fresh account of its own, as scams do (not from the café's team).
+    spammer = User(email=f"gains.{cafe.slug}@example.net", display_name="Gains Faciles")
+    spammer.set_password(secrets.token_urlsafe(24))
+    db.session.add(spammer)
+    db.session.flush()
 
     def notice(
         title,
@@ -277,7 +342,7 @@ def seed_noticeboard(cafe: Cafe, people: dict[str, User]) -> None:
         "Gagnez de l’argent facilement",
         "Investissez dans notre casino en ligne, gains garantis !",
         NoticeCategory.OTHER,
-        author=people["manager"],
+        author=spammer,
         days_ago=1,
         hidden=True,
         hidden_at=now - timedelta(hours=5),

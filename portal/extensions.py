@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached in create_app()."""
 
+from functools import cached_property
+
 from flask_babel import Babel
 from flask_babel.speaklater import LazyString
 from flask_limiter import Limiter
@@ -30,7 +32,18 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+
+
+class PortalBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        # French punctuation spacing for every translated message (see portal/typography.py).
+        from .typography import TypesetDomain
+
+        return TypesetDomain(domain=self.domain)
+
+
+babel = PortalBabel()
 
 # A lazily translated string is text like any other: Flask-Babel marks it as safe HTML
 # (`__html__` returns it as it is), so "/c/<address>/" in a field hint vanished into a tag

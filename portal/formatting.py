@@ -15,6 +15,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from .phones import format_phone
+from .typography import NBSP, WORD_JOINER, first_of_month
 
 
 def locale() -> str:
@@ -26,17 +27,22 @@ def locale() -> str:
 
 
 def format_time_short(value: time | datetime | None) -> str:
-    """'9 h 30' in French, '9:30' in English: how people say it in each."""
+    """'9 h 30' in French (joined by no-break spaces: never broken across lines), '9:30' in English."""
     if value is None:
         return ""
     if locale() == "fr":
-        return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
     return f"{value.hour}:{value.minute:02d}"
+
+
+def time_range(starts, ends) -> str:
+    """'15 h–19 h 30', the dash glued to both times so the range stays on one line."""
+    return f"{format_time_short(starts)}{WORD_JOINER}–{WORD_JOINER}{format_time_short(ends)}"
 
 
 def day_and_month(day: date) -> str:
     """'vendredi 27 novembre' / 'Friday 27 November': the year is noise for the coming days."""
-    return babel_format_date(day, "EEEE d MMMM", locale=locale())
+    return first_of_month(babel_format_date(day, "EEEE d MMMM", locale=locale()), locale())
 
 
 def when_in_words(cafe, moment: datetime) -> str:
@@ -56,7 +62,7 @@ def span_in_words(cafe, starts_at: datetime, ends_at: datetime) -> str:
     day = day_and_month(start.date())
     if end.date() != start.date() and end - start > timedelta(hours=12):
         return f"{day}, {format_time_short(start)} – {day_and_month(end.date())}, {format_time_short(end)}"
-    return f"{day}, {format_time_short(start)} – {format_time_short(end)}"
+    return f"{day}, {time_range(start, end)}"
 
 
 def short_date(day: date) -> str:
@@ -80,8 +86,9 @@ def _current_cafe():
 def init_app(app: Flask) -> None:
     filters = app.jinja_env.filters
     filters["time_short"] = format_time_short
-    filters["date_long"] = lambda d: format_date(d, "full")
-    filters["day_month"] = lambda d: format_date(d, "EEEE d MMMM")
+    filters["time_range"] = time_range
+    filters["date_long"] = lambda d: first_of_month(format_date(d, "full"), locale())
+    filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"), locale())
     filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
     filters["month_year"] = month_year
     filters["short_date"] = short_date

@@ -386,6 +386,78 @@ MAP: dict[str, Table] = {
         },
     ),
     "workshop": Table(_l("Digital workshops"), plain("event_id level themes cafe_id created_at updated_at")),
+    # The village shop: bread orders and parcels (their own purges run in purge-personal-data).
+    "baker_list_sent": Table(_l("Bread lists sent to the baker"), plain("id day sent_at cafe_id")),
+    "product": Table(
+        _l("Breads on sale"),
+        plain("id name price_cents daily_quantity weekdays active position cafe_id created_at updated_at"),
+    ),
+    "shop_settings": Table(
+        _l("Shop settings"),
+        plain(
+            "cafe_id cutoff_days_before cutoff_time collect_from closing_time days_ahead baker_email"
+            " parcel_retention_days created_at updated_at"
+        ),
+    ),
+    "bread_stock": Table(_l("Bread stock per day"), plain("id product_id day capacity taken fixed cafe_id")),
+    "standing_order_line": Table(
+        _l("Lines of a regular order"), plain("id standing_order_id product_id quantity")
+    ),
+    "standing_order_pause": Table(
+        _l("Pauses of a regular order"), plain("id standing_order_id first_day last_day")
+    ),
+    "bread_order_line": Table(
+        _l("Lines of a bread order"), plain("id order_id product_id quantity unit_price_cents")
+    ),
+    "parcel": Table(
+        _l("Parcels waiting at the counter"),
+        {
+            **plain(
+                "id carrier keep_until status notified_at reminder_sent_at phoned_at handed_over_at"
+                " returned_at cafe_id created_at updated_at"
+            ),
+            "recipient": personal(_l("Your name, on the parcel"), on_expiry=BLANK),
+            "phone": personal(_l("Your phone number, to tell you the parcel is here"), on_expiry=BLANK),
+            "email": personal(
+                _l("Your email address, to tell you the parcel is here"), on_expiry=BLANK, owner=True
+            ),
+            "received_by_id": staff(_l("Staff member who received it")),
+            "handed_over_by_id": staff(_l("Staff member who handed it over")),
+            "anonymised_at": Column(
+                False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
+            ),
+        },
+    ),
+    "standing_order": Table(
+        _l("Regular bread orders"),
+        {
+            **plain("id code token weekdays active cafe_id created_at updated_at"),
+            "name": personal(_l("Your name, for the order"), on_expiry=BLANK),
+            "phone": personal(_l("Your phone number, for the order"), on_expiry=BLANK),
+            "email": personal(_l("Your email address, for the order"), on_expiry=BLANK, owner=True),
+            "created_by_id": staff(_l("Who took the order")),
+            "anonymised_at": Column(
+                False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
+            ),
+        },
+    ),
+    "bread_order": Table(
+        _l("Bread orders"),
+        {
+            **plain(
+                "id day code token status total_cents version standing_order_id collected_at cafe_id"
+                " created_at updated_at"
+            ),
+            "name": personal(_l("Your name, for the order"), on_expiry=BLANK),
+            "phone": personal(_l("Your phone number, for the order"), on_expiry=BLANK),
+            "email": personal(_l("Your email address, for the order"), on_expiry=BLANK, owner=True),
+            "ordered_by_id": staff(_l("Who took the order")),
+            "collected_by_id": staff(_l("Staff member who handed it over")),
+            "anonymised_at": Column(
+                False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
+            ),
+        },
+    ),
     "notice": Table(
         _l("Notices on the noticeboard"),
         {

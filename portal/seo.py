@@ -35,6 +35,11 @@ PRIVATE_PATHS = (
     "/c/*/board/counter",
     "/c/*/board/*/reply",
     "/c/*/board/*/report",
+    "/c/*/bread/o/",
+    "/c/*/bread/r/",
+    "/c/*/bread/staff/",
+    "/c/*/bread/counter/",
+    "/c/*/parcels/",
     "/preferences/",
 )
 

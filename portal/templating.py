@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from . import formatting, seo
 from .access import allowed, cafe_moderator, cafe_role, current_role, network_admin, network_moderator
+from .confirm import confirm_url
 from .grammar import at_place, of_place
 from .htmx import is_private_page
 from .models import Role
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     formatting.init_app(app)  # every date, time, number and phone filter
     app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals["confirm_url"] = confirm_url
     app.jinja_env.filters["at_place"] = at_place
     app.jinja_env.filters["of_place"] = of_place
     app.jinja_env.filters["linkify"] = linkify

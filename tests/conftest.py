@@ -379,21 +379,27 @@ def field_error(html: str, field_id: str) -> str | None:
         return None
     assert 'aria-invalid="true"' in match.group(1)
     assert f"{field_id}-error" in re.search(r'aria-describedby="([^"]*)"', match.group(1)).group(1)
-    return unescape(match.group(2)).strip()
+    return words(unescape(match.group(2)))
 
 
 def flashes(html: str) -> list[str]:
     """The messages flashed at the top of the page."""
     found = re.findall(r'<div class="alert [^"]*" role="\w+">(.*?)</div>', html, re.S)
-    return [unescape(message).strip() for message in found]
+    return [words(unescape(message)) for message in found]
+
+
+def words(shown: str) -> str:
+    """What a reader reads: white space collapsed (French no-break spaces count as spaces),
+    word joiners (which only keep '15 h–19 h' on one line) dropped."""
+    return " ".join(shown.replace("\u2060", "").split())
 
 
 def text(html: str) -> str:
     """Visible text, tags dropped and white space collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return words(unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def field_errors(html: str) -> dict[str, str]:
     """Every field error on the page, by field id."""
     found = re.findall(r'<p class="error" id="([^"]+)-error">(.*?)</p>', html, re.S)
-    return {field: unescape(message).strip() for field, message in found}
+    return {field: words(unescape(message)) for field, message in found}

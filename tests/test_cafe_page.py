@@ -7,6 +7,8 @@ import pytest
 from portal.blueprints.cafes.services import hours_for_day, is_open_at, local_now
 from portal.models import CafeService, HoursException, WeeklyHours, utcnow
 
+from .conftest import text
+
 
 @pytest.fixture
 def open_cafe(db, cafe_a):
@@ -29,7 +31,7 @@ def test_cafe_page_shows_details_hours_services_and_contact(client, open_cafe):
     assert 'href="tel:+33553620000"' in page and "05 53 62 00 00" in page
     assert "contact@example.org" in page
     assert "Le café du village." in page
-    assert "8 h–12 h 30" in page
+    assert "8 h–12 h 30" in text(page)
     assert "Relais poste" in page and "Dépôt de pain" in page
 
 

@@ -12,7 +12,7 @@ from portal.extensions import db as _db
 from portal.models import AvailabilityRule, Booking, Event, EventCategory, HelpTopic, Notice, Role, Rsvp
 from portal.models.board import ModerationMode, ModerationSettings
 
-from .conftest import make_cafe, make_user
+from .conftest import make_cafe, make_user, words
 
 CILAOS = "/c/cilaos"
 LOCAL_MOBILE = "0692 12 34 56"
@@ -184,4 +184,4 @@ def test_french_rsvp_emails_keep_saying_a(client, cafe_a, outbox):
             "party_size": "1",
         },
     )
-    assert " à 19 h" in outbox[-1].get_content()
+    assert " à 19 h" in words(outbox[-1].get_content())

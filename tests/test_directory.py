@@ -56,7 +56,7 @@ def test_search_by_village_postcode_or_department(client, network, query, expect
 
 def test_search_without_results_says_so(client, network):
     page = client.get("/?q=zzz").get_data(as_text=True)
-    assert "Aucun café trouvé" in page
+    assert "Aucun café ne correspond" in page and "0 café" not in page.split('id="cafe-results"')[1]
 
 
 def test_search_form_is_a_plain_get_form_enhanced_by_htmx(client, network):

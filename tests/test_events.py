@@ -346,7 +346,7 @@ def test_staff_create_edit_cancel_delete_all_audited(client, auth, team_a):
     )
     page = client.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
     assert "Annulé" in page and "Salle inondée" in page
-    assert client.post(f"{BASE}/events/manage/{event.id}/delete").status_code == 303
+    assert client.post(f"{BASE}/events/manage/{event.id}/delete", data={"confirmed": "1"}).status_code == 303
     assert _db.session.query(Event).count() == 0
     actions = [a for (a,) in _db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
     assert actions == ["events.created", "events.updated", "events.cancelled", "events.deleted"]

@@ -20,6 +20,7 @@ from portal.models import (
     WeeklyHours,
     utcnow,
 )
+from portal.typography import first_of_month
 
 from .conftest import PASSWORD, field_error, field_errors, flashes, form_value, make_user, text
 
@@ -41,6 +42,11 @@ FR_LAST_MANAGER = "Le café doit garder au moins un gérant ou une gérante. Nom
 FR_PICK_A_ROLE = "Choisissez un des rôles de la liste."
 FR_CLOSED_DAY = "Fermé"  # a day in the café page's table
 # An exceptional day in the "coming up" lists.
+def french_date(day) -> str:
+    """'mardi 1er décembre 2026', as the pages write it."""
+    return first_of_month(format_date(day, "full", locale="fr"), "fr")
+
+
 FR_EXCEPTION_CLOSED = "%(date)s : fermé"
 FR_EXCEPTION_OPEN = "%(date)s : ouvert de %(opens)s à %(closes)s"
 FR_NO_SERVICES = "Le café n’a pas encore indiqué ses services."
@@ -480,9 +486,9 @@ def test_special_hours_appear_on_the_cafe_page(client, db, manager_a):
     assert hours_table(page)[2] == "10 h–12 h 30 (Marché de Noël)"
     assert coming_up(page) == [
         FR_EXCEPTION_OPEN
-        % {"date": format_date(day, "full", locale="fr"), "opens": "10 h", "closes": "12 h 30"}
+        % {"date": french_date(day), "opens": "10 h", "closes": "12 h 30"}
         + " (Marché de Noël)",
-        FR_EXCEPTION_CLOSED % {"date": format_date(later, "full", locale="fr")} + " (Inventaire)",
+        FR_EXCEPTION_CLOSED % {"date": french_date(later)} + " (Inventaire)",
     ]
 
 
@@ -593,7 +599,8 @@ def test_invitation_link_is_shown_once(client, db, manager_a):
     page = client.get(f"{A}/team").get_data(as_text=True)
     assert new_link_shown(page) is None
     assert link not in page
-    assert f'action="{A}/team/invitations/{invitation.id}/revoke"' in page
+    # Cancelling asks first (see test_confirmations).
+    assert f'hx-post="{A}/team/invitations/{invitation.id}/revoke"' in page
 
 
 def test_invitation_with_an_email_is_mailed(client, db, outbox, manager_a):

@@ -20,7 +20,7 @@ from portal.models import (
     Suspension,
 )
 
-from .conftest import make_user
+from .conftest import make_user, text
 from .test_noticeboard import BOARD, add_notice, form, set_mode
 
 QUEUE = "/c/saint-jean-de-cole/moderation/"
@@ -263,7 +263,7 @@ def test_approve_inline_with_htmx_returns_the_item_and_tells_the_author(
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.lstrip().startswith(f'<li class="card queue-item" id="queue-item-{notice.id}"')
-    assert "<html" not in body and "Approuvée : l’annonce est sur le tableau." in body
+    assert "<html" not in body and "Approuvée : l’annonce est sur le tableau." in text(body)
     saved = db.session.get(Notice, notice.id)
     assert saved.status == NoticeStatus.PUBLISHED and saved.approved_by_id == team_a.moderator.id
     assert outbox[-1]["To"] == resident.email

@@ -402,13 +402,14 @@ def test_the_author_sees_how_neighbours_reach_them_not_empty_headings(client, au
 
 
 def test_withdrawing_asks_for_confirmation_with_javascript(client, auth, cafe_a, resident):
-    """hx-confirm only works on the element that makes the htmx request: the form, not its button."""
+    """hx-confirm only works on the element that makes the htmx request: the link itself, which
+    without JavaScript opens a confirmation page (see test_confirmations)."""
     notice = add_notice(cafe_a, resident)
     auth.login(resident)
     page = client.get(f"{BOARD}{notice.id}").get_data(as_text=True)
     action = f"{BOARD}{notice.id}/withdraw"
-    form_tag = page.split(f'action="{action}"', 1)[1].split(">", 1)[0]
-    assert f'hx-post="{action}"' in form_tag and "hx-confirm=" in form_tag
+    link_tag = page.split(f'hx-post="{action}"', 1)[1].split(">", 1)[0]
+    assert "hx-confirm=" in link_tag and 'hx-vals=\'{"confirmed": "1"}\'' in link_tag
     response = client.post(action, headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"{BOARD}mine"
 

@@ -15,7 +15,7 @@ def test_switching_to_english_sticks_across_pages_and_htmx(client, cafe_a):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en"' in page and "The village cafés" in page
     fragment = client.get("/?q=zzz", headers={"HX-Request": "true", "HX-Target": "cafe-results"})
-    assert "No café found" in fragment.get_data(as_text=True)
+    assert "No café matches “zzz”" in fragment.get_data(as_text=True)
     client.post("/preferences/language", data={"lang": "fr", "next": "/"})
     assert "Les cafés de village" in client.get("/").get_data(as_text=True)
 

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from portal.extensions import db as _db
 from portal.models import OccurrenceSeats, Rsvp
 
+from .conftest import text
 from .test_events import BASE, make_event, rsvp_data
 
 
@@ -49,7 +50,7 @@ def test_the_same_form_sent_three_times_makes_one_answer(client, cafe_a):
     assert _db.session.query(Rsvp).count() == 1
     assert seats_taken(event) == 2
     page = client.get(answers[-1].headers["Location"]).get_data(as_text=True)
-    assert "Vous aviez déjà répondu pour cette date : voici votre réponse." in page
+    assert "Vous aviez déjà répondu pour cette date : voici votre réponse." in text(page)
 
 
 def test_a_new_form_with_the_same_contact_in_the_same_browser_shows_the_first_answer(client, cafe_a):

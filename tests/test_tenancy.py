@@ -12,6 +12,8 @@ import pytest
 from portal.models import (
     AvailabilityRule,
     Booking,
+    BreadOrder,
+    BreadOrderLine,
     Event,
     EventCategory,
     HelpReport,
@@ -24,9 +26,13 @@ from portal.models import (
     NoticeStatus,
     OutboxMessage,
     OutboxStatus,
+    Parcel,
+    Product,
     Recurrence,
     Role,
     Rsvp,
+    StandingOrder,
+    StandingOrderPause,
     Suspension,
     utcnow,
 )
@@ -122,6 +128,36 @@ CAFE_ENDPOINTS = {
     "cafe.bookings.save_settings": (Role.MANAGER, "POST"),
     "cafe.privacy.page": (PUBLIC, "GET"),
     "cafe.privacy.one_record": (PUBLIC, "POST"),
+    "cafe.orders.index": (PUBLIC, "GET"),
+    "cafe.orders.day": (PUBLIC, "GET"),
+    "cafe.orders.place": (PUBLIC, "POST"),
+    "cafe.orders.order": (PUBLIC, "GET"),
+    "cafe.orders.change": (PUBLIC, "POST"),
+    "cafe.orders.cancel": (PUBLIC, "POST"),
+    "cafe.orders.regular": (PUBLIC, "POST"),
+    "cafe.orders.standing": (PUBLIC, "GET"),
+    "cafe.orders.pause": (PUBLIC, "POST"),
+    "cafe.orders.unpause": (PUBLIC, "POST"),
+    "cafe.orders.stop": (PUBLIC, "POST"),
+    "cafe.orders.staff_day": (Role.STAFF, "GET"),
+    "cafe.orders.baker": (Role.STAFF, "GET"),
+    "cafe.orders.collected": (Role.STAFF, "POST"),
+    "cafe.orders.staff_cancel": (Role.STAFF, "POST"),
+    "cafe.orders.close_day": (Role.STAFF, "POST"),
+    "cafe.orders.staff_order": (Role.STAFF, "POST"),
+    "cafe.orders.setup": (Role.STAFF, "GET"),
+    "cafe.orders.save_settings": (Role.STAFF, "POST"),
+    "cafe.orders.add_product": (Role.STAFF, "POST"),
+    "cafe.orders.edit_product": (Role.STAFF, "GET"),
+    "cafe.orders.day_quantity": (Role.STAFF, "POST"),
+    "cafe.orders.counter": (Role.HELPER, "GET"),
+    "cafe.orders.counter_order": (Role.HELPER, "GET"),
+    "cafe.orders.counter_done": (Role.HELPER, "GET"),
+    "cafe.parcels.index": (Role.STAFF, "GET"),
+    "cafe.parcels.record": (Role.STAFF, "POST"),
+    "cafe.parcels.collected": (Role.STAFF, "POST"),
+    "cafe.parcels.returned": (Role.STAFF, "POST"),
+    "cafe.parcels.phoned": (Role.STAFF, "POST"),
     "cafe.impact.dashboard": (Role.MANAGER, "GET"),
     "cafe.impact.export_csv": (Role.MANAGER, "GET"),
     "cafe.impact.summary": (Role.MANAGER, "GET"),
@@ -202,6 +238,28 @@ def owned_objects(db, cafe, member):
     db.session.add(message)
     report = HelpReport(cafe_id=cafe.id, day=date.today(), duration_minutes=30, booking_id=booking.id)
     db.session.add_all([rsvp, report])
+    product = Product(cafe_id=cafe_id, name="Baguette", price_cents=110, daily_quantity=10)
+    db.session.add(product)
+    db.session.flush()
+    order = BreadOrder(
+        cafe_id=cafe_id,
+        day=date.today() + timedelta(days=3),
+        code=f"BR{cafe_id:04d}",
+        token=secrets.token_urlsafe(),
+        name="Jeanne",
+        phone="+33553123456",
+        lines=[BreadOrderLine(product_id=product.id, quantity=1, unit_price_cents=110)],
+    )
+    standing = StandingOrder(
+        cafe_id=cafe_id,
+        code=f"ST{cafe_id:04d}",
+        token=secrets.token_urlsafe(),
+        name="Jeanne",
+        phone="+33553123456",
+        pauses=[StandingOrderPause(first_day=date.today(), last_day=date.today() + timedelta(days=3))],
+    )
+    parcel = Parcel(cafe_id=cafe_id, recipient="Jeanne", phone="+33553123456", keep_until=date.today())
+    db.session.add_all([order, standing, parcel])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(cafe_id=cafe.id, user_id=member.id).one()
     return {
@@ -222,6 +280,13 @@ def owned_objects(db, cafe, member):
         "kind": "rules",
         "row_id": rule.id,
         "message_id": message.id,
+        "day": "not-a-day",
+        "order_token": order.token,
+        "order_id": order.id,
+        "standing_token": standing.token,
+        "pause_id": standing.pauses[0].id,
+        "product_id": product.id,
+        "parcel_id": parcel.id,
     }
 
 
@@ -296,6 +361,21 @@ ENDPOINTS_WITH_IDS = [
     "cafe.bookings.counter.book",
     "cafe.bookings.toggle_topic",
     "cafe.bookings.delete_setup_row",
+    "cafe.orders.day",
+    "cafe.orders.order",
+    "cafe.orders.change",
+    "cafe.orders.cancel",
+    "cafe.orders.standing",
+    "cafe.orders.pause",
+    "cafe.orders.unpause",
+    "cafe.orders.stop",
+    "cafe.orders.collected",
+    "cafe.orders.staff_cancel",
+    "cafe.orders.edit_product",
+    "cafe.orders.counter_order",
+    "cafe.parcels.collected",
+    "cafe.parcels.returned",
+    "cafe.parcels.phoned",
     "cafe.impact.edit_report",
     "cafe.impact.delete_report",
     "cafe.impact.answer_prompt",
@@ -326,6 +406,11 @@ def test_ids_of_another_cafe_are_404(app, client, auth, db, team_a, team_b, endp
     assert db.session.get(AvailabilityRule, other["row_id"]) is not None
     assert db.session.get(HelpTopic, other["topic_id"]).active
     assert db.session.get(OutboxMessage, other["message_id"]).status == OutboxStatus.FAILED
+    assert db.session.get(BreadOrder, other["order_id"]).status == "placed"
+    assert db.session.get(
+        StandingOrder, db.session.get(StandingOrderPause, other["pause_id"]).standing_order_id
+    ).active
+    assert db.session.get(Parcel, other["parcel_id"]).status == "waiting"
     assert db.session.get(HelpReport, other["report_id"]).duration_minutes == 30
 
 

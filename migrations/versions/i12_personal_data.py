@@ -2,7 +2,7 @@
 anonymised RSVPs, pseudonymised audit entries, and the record of replies to notices
 
 Revision ID: i12_personal_data
-Revises: i10_impact_reports
+Revises: i14_bread_orders
 Create Date: 2026-11-29 18:00:00
 
 """
@@ -17,7 +17,7 @@ import portal.models.types
 
 # revision identifiers, used by Alembic.
 revision = "i12_personal_data"
-down_revision = "i10_impact_reports"
+down_revision = "i14_bread_orders"
 branch_labels = None
 depends_on = None
 

@@ -17,8 +17,10 @@ from .moderation import bp as moderation_bp
 from .moderation import network_bp as network_moderation_bp
 from .network import bp as network_bp
 from .noticeboard import bp as noticeboard_bp
+from .orders import bp as orders_bp
 from .outbox import bp as messages_bp
 from .outbox import network_bp as network_messages_bp
+from .parcels import bp as parcels_bp
 from .privacy import bp as privacy_bp
 from .privacy import cafe_bp as cafe_privacy_bp
 from .site import bp as site_bp
@@ -31,6 +33,8 @@ for feature in (
     bookings_bp,
     noticeboard_bp,
     moderation_bp,
+    orders_bp,
+    parcels_bp,
     impact_bp,
     cafe_privacy_bp,
     messages_bp,

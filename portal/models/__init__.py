@@ -37,6 +37,18 @@ from .event import (
 from .impact import BookingReportPrompt, HelpReport, HelpReportChoice, Workshop
 from .outbox import CacheVersion, JobLease, OutboxMessage, OutboxStatus
 from .ratelimit import RateLimitCounter
+from .shop import (
+    BakerListSent,
+    BreadOrder,
+    BreadOrderLine,
+    BreadStock,
+    Parcel,
+    Product,
+    ShopSettings,
+    StandingOrder,
+    StandingOrderLine,
+    StandingOrderPause,
+)
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
 
@@ -46,8 +58,12 @@ __all__ = [
     "WEEKDAYS",
     "AuditEntry",
     "AvailabilityRule",
+    "BakerListSent",
     "Booking",
     "CacheVersion",
+    "BreadOrder",
+    "BreadOrderLine",
+    "BreadStock",
     "Cafe",
     "CafeBookingSettings",
     "CafeService",
@@ -77,13 +93,19 @@ __all__ = [
     "OccurrenceSeats",
     "OutboxMessage",
     "OutboxStatus",
+    "Parcel",
+    "Product",
     "Recurrence",
     "Report",
     "ReportReason",
     "Role",
     "Rsvp",
     "RsvpStatus",
+    "ShopSettings",
     "Slot",
+    "StandingOrder",
+    "StandingOrderLine",
+    "StandingOrderPause",
     "Suspension",
     "User",
     "WeeklyHours",

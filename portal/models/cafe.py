@@ -72,13 +72,17 @@ def phone_region_of(postcode: str, department: str) -> str:
     )
 
 
+# How people shorten place names: "St-Jean", "Ste Foy".
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
 def normalise_for_search(text: str) -> str:
-    """Lower case, no accents, hyphens as spaces: 'Saint-Émilion' -> 'saint emilion'."""
+    """Lower case, no accents, hyphens as spaces, 'St' spelt out: 'St-Émilion' -> 'saint emilion'."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for mark in "-'’":
+    for mark in "-'’.,;/()":
         plain = plain.replace(mark, " ")
-    return " ".join(plain.lower().split())
+    return " ".join(ABBREVIATIONS.get(word, word) for word in plain.lower().split())
 
 
 class Cafe(Timestamped, db.Model):
@@ -140,6 +144,23 @@ class Cafe(Timestamped, db.Model):
     def phone_region(self) -> str:
         """Where a number typed without +xx is from: overseas departments have their own."""
         return phone_region_of(self.postcode, self.department)
+
+    @property
+    def holiday_subdivision(self) -> str | None:
+        """Where the café's public holidays come from: Réunion, Moselle… have their own days."""
+        from ..public_holidays import subdivision_of
+
+        return subdivision_of(self.postcode, self.phone_region)
+
+    def holiday_on(self, day: date) -> str | None:
+        """The public holiday's name on `day` at the café (in the page's language), or None."""
+        from flask import has_request_context
+        from flask_babel import get_locale
+
+        from ..public_holidays import holiday_name
+
+        language = str(get_locale()) if has_request_context() else "fr"
+        return holiday_name(self.holiday_subdivision, day, language)
 
     @property
     def service_keys(self) -> list[str]:

@@ -1,5 +1,6 @@
 import secrets
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,9 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ...forms import SelectField
+from ...forms import OutsideHoursMixin, SelectField
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
+from ...opening_hours import day_warning, weekday_warning
 from ...phones import PhoneNumber, parse_phone
 
 
@@ -153,7 +155,7 @@ class _PeriodMixin:
         return valid
 
 
-class RuleForm(_PeriodMixin, FlaskForm):
+class RuleForm(OutsideHoursMixin, _PeriodMixin, FlaskForm):
     helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
     weekday = SelectField(_l("Day of the week"), coerce=int, choices=weekday_choices)
     starts = TimeField(_l("From"), validators=[InputRequired()])
@@ -170,8 +172,16 @@ class RuleForm(_PeriodMixin, FlaskForm):
     valid_from = DateField(_l("From the date (optional)"), validators=[Optional()])
     valid_until = DateField(_l("Until the date (optional)"), validators=[Optional()])
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        cafe = g.get("cafe")
+        if valid and cafe is not None:
+            warning = weekday_warning(cafe, self.weekday.data, self.starts.data, self.ends.data)
+            valid = self.check_opening_hours(warning, self.starts)
+        return valid
 
-class ExtraOpeningForm(_PeriodMixin, FlaskForm):
+
+class ExtraOpeningForm(OutsideHoursMixin, _PeriodMixin, FlaskForm):
     helper = SelectField(_l("Helper"), coerce=int, validators=[InputRequired()])
     day = DateField(_l("Date"), validators=[InputRequired()])
     starts = TimeField(_l("From"), validators=[InputRequired()])
@@ -182,6 +192,14 @@ class ExtraOpeningForm(_PeriodMixin, FlaskForm):
     seats = IntegerField(
         _l("Seats per slot"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]
     )
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        cafe = g.get("cafe")
+        if valid and cafe is not None:
+            warning = day_warning(cafe, self.day.data, self.starts.data, self.ends.data)
+            valid = self.check_opening_hours(warning, self.starts)
+        return valid
 
 
 class ClosureForm(FlaskForm):

@@ -3,9 +3,11 @@
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from ...confirm import is_confirmed
 from ...extensions import limiter
 from ...htmx import redirect_to, render
 from ...models import Booking
+from ...models.booking import BOOKED
 from . import bp, notifications, services
 from .common import made_here, remember, topic_or_404, unavailable_message, unavailable_status
 from .forms import BookingForm, FindBookingForm
@@ -133,11 +135,29 @@ def change():
     return _change_page(booking)
 
 
-@bp.post("/change/cancel")
+@bp.route("/change/cancel", methods=["GET", "POST"])
 def cancel():
+    """Cancelling asks first (with or without JavaScript) and says what happens to the seat."""
     booking = _changing_booking()
     if booking is None:
         return redirect_to(url_for(".find"))
+    if request.method == "GET" or not is_confirmed():
+        if booking.status != BOOKED:  # a second tap, or an old page: show where things stand
+            return redirect_to(url_for(".change"))
+        return render(
+            "confirm.html",
+            private=True,
+            question=_(
+                "Cancel your appointment of %(when)s?", when=services.when_in_words(g.cafe, booking.starts_at)
+            ),
+            consequence=_(
+                "Your seat goes back to the café for someone else. "
+                "To come after all, you will need to book again."
+            ),
+            action=url_for(".cancel"),
+            button=_("Yes, cancel my appointment"),
+            back=url_for(".change"),
+        )
     try:
         services.cancel_by_person(g.cafe, booking)
     except TooLate:

@@ -33,9 +33,18 @@ from ...models import (
 )
 from ...models.booking import ATTENDED, BOOKED, CANCELLED, CANCELLED_BY_CAFE, CANCELLED_BY_PERSON, NO_SHOW
 from ...notify import Recipient
+from ...opening_hours import day_warning, opening_intervals, weekday_warning
 from ...phones import is_mobile, parse_phone
 from . import notifications
-from .slots import FreeSlot, bookable_slots, candidate_slots, expand_periods, group_by_day, parse_slot_key
+from .slots import (
+    FreeSlot,
+    bookable_slots,
+    candidate_slots,
+    clip_to_opening,
+    expand_periods,
+    group_by_day,
+    parse_slot_key,
+)
 
 CODE_LENGTH = 6
 STAFF_MARKS = (BOOKED, ATTENDED, NO_SHOW, CANCELLED_BY_CAFE)
@@ -109,7 +118,8 @@ def _periods(cafe: Cafe, first_day: date, last_day: date):
             Closure.cafe_id == cafe.id, Closure.last_day >= first_day, Closure.first_day <= last_day
         )
     ).all()
-    return expand_periods(rules, extras, closures, first_day, last_day)
+    periods = expand_periods(rules, extras, closures, first_day, last_day)
+    return clip_to_opening(periods, lambda day: opening_intervals(cafe, day))
 
 
 def _taken(cafe: Cafe, first_day: date, last_day: date) -> dict[tuple[int, datetime], int]:
@@ -204,6 +214,30 @@ def find_slot(
         if slot.seats_left < 1:
             raise SlotUnavailable("taken")
     return slot
+
+
+@dataclass(frozen=True)
+class WhyFull:
+    """Why a slot cannot take `topic`, in words staff can act on."""
+
+    blocking: datetime | None  # the later slot, already full, that a long topic would run into
+    fitting: list[FreeSlot]  # the times of that day where the topic fits
+
+
+def why_full(cafe: Cafe, topic: HelpTopic, slot: FreeSlot, now: datetime | None = None) -> WhyFull:
+    """A full slot for a topic longer than one slot may be free itself: say which slot is in the way."""
+    now = now or utcnow()
+    day = cafe.local_day(slot.starts_at)
+    taken = _taken(cafe, day, day)
+    blocking = next(
+        (start for start in slot.covered if slot.capacity - taken.get((slot.helper_id, start), 0) < 1), None
+    )
+    fitting = [
+        s
+        for s in candidate_slots(_periods(cafe, day, day), cafe.zone, topic.duration_minutes, taken)
+        if s.seats_left >= 1 and s.starts_at > now
+    ]
+    return WhyFull(blocking if blocking != slot.starts_at else None, fitting)
 
 
 # --- taking and giving back seats -----------------------------------------------------------
@@ -642,7 +676,7 @@ def team_helpers(cafe: Cafe) -> list[User]:
 def setup_overview(cafe: Cafe) -> dict:
     """Everything the setup page lists: topics, weekly rules, extra dates, closures, settings."""
     today = cafe.today()
-    return {
+    overview = {
         "topics": list(
             db.session.scalars(
                 select(HelpTopic)
@@ -676,6 +710,16 @@ def setup_overview(cafe: Cafe) -> dict:
         ),
         "settings": settings_for(cafe),
     }
+    # Openings set while the café is shut offer nothing then: say so next to them.
+    overview["rule_warnings"] = {
+        r.id: warning
+        for r in overview["rules"]
+        if (warning := weekday_warning(cafe, r.weekday, r.starts, r.ends))
+    }
+    overview["extra_warnings"] = {
+        e.id: warning for e in overview["extras"] if (warning := day_warning(cafe, e.day, e.starts, e.ends))
+    }
+    return overview
 
 
 def _check_helper(cafe: Cafe, helper_id: int | None) -> None:

@@ -77,7 +77,7 @@ def _add_setup_row(form, adder, name: str, **extra_values):
     form.helper.choices = _helper_choices(with_whole_cafe=name == "closure_form")
     if not form.validate_on_submit():
         return _setup_page(422, **{name: form})
-    values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "helper")}
+    values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "helper", "outside_hours_ok")}
     helper_id = form.helper.data or None
     try:
         adder(g.cafe, helper_id=helper_id, **values, **extra_values)

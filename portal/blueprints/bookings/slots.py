@@ -1,13 +1,14 @@
 """Free slots, computed without the database: pure functions, easy to test hard.
 
-Free slots = weekly rules + extra openings − closures − seats already taken, inside
+Free slots = weekly rules + extra openings − closures, cut to the café's opening hours
+(its week, its exceptions and the public holidays) − seats already taken, inside
 the booking window and after the minimum notice, cut by the topic's duration.
 Everything is expanded in the café's wall time, then converted to UTC, so a
 10:00 slot stays at 10:00 local time across the clock changes.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -96,6 +97,49 @@ def expand_periods(
                 Period(extra.helper_id, extra.day, extra.starts, extra.ends, extra.slot_minutes, extra.seats)
             )
     return [p for p in periods if not _closed(closures, p.helper_id, p.day)]
+
+
+def clip_to_opening(
+    periods: Iterable[Period], opening: Callable[[date], list[tuple[time, time]] | None]
+) -> list[Period]:
+    """The parts of the periods when the café is open: a helper never waits at a shut door.
+
+    `opening(day)` gives the café's (opens, closes) intervals that day, or None when its
+    hours are unknown (then the period is kept whole). Each part keeps the period's slot
+    grid (a 14 h rule in a café that opens at 14 h 15 starts at 14 h 30), so slots stay
+    on the times staff chose.
+    """
+    clipped = []
+    cache: dict[date, list[tuple[time, time]] | None] = {}
+    for period in periods:
+        if period.day not in cache:
+            cache[period.day] = opening(period.day)
+        intervals = cache[period.day]
+        if intervals is None:
+            clipped.append(period)
+            continue
+        step = timedelta(minutes=period.slot_minutes)
+        period_start = datetime.combine(period.day, period.starts)
+        period_end = datetime.combine(period.day, period.ends)
+        for opens, closes in intervals:
+            start = max(period_start, datetime.combine(period.day, opens))
+            # Back on the period's grid.
+            behind = (start - period_start) % step
+            if behind:
+                start += step - behind
+            end = min(period_end, datetime.combine(period.day, closes))
+            if start + step <= end:
+                clipped.append(
+                    Period(
+                        period.helper_id,
+                        period.day,
+                        start.time(),
+                        end.time(),
+                        period.slot_minutes,
+                        period.seats,
+                    )
+                )
+    return clipped
 
 
 def _to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -6,10 +6,11 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, requires
+from ...access import allowed, cafe_role, requires
 from ...htmx import redirect_to, render
 from ...models import Booking, Role
 from ...tenancy import get_cafe_owned_or_404
+from ..parcels import services as parcel_services
 from . import bp, services
 from .forms import MarkForm, StaffBookingForm
 from .services import SlotNotFound, SlotUnavailable
@@ -39,6 +40,8 @@ def day():
         bookings=services.bookings_between(g.cafe, day),
         slots=services.day_slots(g.cafe, day),
         to_phone=services.people_to_phone(g.cafe, day + timedelta(days=1)),
+        # Parcels are the staff's: a digital helper does not see whose parcel is waiting.
+        parcels_to_phone=parcel_services.people_to_phone(g.cafe) if allowed(cafe_role(Role.STAFF)) else [],
         mark_form=MarkForm(),
         tomorrow=day + timedelta(days=1),
         previous=day - timedelta(days=1),
@@ -48,8 +51,9 @@ def day():
 @bp.get("/staff/week")
 @helpers_only
 def week():
+    # Seven days from the day asked for, today by default: on a Sunday, tomorrow's
+    # appointments are in the week, not the week that is ending.
     first = _day_arg("start")
-    first -= timedelta(days=first.weekday())
     bookings = services.bookings_between(g.cafe, first, 7)
     days = [(first + timedelta(days=n), []) for n in range(7)]
     for booking in bookings:
@@ -91,9 +95,8 @@ def _chosen_topic(form: StaffBookingForm):
         abort(404)
     form.topic.choices = [(t.id, t.name) for t in topics]
     shortest = min(topics, key=lambda t: t.duration_minutes)
-    if request.method == "POST":
-        return next((t for t in topics if t.id == form.topic.data), shortest)
-    return shortest
+    wanted = form.topic.data if request.method == "POST" else request.args.get("topic", type=int)
+    return next((t for t in topics if t.id == wanted), shortest)
 
 
 def _cannot_book_here():
@@ -121,6 +124,7 @@ def book_for_someone():
     context = dict(form=form, slot=slot, when=services.when_in_words(g.cafe, slot.starts_at))
     if request.method == "GET":
         form.slot.data = key
+        form.topic.data = topic.id
         form.issue_key()
         return render("bookings/staff_book.html", **context)
     if not form.validate_on_submit():
@@ -142,6 +146,8 @@ def book_for_someone():
         form.overbook.errors.append(
             _("This slot is full. Tick the box to overbook knowingly, or choose another slot.")
         )
+        # A long topic may run into the next booking: say which, and where it fits.
+        context.update(why=services.why_full(g.cafe, topic, slot), topic=topic)
     else:
         form.overbook.errors.append(_("This slot was just taken. Tick the box to overbook knowingly."))
     return render("bookings/staff_book.html", status=409, **context)

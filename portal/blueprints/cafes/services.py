@@ -1,14 +1,25 @@
 """Reading cafés: directory search, opening hours as people read them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ...communes import department_code, department_name, department_of_postcode, find_communes
 from ...extensions import db
 from ...models import Cafe, HoursException, WeeklyHours, utcnow
 from ...models.cafe import normalise_for_search
+from ...opening_hours import DayHours, fits_opening_hours, hours_for_day, is_open_at, opening_intervals  # noqa: F401
+
+
+@dataclass
+class Nearby:
+    """Where a search with no café of its own leads: the cafés of the place's department."""
+
+    place: str  # "Thiviers (24800)", "Dordogne", "24310"
+    department: str  # the department's name
+    cafes: list[Cafe]  # those sharing the place's postcode first, then the department's
 
 
 @dataclass
@@ -17,6 +28,8 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    nearby: Nearby | None = None
+    departments: list[tuple[str, int]] | None = None  # when nothing else helps: (name, cafés)
 
     @property
     def has_next(self) -> bool:
@@ -48,28 +61,50 @@ def search_cafes(query: str, page: int = 1, per_page: int = 20) -> SearchPage:
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return SearchPage(cafes=list(cafes), total=total, page=page, per_page=per_page)
+    found = SearchPage(cafes=list(cafes), total=total, page=page, per_page=per_page)
+    if total == 0 and query.strip():
+        found.nearby = nearby_cafes(query)
+        if found.nearby is None:
+            found.departments = departments_with_cafes()
+    return found
 
 
-@dataclass
-class DayHours:
-    day: date
-    periods: list[tuple[time, time]]
-    exception: HoursException | None
+def nearby_cafes(query: str, limit: int = 10) -> Nearby | None:
+    """The cafés near the commune, postcode or department `query` names, or None if it names none."""
+    communes = find_communes(query)
+    words = query.strip()
+    if communes:
+        commune = communes[0]
+        postcodes = set(commune.postcodes)
+        department = commune.department
+        place = f"{commune.name} ({', '.join(commune.postcodes)})"
+    elif code := department_code(query):
+        postcodes, department, place = set(), code, department_name(code)
+    elif words.isdigit() and len(words) == 5:
+        postcodes, department, place = {words}, department_of_postcode(words), words
+    else:
+        return None
+    prefix = "20" if department in ("2A", "2B") else department
+    candidates = db.session.scalars(
+        select(Cafe)
+        .where(Cafe.closed_at.is_(None), Cafe.postcode.like(f"{prefix}%"))
+        .options(selectinload(Cafe.services))
+        .order_by(Cafe.village, Cafe.name)
+    ).all()
+    in_department = [c for c in candidates if department_of_postcode(c.postcode) == department]
+    in_department.sort(key=lambda c: c.postcode not in postcodes)
+    return Nearby(place=place, department=department_name(department), cafes=in_department[:limit])
 
-    @property
-    def closed(self) -> bool:
-        return not self.periods
 
-
-def hours_for_day(cafe: Cafe, day: date) -> DayHours:
-    """The opening periods of one date, exceptions taking precedence over the week."""
-    exception = next((e for e in cafe.hours_exceptions if e.day == day), None)
-    if exception is not None:
-        periods = [] if exception.closed else [(exception.opens, exception.closes)]
-        return DayHours(day, periods, exception)
-    periods = [(h.opens, h.closes) for h in cafe.weekly_hours if h.weekday == day.weekday()]
-    return DayHours(day, periods, None)
+def departments_with_cafes() -> list[tuple[str, int]]:
+    """Every department that has an open café, with how many: a way forward from any search."""
+    rows = db.session.execute(
+        select(Cafe.department, func.count(Cafe.id))
+        .where(Cafe.closed_at.is_(None))
+        .group_by(Cafe.department)
+        .order_by(Cafe.department)
+    ).all()
+    return [(name, count) for name, count in rows]
 
 
 def local_now(cafe: Cafe) -> datetime:
@@ -94,15 +129,3 @@ def weekly_table(cafe: Cafe) -> list[list[WeeklyHours]]:
     for hours in cafe.weekly_hours:
         table[hours.weekday].append(hours)
     return table
-
-
-def is_open_at(cafe: Cafe, moment: datetime) -> bool:
-    """Whether the café is open at `moment`, counting periods that run past midnight."""
-    local = moment.astimezone(cafe.zone)
-    today = hours_for_day(cafe, local.date())
-    yesterday = hours_for_day(cafe, local.date() - timedelta(days=1))
-    now = local.time()
-    for opens, closes in today.periods:
-        if opens <= now < closes or (closes <= opens and now >= opens):
-            return True
-    return any(closes <= opens and now < closes for opens, closes in yesterday.periods)

@@ -1,7 +1,8 @@
 """Event forms: staff (event, cancel, one occurrence, network copy) and residents (RSVP, find)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,8 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...forms import SelectField
+from ...forms import OutsideHoursMixin, SelectField
 from ...models import EventCategory, Recurrence, utcnow
+from ...opening_hours import day_warning
 from ...phones import PhoneNumber
 from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
 
@@ -39,7 +41,13 @@ def _too_far(field) -> bool:
     return True
 
 
-class EventForm(FlaskForm):
+def _hours_warning(cafe, local_start: datetime, local_end: datetime) -> str | None:
+    """The warning when an event at the café starts or ends while it is shut."""
+    ends = local_end.time() if local_end.date() == local_start.date() else time.max
+    return day_warning(cafe, local_start.date(), local_start.time(), ends)
+
+
+class EventForm(OutsideHoursMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=160)])
     category = SelectField(_l("Category"), choices=EventCategory.choices, default="other")
     description = TextAreaField(
@@ -119,6 +127,11 @@ class EventForm(FlaskForm):
             valid = False
         if self.recurrence.data != Recurrence.NONE.value:
             valid = self._validate_series() and valid
+        cafe = g.get("cafe")
+        if valid and cafe is not None and self.place_kind.data != "elsewhere":
+            valid = self.check_opening_hours(
+                _hours_warning(cafe, self.local_start(), self.local_end()), self.day
+            )
         return valid
 
     def _validate_series(self) -> bool:
@@ -216,7 +229,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class OccurrenceForm(FlaskForm):
+class OccurrenceForm(OutsideHoursMixin, FlaskForm):
     occurrence = SelectField(_l("Date"), validators=[InputRequired()])
     action = RadioField(
         _l("What to do"),
@@ -231,6 +244,7 @@ class OccurrenceForm(FlaskForm):
     new_day = DateField(_l("New date"), validators=[Optional()])
     new_start_time = TimeField(_l("New start time"), validators=[Optional()])
     new_end_time = TimeField(_l("New end time"), validators=[Optional()])
+    at_cafe = True  # the route says when the event is elsewhere: then the café's hours don't matter
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -247,6 +261,12 @@ class OccurrenceForm(FlaskForm):
             if valid and self.new_end_time.data == self.new_start_time.data:
                 self.new_end_time.errors.append(_l("The end must be after the start."))
                 valid = False
+            cafe = g.get("cafe")
+            if valid and cafe is not None and self.at_cafe:
+                start = datetime.combine(self.new_day.data, self.new_start_time.data)
+                end = datetime.combine(self.new_day.data, self.new_end_time.data)
+                end += timedelta(days=1) if end <= start else timedelta(0)
+                valid = self.check_opening_hours(_hours_warning(cafe, start, end), self.new_day)
         return valid
 
     def new_times(self, zone) -> tuple[datetime, datetime]:

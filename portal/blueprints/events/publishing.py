@@ -11,9 +11,10 @@ from markupsafe import Markup
 from ...edge import xml_safe
 from ...grammar import at_place
 from ...htmx import render
-from ...models import Event, utcnow
+from ...models import WEEKDAYS, Event, utcnow
 from ...tenancy import get_cafe_owned_or_404
 from ...urls import external_url
+from ..cafes.services import weekly_table
 from . import bp, feeds, services
 from .routes import _by_day
 
@@ -74,6 +75,9 @@ def programme():
         first=first,
         last=last,
         days=_by_day(occurrences),
+        months=[services.programme_window(g.cafe, "month", n)[0] for n in (0, 1)],
+        hours=weekly_table(g.cafe),
+        weekdays=WEEKDAYS,
         qr=Markup(qr),
         cafe_url=cafe_url,
     )

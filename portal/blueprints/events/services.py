@@ -201,19 +201,35 @@ def this_week(cafe: Cafe) -> list[Occurrence]:
 def programme(
     cafe: Cafe, period: str, offset: int = 0, today: date | None = None
 ) -> tuple[date, date, list[Occurrence]]:
-    """The week (Monday to Sunday) or the calendar month, `offset` periods from today's, for the print."""
-    today = today or cafe.today()
-    if period == "month":
-        first = today.replace(day=1)
-        for _ in range(offset):
-            first = (first + timedelta(days=32)).replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    else:
-        first = today - timedelta(days=today.weekday()) + timedelta(weeks=offset)
-        last = first + timedelta(days=6)
+    """What the printed programme covers, from today in the café's zone (never days gone by).
+
+    "week": the 7 days from today (`offset` 1: the 7 after). "month": the calendar month
+    from today on; in a month's last week it is the next month (a poster put up on the
+    30th is for the month to come); `offset` counts months from there.
+    """
+    first, last = programme_window(cafe, period, offset, today)
     start = to_utc(datetime.combine(first, time(0)), cafe.zone)
     end = to_utc(datetime.combine(last + timedelta(days=1), time(0)), cafe.zone)
     return first, last, occurrences_between(cafe, start, end)
+
+
+def programme_window(
+    cafe: Cafe, period: str, offset: int = 0, today: date | None = None
+) -> tuple[date, date]:
+    """The first and last day of the programme (see programme())."""
+    today = today or cafe.today()
+    if period == "month":
+        first = today.replace(day=1)
+        if (first + timedelta(days=32)).replace(day=1) - today <= timedelta(days=7):
+            offset += 1
+        for _ in range(offset):
+            first = (first + timedelta(days=32)).replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        first = max(first, today)
+    else:
+        first = today + timedelta(weeks=offset)
+        last = first + timedelta(days=6)
+    return first, last
 
 
 def seats_taken(cafe: Cafe, occurrences: list[Occurrence]) -> dict[tuple[int, datetime], int]:
@@ -409,6 +425,18 @@ def reinstate_event(cafe: Cafe, event: Event) -> None:
     event.cancel_reason = ""
     audit.record("events.reinstated", cafe, target=f"#{event.id} {event.title}")
     db.session.commit()
+
+
+def people_answered(cafe: Cafe, event: Event) -> int:
+    """How many people (party sizes counted) are coming or waiting, on any date of the event."""
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Rsvp.party_size), 0))
+            .join(Event, Event.id == Rsvp.event_id)
+            .where(Event.cafe_id == cafe.id, Rsvp.event_id == event.id, Rsvp.status != RsvpStatus.CANCELLED)
+        )
+        or 0
+    )
 
 
 def delete_event(cafe: Cafe, event: Event) -> None:

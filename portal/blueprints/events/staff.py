@@ -3,9 +3,11 @@ dates of a series, who is coming), and a network admin's publishing in several c
 
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ...access import cafe_role, network_admin, requires
+from ...confirm import is_confirmed
 from ...extensions import db
 from ...formatting import span_in_words
 from ...forms import ActionForm
@@ -115,14 +117,35 @@ def reinstate(event_id: int):
     return redirect_to(url_for(".detail", event_id=event.id))
 
 
-@bp.post("/events/manage/<int:event_id>/delete")
+@bp.route("/events/manage/<int:event_id>/delete", methods=["GET", "POST"])
 @requires(cafe_role(Role.STAFF))
 def delete(event_id: int):
+    """Deleting asks first, with or without JavaScript, saying who is affected."""
     event = get_cafe_owned_or_404(Event, event_id)
-    if ActionForm().validate_on_submit():
+    if request.method == "POST" and is_confirmed() and ActionForm().validate_on_submit():
         services.delete_event(g.cafe, event)
         flash(_("The event is deleted."), "success")
-    return redirect_to(url_for(".manage"))
+        return redirect_to(url_for(".manage"))
+    people = services.people_answered(g.cafe, event)
+    consequence = (
+        ngettext(
+            "%(num)d person said they are coming: their answer is deleted too and they are not told. "
+            "To let them know, cancel the event instead.",
+            "%(num)d people said they are coming: their answers are deleted too and they are not told. "
+            "To let them know, cancel the event instead.",
+            people,
+        )
+        if people
+        else _("Nobody has answered yet. The event disappears from the programme and the calendars.")
+    )
+    return render(
+        "confirm.html",
+        question=_("Delete “%(title)s” for good?", title=event.title),
+        consequence=consequence,
+        action=url_for(".delete", event_id=event.id),
+        button=_("Delete for good"),
+        back=url_for(".manage"),
+    )
 
 
 @bp.route("/events/manage/<int:event_id>/dates", methods=["GET", "POST"])
@@ -133,6 +156,7 @@ def occurrences(event_id: int):
         abort(404)
     coming = services.next_occurrences(g.cafe, event, limit=60)
     form = OccurrenceForm()
+    form.at_cafe = event.at_cafe
     form.occurrence.choices = [(o.key, span_in_words(g.cafe, o.starts_at, o.ends_at)) for o in coming]
     if request.method == "GET" and request.args.get("on"):
         form.occurrence.data = request.args["on"]

@@ -17,12 +17,10 @@ from sqlalchemy import (
     cast,
     extract,
     func,
-    literal,
     literal_column,
     or_,
     select,
     true,
-    union_all,
 )
 
 from ...extensions import db
@@ -270,43 +268,38 @@ def _duration_bucket():
     )
 
 
-def _dimensions_query(scope: Scope, period: Period):
-    """One statement: people helped by type, duration, autonomy, referral, age, gender, status."""
-    weight = func.sum(HelpReport.participants)
-    where = _report_filter(scope, period)
-    parts = []
-    for name, expression, extra in (
-        ("types", HelpReport.kind, None),
-        ("durees", _duration_bucket(), None),
-        ("autonomie", HelpReport.autonomy, HelpReport.autonomy != ""),
-        ("reorientations", HelpReport.referred_to, HelpReport.referred.is_(True)),
-        ("tranches_age", HelpReport.age_band, None),
-        ("genres", HelpReport.gender, None),
-        ("statuts", HelpReport.social_status, None),
-    ):
-        conditions = [where] if extra is None else [where, extra]
-        parts.append(
-            select(
-                literal(name).label("dimension"),
-                cast(expression, db.String).label("value"),
-                weight.label("count"),
-            )
-            .where(*conditions)
-            .group_by(expression)
-        )
-    choices = (
-        select(
-            case(
-                (HelpReportChoice.dimension == "theme", literal("thematiques")), else_=literal("materiels")
-            ).label("dimension"),
-            HelpReportChoice.value.label("value"),
-            weight.label("count"),
-        )
+# The report's own category columns: one GROUP BY over all of them reads the table once.
+CATEGORY_COLUMNS = ("types", "durees", "autonomie", "reorientations", "tranches_age", "genres", "statuts")
+
+
+def _categories_query(scope: Scope, period: Period):
+    """People helped per combination of categories (a few hundred rows), in one table scan."""
+    bucket = _duration_bucket()
+    referral = case((HelpReport.referred.is_(True), HelpReport.referred_to), else_=literal_column("''"))
+    columns = (
+        HelpReport.kind,
+        bucket,
+        HelpReport.autonomy,
+        referral,
+        HelpReport.age_band,
+        HelpReport.gender,
+        HelpReport.social_status,
+    )
+    return (
+        select(*columns, func.sum(HelpReport.participants))
+        .where(_report_filter(scope, period))
+        .group_by(*columns)
+    )
+
+
+def _choices_query(scope: Scope, period: Period):
+    """People helped per theme and per piece of equipment."""
+    return (
+        select(HelpReportChoice.dimension, HelpReportChoice.value, func.sum(HelpReport.participants))
         .join(HelpReport, HelpReport.id == HelpReportChoice.report_id)
-        .where(where)
+        .where(_report_filter(scope, period))
         .group_by(HelpReportChoice.dimension, HelpReportChoice.value)
     )
-    return union_all(*parts, choices)
 
 
 def _months_query(scope: Scope, months: list[tuple[int, int]]):
@@ -425,8 +418,13 @@ def _totals_from(row, prefix: str) -> Totals:
 
 def _dimension_counts(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
-    for dimension, value, count in db.session.execute(_dimensions_query(scope, period)):
-        counts[dimension][value] = counts[dimension].get(value, 0) + int(count or 0)
+    for *values, people in db.session.execute(_categories_query(scope, period)):
+        for name, value in zip(CATEGORY_COLUMNS, values, strict=True):
+            if value:  # no autonomy assessed, not referred: not counted in that dimension
+                counts[name][value] = counts[name].get(value, 0) + int(people or 0)
+    for dimension, value, people in db.session.execute(_choices_query(scope, period)):
+        name = "thematiques" if dimension == "theme" else "materiels"
+        counts[name][value] = counts[name].get(value, 0) + int(people or 0)
     return counts
 
 

@@ -52,6 +52,8 @@ def _after_action(notice: Notice, message: str, status: int = 200, **forms):
             done=message,
             errors=status != 200,
             **forms,
+            # The count at the top of the queue follows the decisions (an out-of-band swap).
+            queue_count=services.queue_count(None if network else g.cafe),
         )
     if status == 200:
         flash(message, "success")

@@ -445,6 +445,14 @@ def network_queue() -> list[Notice]:
     return list(db.session.scalars(_queue_query(None).where(Notice.cafe_id.in_(open_cafes))))
 
 
+def queue_count(cafe: Cafe | None) -> int:
+    """How many notices wait in the café's queue (the network's when `cafe` is None)."""
+    query = _queue_query([cafe.id] if cafe is not None else None)
+    if cafe is None:
+        query = query.where(Notice.cafe_id.in_(select(Cafe.id).where(Cafe.closed_at.is_(None))))
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def queue_item(cafe: Cafe, notice_id: int) -> Notice | None:
     """One notice of the café with what the queue shows about it."""
     return db.session.scalar(

@@ -1,9 +1,10 @@
 """Health check and the visitor's preferences (language, text size)."""
 
-from flask import Response, current_app, jsonify, request, session, url_for
+from flask import Response, abort, current_app, jsonify, request, session, url_for
 from sqlalchemy import text
 
 from ... import seo
+from ...confirm import read_confirmation
 from ...extensions import db
 from ...htmx import redirect_to, render
 from ...navigation import safe_next_url
@@ -45,3 +46,12 @@ def language():
 def text_size():
     session["large_text"] = request.form.get("size") == "large"
     return redirect_to(safe_next_url(request.form.get("next"), url_for("directory.index")))
+
+
+@bp.get("/confirm")
+def confirm():
+    """Ask before a destructive action: what happens, to whom; the real form; a way back."""
+    asked = read_confirmation(request.args.get("t", ""))
+    if asked is None:
+        abort(404)
+    return render("confirm.html", private=True, **asked)
