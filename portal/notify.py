@@ -72,6 +72,5 @@ def notify(
     if mobile:
         used.append("sms")
     if used:
-        sms = with_sms_footer(sms_text or subject) if mobile else ""
-        record(recipient.email, mobile, subject, body, sms, cafe=cafe)
+        record(recipient.email, mobile, subject, body, sms_text or "", cafe=cafe)
     return used

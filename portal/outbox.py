@@ -193,7 +193,7 @@ def _claimable(now: datetime):
 def deliver(message_id: int, now: datetime | None = None) -> bool:
     """Send one message if it is due and nobody else is sending it; True when it went out."""
     from .mail import send_mail
-    from .notify import sms_backend
+    from .notify import sms_backend, with_sms_footer
 
     now = now or utcnow()
     with Session(db.engine, expire_on_commit=False) as session:
@@ -213,7 +213,7 @@ def deliver(message_id: int, now: datetime | None = None) -> bool:
                 message.email_sent_at = utcnow()
                 session.commit()  # a later SMS failure must not send the email twice
             if message.mobile and message.sms_sent_at is None and current_app.config["SMS_ENABLED"]:
-                sms_backend().send(message.mobile, message.sms_text or message.subject)
+                sms_backend().send(message.mobile, with_sms_footer(message.sms_text or message.subject))
                 message.sms_sent_at = utcnow()
         except Exception as error:
             _failed_attempt(message, error, now)
