@@ -714,7 +714,7 @@ def seed_demo_impact(cafe: Cafe) -> None:
         m.role: m.user for m in db.session.scalars(select(Membership).where(Membership.cafe_id == cafe.id))
     }
     helpers = [members[Role.HELPER], members[Role.MANAGER]]
-    today = utcnow().astimezone(cafe.zone).date()
+    today = cafe.today()
     created = utcnow() - timedelta(days=40)
 
     def weighted(pairs):

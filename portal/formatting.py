@@ -79,6 +79,31 @@ def number(value) -> str:
     return format_decimal(value, locale=locale())
 
 
+def csv_date(day) -> str:
+    """31/12/2026: the Coop's exports and French spreadsheets read dates so, whatever the language."""
+    return f"{day:%d/%m/%Y}"
+
+
+def csv_datetime(moment) -> str:
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def category_label(value: str, dimension: str) -> str:
+    """The label of a help report's category value, in the reader's language."""
+    from .models import impact
+
+    labels = {
+        "kind": impact.KINDS,
+        "theme": impact.THEMES,
+        "equipment": impact.EQUIPMENT,
+        "autonomy": impact.AUTONOMY,
+        "referral": impact.REFERRALS,
+        "age_band": impact.AGE_BANDS,
+        "level": impact.WORKSHOP_LEVELS,
+    }[dimension]
+    return str(labels.get(value, "")) if value else ""
+
+
 def _current_cafe():
     return g.cafe
 
@@ -93,6 +118,8 @@ def init_app(app: Flask) -> None:
     filters["month_year"] = month_year
     filters["short_date"] = short_date
     filters["number"] = number
+    filters["impact_number"] = lambda value: number(value or 0)
+    filters["impact_label"] = category_label
     filters["phone"] = format_phone
     # On the current café's clock.
     filters["help_when"] = lambda moment: when_in_words(_current_cafe(), moment)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from ...extensions import db
+from ...formatting import csv_date, csv_datetime
 from ...models import Cafe
 from ...models.impact import (
     COOP_LABELS,
@@ -99,9 +100,9 @@ def csv_line(report: HelpReport, cafe: Cafe, themes: list[str], equipment: list[
         else labels["autonomy"].get(report.autonomy, "")
     )
     return [
-        report.day.strftime("%d/%m/%Y"),
-        cafe.local(report.created_at).strftime("%d/%m/%Y %H:%M"),
-        cafe.local(report.updated_at).strftime("%d/%m/%Y %H:%M"),
+        csv_date(report.day),
+        csv_datetime(cafe.local(report.created_at)),
+        csv_datetime(cafe.local(report.updated_at)),
         labels["kind"][report.kind],
         str(report.participants),
         labels["place"].get(report.place_kind, ""),

@@ -6,13 +6,14 @@ from ...access import network_admin, requires
 from ...htmx import render
 from ...models import utcnow
 from ...models.impact import THEMES
+from ...models.types import day_in
 from . import exports, figures, network_bp
 from .periods import KINDS as PERIOD_KINDS
 from .periods import parse_period
 
 
 def _today():
-    return utcnow().astimezone(figures.NETWORK_ZONE).date()
+    return day_in(figures.NETWORK_ZONE, utcnow())
 
 
 def _scope() -> figures.Scope:

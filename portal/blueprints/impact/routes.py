@@ -85,31 +85,6 @@ def impact_month_label(year: int, month: int) -> str:
     return format_date(datetime(year, month, 1), "MMM")
 
 
-@bp.app_template_filter("impact_number")
-def impact_number(value) -> str:
-    """1 234 or 1 234,5 in French, 1,234.5 in English."""
-    from flask_babel import format_decimal
-
-    return format_decimal(value or 0)
-
-
-@bp.app_template_filter("impact_label")
-def impact_label(value: str, dimension: str) -> str:
-    """The label of a report's category value, in the reader's language."""
-    from ...models import impact
-
-    labels = {
-        "kind": impact.KINDS,
-        "theme": impact.THEMES,
-        "equipment": impact.EQUIPMENT,
-        "autonomy": impact.AUTONOMY,
-        "referral": impact.REFERRALS,
-        "age_band": impact.AGE_BANDS,
-        "level": impact.WORKSHOP_LEVELS,
-    }[dimension]
-    return str(labels.get(value, "")) if value else ""
-
-
 @bp.app_template_global()
 def impact_reports_needed(bookings) -> set[int]:
     """For the staff day view: ids of attended bookings to offer "fill in the report" for."""
