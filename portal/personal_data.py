@@ -139,6 +139,25 @@ MAP: dict[str, Table] = {
             "until you erase it; after 2 years without logging in, we warn you, then erase it 30 days later"
         ),
     ),
+    "outbox_message": Table(
+        _l("Emails and text messages waiting to be sent, or sent recently"),
+        {
+            "id": ID,
+            "cafe_id": CAFE,
+            "email": personal(_l("The address it goes to"), owner=True),
+            "mobile": personal(_l("The mobile number it goes to")),
+            "subject": personal(_l("Its subject")),
+            "body": personal(_l("Its text")),
+            "sms_text": personal(_l("Its text message")),
+            **plain(
+                "status attempts next_attempt_at locked_until email_sent_at sms_sent_at sent_at last_error"
+            ),
+            "created_at": CREATED,
+        },
+    ),
+    # The page cache's version numbers and the daily jobs' leases: nothing about anyone.
+    "cache_version": Table(_l("Page cache versions"), plain("name version")),
+    "job_lease": Table(_l("Daily jobs"), plain("name holder expires_at last_run_on last_run_at")),
     "rate_limit_counter": Table(
         _l("Counters that limit how often a form may be sent"),
         {

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ...claims import updated_rows
 from ...extensions import db
 from ...models import Cafe, Membership, Role, User, utcnow
+from ...models.outbox import OutboxMessage
 from ...personal_data import BLANK, DELETE_ROW, MAP, NEUTRAL, STAMP, Column
 
 
@@ -111,6 +112,11 @@ def anonymise_person(user: User, now: datetime | None = None) -> dict[str, int]:
     # Bookings and RSVPs carry no account: the address is the link, once the person confirmed it.
     email = user.email.strip().lower() if user.email_confirmed else ""
     changed: dict[str, int] = {}
+    # Messages to others that name the person (a reply relayed to a notice's author): gone too.
+    mentions = [OutboxMessage.body.contains(user.email)]
+    if user.display_name.strip():
+        mentions.append(OutboxMessage.body.contains(user.display_name.strip()))
+    changed["outbox_message"] = updated_rows(delete(OutboxMessage).where(db.or_(*mentions)))
     # The person's own row last: the other tables are matched on its address first.
     for table_name in sorted(MAP, key=lambda name: name == "user"):
         table_ = table(table_name)
