@@ -20,7 +20,7 @@ def stop_footer() -> str:
         return _(
             "You receive this message because of what you did on Comptoir. "
             "To stop receiving messages: %(link)s",
-            link=public_base_url() + "/privacy#messages",
+            link=public_base_url() + "/privacy#emails-and-texts",
         )
 
 

@@ -282,7 +282,7 @@ def test_confirmations_and_reminders_say_topic_and_time_never_the_note_and_how_t
         body = mail.get_content().replace("\xa0", " ")
         assert "Impôts en ligne" in body
         assert "Paul" not in body and "1234" not in body
-        assert "Pour ne plus recevoir de messages : http://localhost/privacy#messages" in body
+        assert "Pour ne plus recevoir de messages : http://localhost/privacy#emails-and-texts" in body
     (sms,) = app.extensions["sms_outbox"]
     assert sms[0] == "+33612345678"
     assert "Paul" not in sms[1] and sms[1].replace("\xa0", " ").endswith("Stop : http://localhost/privacy")

@@ -58,7 +58,12 @@ def rsvp_and_cancel(page, live_server) -> None:
     page.get_by_role("button", name="Retrouver").click()
     expect(page.locator(".rsvp-code")).to_have_text(code)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Annuler mon inscription").click()
+    # A destructive action asks first: htmx's confirm, or (without JavaScript) a page.
+    page.get_by_role("link", name="Annuler mon inscription").click()
+    page.wait_for_load_state()
+    confirm = page.get_by_role("button", name="Annuler mon inscription")
+    if confirm.count():
+        confirm.click()
     expect(page.locator("#messages")).to_contain_text("Votre inscription est annulée")
     expect(page.locator(".event-facts")).to_contain_text("Annulée")
 
