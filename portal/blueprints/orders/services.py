@@ -293,8 +293,8 @@ def price(cents: int) -> str:
 # --- taking and giving back stock --------------------------------------------------------------------
 
 
-def _take(cafe: Cafe, product: Product, day: date, quantity: int) -> bool:
-    """Take `quantity` of `product` on `day` if that many are left; True when taken."""
+def _ensure_stock_row(cafe: Cafe, product: Product, day: date) -> None:
+    """The day's stock row, created at the product's usual quantity the first time it is needed."""
     insert_or_ignore(
         BreadStock,
         {
@@ -307,6 +307,11 @@ def _take(cafe: Cafe, product: Product, day: date, quantity: int) -> bool:
         },
         ["cafe_id", "product_id", "day"],
     )
+
+
+def _take(cafe: Cafe, product: Product, day: date, quantity: int) -> bool:
+    """Take `quantity` of `product` on `day` if that many are left; True when taken."""
+    _ensure_stock_row(cafe, product, day)
     # Unless staff fixed this day's quantity, the product's current quantity applies (staff
     # may have changed it since the row was made).
     capacity = case((BreadStock.fixed.is_(True), BreadStock.capacity), else_=product.daily_quantity)
@@ -845,18 +850,7 @@ def close_day(cafe: Cafe, day: date) -> int:
 
 def set_day_quantity(cafe: Cafe, product: Product, day: date, quantity: int) -> bool:
     """What the baker delivers of `product` on `day`; refused (False) below what is ordered."""
-    insert_or_ignore(
-        BreadStock,
-        {
-            "cafe_id": cafe.id,
-            "product_id": product.id,
-            "day": day,
-            "capacity": product.daily_quantity,
-            "taken": 0,
-            "fixed": False,
-        },
-        ["cafe_id", "product_id", "day"],
-    )
+    _ensure_stock_row(cafe, product, day)
     changed = claim(
         update(BreadStock)
         .where(
