@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.config import TestConfig
@@ -403,3 +407,24 @@ def field_errors(html: str) -> dict[str, str]:
     """Every field error on the page, by field id."""
     found = re.findall(r'<p class="error" id="([^"]+)-error">(.*?)</p>', html, re.S)
     return {field: words(unescape(message)) for field, message in found}
+
+
+# A real threaded server on 127.0.0.1, for requests sent truly in parallel.
+@pytest.fixture
+def server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def post_form(url: str, data: dict) -> int:
+    request = Request(url, data=urlencode(data).encode(), method="POST")
+    try:
+        with urlopen(request, timeout=60) as response:
+            return response.status
+    except HTTPError as error:
+        return error.code

@@ -1,38 +1,14 @@
 """RSVP under real parallel requests: the seats taken never exceed the capacity (SQLite and PostgreSQL)."""
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from urllib.error import HTTPError
-from urllib.parse import urlencode
-from urllib.request import Request, urlopen
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.blueprints.events.recurrence import occurrence_key
 from portal.extensions import db as _db
 from portal.models import Event, EventCategory, OccurrenceSeats, Recurrence, Rsvp, RsvpStatus, utcnow
-
-
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-
-
-def post(url: str, data: dict) -> int:
-    request = Request(url, data=urlencode(data).encode(), method="POST")
-    try:
-        with urlopen(request, timeout=60) as response:
-            return response.status
-    except HTTPError as error:
-        return error.code
+from tests.conftest import post_form as post
 
 
 @pytest.mark.parametrize("party", [1, 2])

@@ -4,16 +4,11 @@ and never shows someone else's answer (issue 9 item 6, issue 13 item 4)."""
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from urllib.error import HTTPError
-from urllib.parse import urlencode
-from urllib.request import Request, urlopen
-
-import pytest
-from werkzeug.serving import make_server
 
 from portal.extensions import db as _db
 from portal.models import OccurrenceSeats, Rsvp
 
+from .conftest import post_form as _post
 from .conftest import text
 from .test_events import BASE, make_event, rsvp_data
 
@@ -93,26 +88,6 @@ def test_after_cancelling_the_same_contact_may_answer_again(client, cafe_a):
     again = client.post(f"{BASE}/events/{event.id}/rsvp", data=rsvp_data(event, form_key="f" * 32))
     assert again.status_code == 303 and code not in again.headers["Location"]
     assert seats_taken(event) == 2
-
-
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-
-
-def _post(url: str, data: dict) -> int:
-    request = Request(url, data=urlencode(data).encode(), method="POST")
-    try:
-        with urlopen(request, timeout=60) as response:
-            return response.status
-    except HTTPError as error:
-        return error.code
 
 
 def test_the_same_form_sent_eight_times_at_once_makes_one_answer(server, cafe_a):
