@@ -4,7 +4,9 @@
 Into an empty database (after `db upgrade`): N cafés spread over every department, mainland
 and overseas (each in its own time zone), each with hours, services, a team, help topics and
 two years of history around today: events (a third of them recurring), noticeboard notices
-with reports, digital-help bookings, RSVPs, and accounts. Rows go in with bulk INSERTs in
+with reports, replies and moderation decisions, digital-help bookings, RSVPs, accounts, a
+year of help reports (the Coop's categories, themes and equipment, walk-ins and workshops,
+some from attended bookings), and the village shop's bread orders and parcels. Rows go in with bulk INSERTs in
 batches, with a progress bar. Numbers scale with --cafes (defaults: the issue's 1,000 cafés).
 
 The first café is always `saint-jean-de-cole` (Dordogne), so benchmarks have a fixed page.
@@ -41,7 +43,23 @@ from .models import (
     User,
     WeeklyHours,
 )
+from .models.board import ModerationDecision, NoticeReply
 from .models.cafe import SERVICES, normalise_for_search
+from .models.impact import (
+    ADMIN_THEMES,
+    AUTONOMY,
+    COLLECTIVE,
+    DIGITAL_THEMES,
+    EQUIPMENT_CHOICE,
+    INDIVIDUAL,
+    REFERRALS,
+    SOCIAL_STATUSES,
+    THEME,
+    WORKSHOP_LEVELS,
+    HelpReport,
+    HelpReportChoice,
+)
+from .models.shop import BreadOrder, BreadOrderLine, Parcel, Product
 
 MAINLAND = [
     ("01", "Ain"), ("02", "Aisne"), ("03", "Allier"), ("04", "Alpes-de-Haute-Provence"),
@@ -124,6 +142,11 @@ def seed_scale(cafes: int, seed: int = 11, batch: int = 5000) -> dict:
         "rsvps": max(20, int(150_000 * scale)),
     }
     counts["reports"] = counts["notices"] // 10
+    counts["replies"] = counts["notices"] // 5
+    counts["decisions"] = counts["reports"] // 2
+    counts["help reports"] = max(20, int(100_000 * scale))
+    counts["bread orders"] = max(20, int(100_000 * scale))
+    counts["parcels"] = max(20, int(30_000 * scale))
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     today = now.date()
     engine = db.engine
@@ -309,11 +332,187 @@ def seed_scale(cafes: int, seed: int = 11, batch: int = 5000) -> dict:
                 }  # fmt: skip
 
         loader.load("bookings", Booking, booking_rows(), counts["bookings"])
+
+        def reply_rows():
+            for _ in range(counts["replies"]):
+                notice_id = first_notice + rng.randrange(counts["notices"])
+                yield {
+                    "cafe_id": cafe_ids[(notice_id - first_notice) % len(cafe_ids)], "notice_id": notice_id,
+                    "sender_id": user_ids[rng.randrange(len(user_ids))],
+                    "created_at": now - timedelta(days=rng.randint(0, span // 2), minutes=rng.randint(0, 1440)),
+                }  # fmt: skip
+
+        loader.load("replies", NoticeReply, reply_rows(), counts["replies"])
+
+        def decision_rows():
+            for n in range(counts["decisions"]):
+                notice_id = first_notice + (n * 14) % counts["notices"]
+                yield {
+                    "cafe_id": cafe_ids[(notice_id - first_notice) % len(cafe_ids)], "notice_id": notice_id,
+                    "action": rng.choice(("hide", "restore", "dismiss_reports", "approve")), "subject_user_id": None,
+                    "actor_id": None, "reason": "",
+                    "created_at": now - timedelta(days=rng.randint(0, span // 2), minutes=rng.randint(0, 1440)),
+                }  # fmt: skip
+
+        loader.load("decisions", ModerationDecision, decision_rows(), counts["decisions"])
+        _load_help_reports(loader, rng, counts["help reports"], cafe_ids, zones, now)
+        _load_shop(loader, rng, counts["bread orders"], counts["parcels"], cafe_ids, zones, now)
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     counts["seconds"] = round(clock.monotonic() - started, 1)
     return counts
+
+
+# Weights drawn from the Coop's published national figures (rounded): seniors, phones and
+# administrative procedures lead; a few workshops; about a fifth of people referred elsewhere.
+AGE_WEIGHTS = {"moins_de_douze": 1, "douze_dix_huit": 3, "dix_huit_vingt_quatre": 5, "vingt_cinq_trente_neuf": 12,
+               "quarante_cinquante_neuf": 22, "soixante_soixante_neuf": 24, "soixante_dix_plus": 25,
+               "non_communique": 8}  # fmt: skip
+DURATION_WEIGHTS = {15: 10, 30: 35, 45: 20, 60: 22, 90: 8, 120: 5}
+EQUIPMENT_WEIGHTS = {"telephone": 45, "ordinateur": 35, "tablette": 8, "autre": 4, "aucun": 8}
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _load_help_reports(
+    loader: Loader, rng: random.Random, total: int, cafe_ids, zones, now: datetime
+) -> None:
+    """A year of help reports with realistic variety, a few from attended bookings, and their themes."""
+    connection = loader.connection
+    attended = connection.execute(
+        select(Booking.id, Booking.cafe_id, Booking.starts_at)
+        .where(Booking.status == "attended", Booking.starts_at >= now - timedelta(days=365))
+        .order_by(Booking.id)
+        .limit(total // 5)
+    ).all()
+    digital, admin = list(DIGITAL_THEMES), list(ADMIN_THEMES)
+    statuses, autonomy, referrals = list(SOCIAL_STATUSES), list(AUTONOMY), list(REFERRALS)
+    themes_of: list[list[str]] = []
+    equipment_of: list[list[str]] = []
+
+    def rows():
+        for n in range(total):
+            if n < len(attended):
+                booking_id, cafe_id, starts_at = attended[n]
+                day = starts_at.astimezone(ZoneInfo(zones[cafe_id])).date()
+            else:
+                booking_id, cafe_id = None, cafe_ids[rng.randrange(len(cafe_ids))]
+                day = now.astimezone(ZoneInfo(zones[cafe_id])).date() - timedelta(days=rng.randint(0, 364))
+            collective = booking_id is None and rng.random() < 0.08
+            if rng.random() < 0.45:
+                themes = ["aide_aux_demarches_administratives", *rng.sample(admin, k=rng.choice((1, 1, 2)))]
+            else:
+                themes = rng.sample(digital[:-1], k=rng.choice((1, 1, 2, 3)))
+            themes_of.append(themes)
+            equipment = _weighted(rng, EQUIPMENT_WEIGHTS)
+            equipment_of.append(
+                [equipment] + (["tablette"] if equipment == "telephone" and rng.random() < 0.1 else [])
+            )
+            referred = not collective and rng.random() < 0.2
+            age = _weighted(rng, AGE_WEIGHTS)
+            status = (
+                "retraite"
+                if age in ("soixante_soixante_neuf", "soixante_dix_plus") and rng.random() < 0.8
+                else ("scolarise" if age in ("moins_de_douze", "douze_dix_huit") else rng.choice(statuses))
+            )
+            yield {
+                "cafe_id": cafe_id, "kind": COLLECTIVE if collective else INDIVIDUAL, "day": day,
+                "duration_minutes": rng.choice((60, 90, 120)) if collective else _weighted(rng, DURATION_WEIGHTS),
+                "participants": rng.randint(3, 12) if collective else 1, "place_kind": "lieu_activite",
+                "autonomy": "" if collective else rng.choice(autonomy),
+                "workshop_title": "Atelier numérique" if collective else "",
+                "workshop_level": rng.choice(list(WORKSHOP_LEVELS)) if collective else "",
+                "referred": referred, "referred_to": rng.choice(referrals) if referred else "",
+                "age_band": "non_communique" if collective else age,
+                "gender": "non_communique" if collective else rng.choice(("feminin", "feminin", "masculin", "non_communique")),
+                "social_status": "non_communique" if collective else status,
+                "postcode": "", "insee_code": "", "commune": "",
+                "first_visit": None if collective else rng.random() < 0.4,
+                "walk_in": booking_id is None and not collective and rng.random() < 0.85,
+                "note": "", "booking_id": booking_id, "event_id": None, "occurrence_start": None,
+                "recorded_by_id": None, "created_at": now, "updated_at": now,
+            }  # fmt: skip
+
+    loader.load("help", HelpReport, rows(), total)
+    first_report = connection.execute(select(func.min(HelpReport.id))).scalar()
+
+    def choice_rows():
+        for n in range(total):
+            for value in themes_of[n]:
+                yield {"report_id": first_report + n, "dimension": THEME, "value": value}
+            for value in equipment_of[n]:
+                yield {"report_id": first_report + n, "dimension": EQUIPMENT_CHOICE, "value": value}
+
+    choices = sum(len(t) for t in themes_of) + sum(len(e) for e in equipment_of)
+    loader.load("themes", HelpReportChoice, choice_rows(), choices)
+
+
+def _load_shop(loader: Loader, rng: random.Random, orders: int, parcels: int, cafe_ids, zones, now) -> None:
+    """Two breads per café, a year of bread orders (one line each) and of parcels."""
+    connection = loader.connection
+
+    def product_rows():
+        for cafe_id in cafe_ids:
+            for position, (name, price) in enumerate((("Baguette", 110), ("Pain de campagne", 320))):
+                yield {"cafe_id": cafe_id, "name": name, "price_cents": price, "daily_quantity": 30,
+                       "weekdays": "0123456", "active": True, "position": position,
+                       "created_at": now, "updated_at": now}  # fmt: skip
+
+    loader.load("breads", Product, product_rows(), len(cafe_ids) * 2)
+    products = connection.execute(select(Product.cafe_id, Product.id, Product.price_cents)).all()
+    by_cafe: dict[int, list] = {}
+    for cafe_id, product_id, price in products:
+        by_cafe.setdefault(cafe_id, []).append((product_id, price))
+    lines: list[tuple] = []
+
+    def order_rows():
+        for n in range(orders):
+            cafe_id = cafe_ids[rng.randrange(len(cafe_ids))]
+            today = now.astimezone(ZoneInfo(zones[cafe_id])).date()
+            day = today + timedelta(days=rng.randint(-364, 3))
+            product_id, price = rng.choice(by_cafe[cafe_id])
+            quantity = rng.choice((1, 1, 2, 3))
+            lines.append((product_id, quantity, price))
+            if day >= today:
+                status = "placed"
+            else:
+                status = rng.choices(("collected", "uncollected", "cancelled"), weights=(90, 4, 6))[0]
+            yield {
+                "cafe_id": cafe_id, "day": day, "code": f"B{n:08d}", "token": f"scale-{n}", "name": "",
+                "phone": "", "email": "", "status": status, "total_cents": quantity * price, "version": 1,
+                "standing_order_id": None, "ordered_by_id": None, "collected_at": None, "collected_by_id": None,
+                "anonymised_at": now if day < today else None, "created_at": now, "updated_at": now,
+            }  # fmt: skip
+
+    loader.load("bread", BreadOrder, order_rows(), orders)
+    first_order = connection.execute(select(func.min(BreadOrder.id))).scalar()
+
+    def line_rows():
+        for n, (product_id, quantity, price) in enumerate(lines):
+            yield {"order_id": first_order + n, "product_id": product_id, "quantity": quantity,
+                   "unit_price_cents": price}  # fmt: skip
+
+    loader.load("bread lines", BreadOrderLine, line_rows(), orders)
+
+    def parcel_rows():
+        for n in range(parcels):
+            cafe_id = cafe_ids[rng.randrange(len(cafe_ids))]
+            received = now - timedelta(days=rng.randint(0, 364), minutes=rng.randint(0, 1440))
+            old = received < now - timedelta(days=14)
+            yield {
+                "cafe_id": cafe_id, "recipient": "" if old else f"Destinataire {n}", "phone": "", "email": "",
+                "carrier": rng.choice(("la_poste", "mondial_relay", "relais_colis", "chronopost")),
+                "keep_until": (received + timedelta(days=10)).date(),
+                "status": rng.choice(("collected", "collected", "collected", "returned")) if old else "waiting",
+                "received_by_id": None, "notified_at": received, "reminder_sent_at": None, "phoned_at": None,
+                "handed_over_at": None, "handed_over_by_id": None, "returned_at": None,
+                "anonymised_at": now if old else None, "created_at": received, "updated_at": received,
+            }  # fmt: skip
+
+    loader.load("parcels", Parcel, parcel_rows(), parcels)
 
 
 def register(app: Flask) -> None:

@@ -4,7 +4,8 @@
 
 Builds a throwaway SQLite database from the migrations and the demo data (or, with
 --scale N, `seed-scale --cafes N`; DATABASE_URL=postgresql://… to bench PostgreSQL), then:
-1. in-process: bytes (raw and gzip), SQL queries and server time per page;
+1. in-process: bytes (raw and gzip), SQL queries and server time per page, the network
+   team's pages (the network impact dashboard for the year…) logged in as the network admin;
 2. live: a Flask hello world and Comptoir under the same gunicorn settings (2 sync workers,
    COMPTOIR_ENV=production), each page hammered by wrk (2 threads, 16 connections) for a
    bounded time; each page's requests/s as a share of the hello world's, p50/p99, errors.
@@ -45,6 +46,62 @@ PAGES = [
     ("login", "/account/login", {}),
     ("stylesheet", "/static/css/comptoir.css", {}),
 ]
+# Pages of the network team, measured logged in as the network admin (fewer requests: they
+# compute a year of the whole network; the issue's goal is well under a second).
+ADMIN_PAGES = [
+    ("network impact dashboard (year)", "/network/impact/", {}),
+    ("network impact, one department", "/network/impact/?department=Dordogne", {}),
+    ("network impact JSON", "/network/impact.json", {}),
+    ("café impact dashboard", "/c/saint-jean-de-cole/impact/", {}),
+]
+ADMIN_REQUESTS = 10
+
+
+def admin_login(scale: int) -> tuple[str, str]:
+    """The network admin's email and password of the data set."""
+    if scale:
+        return "personne0@example.org", "comptoir-scale"
+    from portal.demo import ADMIN_EMAIL, DEMO_PASSWORD
+
+    return ADMIN_EMAIL, DEMO_PASSWORD
+
+
+def log_in(get, post, credentials: tuple[str, str]) -> None:
+    """Log in through the real form (its CSRF token included)."""
+    page = get("/account/login")
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    email, password = credentials
+    post(
+        "/account/login",
+        {"csrf_token": match.group(1) if match else "", "email": email, "password": password},
+    )
+
+
+def admin_client(app, credentials):
+    client = app.test_client()
+    log_in(
+        lambda url: client.get(url).get_data(as_text=True),
+        lambda url, data: client.post(url, data=data),
+        credentials,
+    )
+    return client
+
+
+def admin_cookie(base: str, credentials) -> str:
+    """The session cookie of the network admin on a live server."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    log_in(
+        lambda url: opener.open(base + url, timeout=30).read().decode(),
+        lambda url, data: opener.open(base + url, urllib.parse.urlencode(data).encode(), timeout=30).read(),
+        credentials,
+    )
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 def resolve_pages(app) -> list[tuple[str, str, dict]]:
@@ -85,16 +142,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def in_process(app, requests: int, pages) -> None:
+def in_process(app, requests: int, pages, admin_pages=(), credentials=None) -> None:
     from sqlalchemy import event
 
     from portal.extensions import db
 
-    client = app.test_client()
+    anonymous = app.test_client()
+    admin = admin_client(app, credentials) if admin_pages else None
     print("| page | bytes | gzip bytes | SQL queries | median ms | p95 ms |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, url, headers in pages:
-        body = client.get(url, headers=headers).data
+    runs = [(anonymous, requests, page) for page in pages]
+    runs += [(admin, min(requests, ADMIN_REQUESTS), page) for page in admin_pages]
+    for client, count, (name, url, headers) in runs:
+        response = client.get(url, headers=headers)
+        if response.status_code != 200:
+            print(f"{name}: {url} answers {response.status_code}", file=sys.stderr)
+        body = response.data
         statements: list[int] = []
 
         def listener(*args, statements=statements):
@@ -103,14 +166,14 @@ def in_process(app, requests: int, pages) -> None:
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", listener)
             timings = []
-            for _ in range(requests):
+            for _ in range(count):
                 start = time.perf_counter()
                 # A fresh context per request, as on a server: no session shared between requests.
                 contextvars.Context().run(client.get, url, headers=headers)
                 timings.append((time.perf_counter() - start) * 1000)
             event.remove(db.engine, "before_cursor_execute", listener)
         print(
-            f"| {name} | {len(body):,} | {len(gzip.compress(body)):,} | {len(statements) // requests} "
+            f"| {name} | {len(body):,} | {len(gzip.compress(body)):,} | {len(statements) // count} "
             f"| {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} |"
         )
 
@@ -207,7 +270,7 @@ def python_client(url: str, headers: dict, seconds: float) -> dict:
     }
 
 
-def live(env: dict, seconds: float, pages) -> None:
+def live(env: dict, seconds: float, pages, admin_pages=(), credentials=None) -> None:
     measure = wrk if shutil.which("wrk") else python_client
     hello_server, hello = start_gunicorn("scripts.hello_app:app", env)
     try:
@@ -217,6 +280,11 @@ def live(env: dict, seconds: float, pages) -> None:
     server, base = start_gunicorn("wsgi:app", env)
     rows = []
     try:
+        if admin_pages:
+            cookie = admin_cookie(base, credentials)
+            pages = list(pages) + [
+                (name, url, {**headers, "Cookie": cookie}) for name, url, headers in admin_pages
+            ]
         for name, url, headers in pages:
             try:
                 urllib.request.urlopen(urllib.request.Request(base + url, headers=headers), timeout=30).read()
@@ -286,10 +354,11 @@ def main() -> None:
 
     app = create_app()
     pages = resolve_pages(app)
+    credentials = admin_login(args.scale)
     if args.requests > 0:
-        in_process(app, args.requests, pages)
+        in_process(app, args.requests, pages, ADMIN_PAGES, credentials)
     if args.live_seconds > 0:
-        live(env, args.live_seconds, pages)
+        live(env, args.live_seconds, pages, ADMIN_PAGES, credentials)
 
 
 if __name__ == "__main__":

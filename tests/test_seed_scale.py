@@ -1,9 +1,14 @@
 """seed-scale: a network-scale data set in bulk, whose pages all work."""
 
+import re
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from portal.extensions import db as _db
-from portal.models import Booking, Cafe, Event, Notice, Recurrence, Report, User
+from portal.models import Booking, Cafe, Event, HelpReport, HelpReportChoice, Notice, Recurrence, Report, User
+from portal.models.board import ModerationDecision, NoticeReply
+from portal.models.shop import BreadOrder, Parcel
 
 
 def test_seed_scale_fills_an_empty_database_and_every_page_works(app, runner, client):
@@ -13,6 +18,18 @@ def test_seed_scale_fills_an_empty_database_and_every_page_works(app, runner, cl
     assert count(Cafe) == 25 and count(User) == 1250
     assert count(Event) == 5000 and count(Notice) == 12500 and count(Booking) == 7500
     assert count(Report) == 1250
+    # A year of help reports with the variety of real ones, for the impact dashboards.
+    assert count(HelpReport) == 2500 and count(HelpReportChoice) > 5000
+    assert count(NoticeReply) == 2500 and count(ModerationDecision) == 625
+    assert count(BreadOrder) == 2500 and count(Parcel) == 750
+    values = lambda column: set(_db.session.scalars(select(column).distinct()))  # noqa: E731
+    assert values(HelpReport.kind) == {"individuel", "collectif"}
+    assert len(values(HelpReport.age_band)) == 8 and len(values(HelpReport.social_status)) == 5
+    assert {True, False} <= values(HelpReport.walk_in) and len(values(HelpReport.cafe_id)) == 25
+    assert _db.session.scalar(select(func.count()).where(HelpReport.booking_id.is_not(None))) == 500
+    assert len(set(_db.session.scalars(select(HelpReportChoice.value).distinct()))) >= 30
+    days = values(HelpReport.day)
+    assert (max(days) - min(days)).days >= 300
     recurring = _db.session.scalar(select(func.count()).where(Event.recurrence != Recurrence.NONE))
     assert recurring == 5000 // 3 + 1
     zones = set(_db.session.scalars(select(Cafe.timezone)))
@@ -23,5 +40,13 @@ def test_seed_scale_fills_an_empty_database_and_every_page_works(app, runner, cl
             response = client.get(f"/c/{slug}/{page}")
             assert response.status_code == 200, (slug, page)
     assert client.get("/?q=dordogne").status_code == 200
+    admin = _db.session.scalar(select(User).where(User.is_network_admin.is_(True)))
+    client.post("/account/login", data={"email": admin.email, "password": "comptoir-scale"})
+    first, last = min(days) - timedelta(days=1), max(days) + timedelta(days=1)
+    page = client.get(f"/network/impact/?period=custom&from={first}&to={last}")
+    assert page.status_code == 200
+    people = _db.session.scalar(select(func.sum(HelpReport.participants)))
+    shown = re.search(r'id="figure-people">\s*<span class="key-value">([^<]+)<', page.get_data(as_text=True))
+    assert int(re.sub(r"\D", "", shown.group(1))) == people
     again = runner.invoke(args=["seed-scale", "--cafes", "2"])
     assert again.exit_code != 0 and "already has cafés" in again.output

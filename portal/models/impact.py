@@ -334,3 +334,27 @@ class Workshop(CafeScoped, Timestamped, db.Model):
     @property
     def theme_list(self) -> list[str]:
         return [t for t in self.themes.split() if t in THEMES]
+
+
+# --- Indexes for the impact figures ---------------------------------------------------------------
+# The dashboards count the network's rows in a period: each index starts with the timestamp
+# (a range) and carries the café (and the status counted), so a count reads the index alone.
+def _impact_indexes() -> None:
+    from .board import ModerationDecision, Notice, NoticeReply, Report
+    from .booking import Booking
+    from .event import Event, Rsvp
+    from .shop import BreadOrder, Parcel
+
+    Index("ix_booking_created_cafe", Booking.created_at, Booking.cafe_id)
+    Index("ix_booking_starts_status_cafe", Booking.starts_at, Booking.status, Booking.cafe_id)
+    Index("ix_event_starts_kind_cafe", Event.starts_at, Event.recurrence, Event.status, Event.cafe_id)
+    Index("ix_rsvp_occurrence_status_cafe", Rsvp.occurrence_start, Rsvp.status, Rsvp.cafe_id, Rsvp.party_size)
+    Index("ix_notice_published_cafe", Notice.published_at, Notice.cafe_id)
+    Index("ix_notice_reply_created_cafe", NoticeReply.created_at, NoticeReply.cafe_id)
+    Index("ix_report_created_cafe", Report.created_at, Report.cafe_id)
+    Index("ix_moderation_decision_created_cafe", ModerationDecision.created_at, ModerationDecision.cafe_id)
+    Index("ix_bread_order_day_status_cafe", BreadOrder.day, BreadOrder.status, BreadOrder.cafe_id)
+    Index("ix_parcel_created_cafe", Parcel.created_at, Parcel.cafe_id)
+
+
+_impact_indexes()

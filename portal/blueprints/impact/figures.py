@@ -8,6 +8,7 @@ Only aggregates and categories leave this module: never a name, phone or email.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -28,8 +29,10 @@ from ...models import (
     Booking,
     Cafe,
     Event,
+    EventOccurrenceOverride,
     ModerationDecision,
     Notice,
+    NoticeReply,
     Report,
     Rsvp,
 )
@@ -52,7 +55,12 @@ from ...models.impact import (
     HelpReport,
     HelpReportChoice,
 )
+from ...models.shop import CANCELLED as ORDER_CANCELLED
+from ...models.shop import COLLECTED as ORDER_COLLECTED
+from ...models.shop import UNCOLLECTED as ORDER_UNCOLLECTED
+from ...models.shop import BreadOrder, Parcel
 from .periods import Period
+from .zoned import Clocks
 
 NETWORK_ZONE = ZoneInfo("Europe/Paris")
 ADMIN_GROUP = "demarches"
@@ -76,10 +84,6 @@ class Scope:
     cafe_search: str = ""
     cafe_id: int | None = None
     theme: str = ""  # a theme value, or ADMIN_GROUP for every administrative procedure
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return self.cafe.zone if self.cafe is not None else NETWORK_ZONE
 
     @property
     def is_network(self) -> bool:
@@ -120,11 +124,9 @@ class Scope:
             )
         return condition
 
-    def bounds(self, period: Period) -> tuple[datetime, datetime]:
-        """The period as aware datetimes (start included, end excluded) on the scope's clock."""
-        start = datetime.combine(period.start, time.min, tzinfo=self.zone)
-        end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=self.zone)
-        return start, end
+    def clocks(self) -> Clocks:
+        """The café's clock, or every time zone of the network (each café dated on its own)."""
+        return Clocks.of_cafe(self.cafe) if self.cafe is not None else Clocks.of_network()
 
 
 @dataclass
@@ -161,6 +163,7 @@ class Activity:
     rsvps: int = 0
     rsvp_people: int = 0
     notices_published: int = 0
+    replies_relayed: int = 0
     notices_reported: int = 0
     moderation_decisions: int = 0
 
@@ -168,6 +171,29 @@ class Activity:
     def no_show_rate(self) -> float | None:
         settled = self.bookings_attended + self.bookings_no_show
         return round(100 * self.bookings_no_show / settled, 1) if settled else None
+
+
+@dataclass
+class Shop:
+    """The village shop: bread orders (by collection day) and parcels received at the counter."""
+
+    bread_orders: int = 0
+    collected: int = 0
+    uncollected: int = 0
+    parcels: int = 0
+    months: list[dict] = field(default_factory=list)
+
+    @property
+    def collection_rate(self) -> float | None:
+        """Percent of the orders whose day is over that were collected (None: none yet)."""
+        settled = self.collected + self.uncollected
+        return round(100 * self.collected / settled, 1) if settled else None
+
+    @property
+    def has_data(self) -> bool:
+        return bool(
+            self.bread_orders or self.parcels or any(m["bread_orders"] or m["parcels"] for m in self.months)
+        )
 
 
 @dataclass
@@ -180,6 +206,7 @@ class Figures:
     dimensions: dict[str, list[Share]]
     months: list[dict]
     activity: Activity
+    shop: Shop = field(default_factory=Shop)
     per_cafe: list[dict] = field(default_factory=list)
     per_department: list[dict] = field(default_factory=list)
 
@@ -322,75 +349,131 @@ def _months_query(scope: Scope, months: list[tuple[int, int]]):
     )
 
 
-def _activity_query(scope: Scope, period: Period):
-    """One statement of scalar subqueries: bookings, events, RSVPs, notices, moderation."""
-    start, end = scope.bounds(period)
+def _activity_query(scope: Scope, period: Period, clocks: Clocks):
+    """One statement of scalar subqueries: bookings, events, RSVPs, notices, replies, moderation.
 
-    def count(model, *conditions):
-        return select(func.count()).select_from(model).where(scope.where(model.cafe_id), *conditions)
+    Each timestamp is dated on its own café's clock (see zoned.py).
+    """
 
-    in_period = and_(Booking.starts_at >= start, Booking.starts_at < end)
+    def in_period(model, column, *conditions, what=None):
+        return clocks.count(
+            model, column, period.start, period.end, scope.where(model.cafe_id), *conditions, what=what
+        )
+
     return select(
-        count(Booking, Booking.created_at >= start, Booking.created_at < end).scalar_subquery().label("made"),
-        count(Booking, in_period, Booking.status == ATTENDED).scalar_subquery().label("attended"),
-        count(Booking, in_period, Booking.status == NO_SHOW).scalar_subquery().label("no_show"),
-        count(Booking, in_period, Booking.status.in_(CANCELLED)).scalar_subquery().label("cancelled"),
-        count(
-            Event,
-            Event.recurrence == Recurrence.NONE,
-            Event.status == EventStatus.SCHEDULED,
-            Event.starts_at >= start,
-            Event.starts_at < end,
-        )
-        .scalar_subquery()
-        .label("one_off_events"),
-        count(
-            Rsvp, Rsvp.status == RsvpStatus.GOING, Rsvp.occurrence_start >= start, Rsvp.occurrence_start < end
-        )
-        .scalar_subquery()
-        .label("rsvps"),
-        select(func.coalesce(func.sum(Rsvp.party_size), 0))
-        .where(
-            scope.where(Rsvp.cafe_id),
-            Rsvp.status == RsvpStatus.GOING,
-            Rsvp.occurrence_start >= start,
-            Rsvp.occurrence_start < end,
-        )
-        .scalar_subquery()
-        .label("rsvp_people"),
-        count(Notice, Notice.published_at >= start, Notice.published_at < end)
-        .scalar_subquery()
-        .label("notices"),
-        count(Report, Report.created_at >= start, Report.created_at < end)
-        .scalar_subquery()
-        .label("reported"),
-        count(ModerationDecision, ModerationDecision.created_at >= start, ModerationDecision.created_at < end)
-        .scalar_subquery()
-        .label("decisions"),
+        in_period(Booking, Booking.created_at).label("made"),
+        in_period(Booking, Booking.starts_at, Booking.status == ATTENDED).label("attended"),
+        in_period(Booking, Booking.starts_at, Booking.status == NO_SHOW).label("no_show"),
+        in_period(Booking, Booking.starts_at, Booking.status.in_(CANCELLED)).label("cancelled"),
+        in_period(
+            Event, Event.starts_at, Event.recurrence == Recurrence.NONE, Event.status == EventStatus.SCHEDULED
+        ).label("one_off_events"),
+        in_period(Rsvp, Rsvp.occurrence_start, Rsvp.status == RsvpStatus.GOING).label("rsvps"),
+        in_period(
+            Rsvp, Rsvp.occurrence_start, Rsvp.status == RsvpStatus.GOING, what=func.sum(Rsvp.party_size)
+        ).label("rsvp_people"),
+        in_period(Notice, Notice.published_at).label("notices"),
+        in_period(NoticeReply, NoticeReply.created_at).label("replies"),
+        in_period(Report, Report.created_at).label("reported"),
+        in_period(ModerationDecision, ModerationDecision.created_at).label("decisions"),
     )
 
 
-def _series_occurrences(scope: Scope, period: Period) -> int:
-    """Occurrences of recurring events held in the period (one query, expanded in Python)."""
-    from ..events.recurrence import expand
+def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
+    """Occurrences of recurring events held in the period, on each café's clock (two queries).
 
-    start, end = scope.bounds(period)
-    series = db.session.execute(
-        select(Event, Cafe.timezone)
+    A weekly or fortnightly series is counted by date arithmetic on its café's calendar (its
+    occurrences keep their wall-clock time, so their local dates are a step of 7 or 14 days
+    apart); a monthly one by its rule. Cancelled and moved occurrences are then accounted for.
+    """
+    from ..events.recurrence import MAX_OCCURRENCES, build_rule
+
+    windows = clocks.bounds(period.start, period.end)
+    high = max(end for _, end in windows.values())
+    series_filter = (
+        scope.where(Event.cafe_id),
+        Event.recurrence != Recurrence.NONE,
+        Event.status == EventStatus.SCHEDULED,
+        Event.starts_at < high,
+        or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
+    )
+    rows = db.session.execute(
+        select(
+            Event.id,
+            Event.starts_at,
+            Event.recurrence,
+            Event.monthly_week,
+            Event.repeat_until,
+            Event.repeat_count,
+            Cafe.timezone,
+        )
         .join(Cafe, Cafe.id == Event.cafe_id)
-        .where(
-            scope.where(Event.cafe_id),
-            Event.recurrence != Recurrence.NONE,
-            Event.status == EventStatus.SCHEDULED,
-            Event.starts_at < end,
-            or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
+        .where(*series_filter)
+    ).all()
+    zones = {name: ZoneInfo(name) for name in {row.timezone for row in rows}}
+    held = 0
+    for _, starts_at, recurrence, monthly_week, repeat_until, repeat_count, zone_name in rows:
+        zone = zones[zone_name]
+        first = starts_at.astimezone(zone)
+        count = min(repeat_count, MAX_OCCURRENCES) if repeat_count else MAX_OCCURRENCES
+        if recurrence == Recurrence.MONTHLY:
+            rule = build_rule(
+                SimpleNamespace(
+                    recurrence=recurrence,
+                    starts_at=starts_at,
+                    monthly_week=monthly_week,
+                    repeat_until=repeat_until,
+                    repeat_count=repeat_count,
+                ),
+                zone,
+            )
+            low = datetime.combine(period.start, time.min)
+            top = datetime.combine(period.end, time.max)
+            held += len(rule.between(low, top, inc=True))
+            continue
+        step = 14 if recurrence == Recurrence.BIWEEKLY else 7
+        day0 = first.date()
+        last_index = count - 1
+        if repeat_until is not None:
+            last_index = min(last_index, (repeat_until - day0).days // step)
+        last_index = min(last_index, (period.end - day0).days // step)
+        first_index = max(0, -((day0 - period.start).days // step))  # ceil((start - day0) / step)
+        if last_index >= first_index:
+            held += last_index - first_index + 1
+    return held + _override_changes(period, clocks, {row.id: row.timezone for row in rows})
+
+
+def _override_changes(period: Period, clocks: Clocks, series_zones: dict[int, str]) -> int:
+    """Occurrences cancelled or moved out of the period (minus), moved into it (plus).
+
+    Overrides are few (one per occurrence cancelled or moved): those near the period are
+    read in one query and kept when their series is one of those counted.
+    """
+    windows = clocks.bounds(period.start, period.end)
+    low = min(start for start, _ in windows.values())
+    high = max(end for _, end in windows.values())
+    Override = EventOccurrenceOverride
+    rows = db.session.execute(
+        select(Override.event_id, Override.original_start, Override.cancelled, Override.new_starts_at).where(
+            or_(
+                and_(Override.original_start >= low, Override.original_start < high),
+                and_(Override.new_starts_at >= low, Override.new_starts_at < high),
+            ),
         )
     ).all()
-    held = 0
-    for event, zone in series:
-        # Overrides are not loaded: a cancelled occurrence of a series still counts (rare).
-        held += len(expand(event, ZoneInfo(zone), start, end, overrides=[], include_cancelled=False))
-    return held
+    change = 0
+    for event_id, original, cancelled, new_start in rows:
+        if event_id not in series_zones:
+            continue
+        start, end = windows[series_zones[event_id]]
+        was_in = start <= original < end
+        now_in = not cancelled and new_start is not None and start <= new_start < end
+        if cancelled:
+            now_in = False
+        elif new_start is None:
+            now_in = was_in
+        change += int(now_in) - int(was_in)
+    return change
 
 
 def _per_cafe_query(scope: Scope, period: Period):
@@ -447,20 +530,98 @@ def _months(scope: Scope, period: Period) -> list[dict]:
     return months
 
 
-def _activity(scope: Scope, period: Period) -> Activity:
-    a = db.session.execute(_activity_query(scope, period)).one()
+def _activity(scope: Scope, period: Period, clocks: Clocks) -> Activity:
+    a = db.session.execute(_activity_query(scope, period, clocks)).one()
     return Activity(
         bookings_made=int(a.made or 0),
         bookings_attended=int(a.attended or 0),
         bookings_no_show=int(a.no_show or 0),
         bookings_cancelled=int(a.cancelled or 0),
-        events_held=int(a.one_off_events or 0) + _series_occurrences(scope, period),
+        events_held=int(a.one_off_events or 0) + _series_occurrences(scope, period, clocks),
         rsvps=int(a.rsvps or 0),
         rsvp_people=int(a.rsvp_people or 0),
         notices_published=int(a.notices or 0),
+        replies_relayed=int(a.replies or 0),
         notices_reported=int(a.reported or 0),
         moderation_decisions=int(a.decisions or 0),
     )
+
+
+def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
+    """Bread orders and parcels, month by month and for the period (two statements).
+
+    Bread orders are counted by their collection day (a date on the café's calendar, as help
+    reports), cancelled ones left out; parcels by the day they arrived on the café's clock.
+    """
+    month_list = period.months()
+    first = date(*month_list[0], 1)
+    last_year, last_month = month_list[-1]
+    after = date(last_year + last_month // 12, last_month % 12 + 1, 1)
+    in_period = BreadOrder.day.between(period.start, period.end)
+
+    def total(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    year = cast(extract("year", BreadOrder.day), Integer)
+    month = cast(extract("month", BreadOrder.day), Integer)
+    bread = (
+        select(
+            year.label("year"),
+            month.label("month"),
+            func.count().label("orders"),
+            total(BreadOrder.status == ORDER_COLLECTED).label("collected"),
+            total(BreadOrder.status == ORDER_UNCOLLECTED).label("uncollected"),
+            total(in_period).label("period_orders"),
+            total(and_(in_period, BreadOrder.status == ORDER_COLLECTED)).label("period_collected"),
+            total(and_(in_period, BreadOrder.status == ORDER_UNCOLLECTED)).label("period_uncollected"),
+        )
+        .where(
+            scope.where(BreadOrder.cafe_id),
+            BreadOrder.day >= first,
+            BreadOrder.day < after,
+            BreadOrder.status != ORDER_CANCELLED,
+        )
+        .group_by(year, month)
+    )
+    # Parcels: the month on the café's own clock, in a subquery (PostgreSQL wants the GROUP BY
+    # expression to be the selected one, and a CASE of bound values is never the same twice).
+    received = select(
+        clocks.month_of(Parcel.created_at, month_list).label("month"),
+        case((clocks.within(Parcel.created_at, period.start, period.end), 1), else_=0).label("in_period"),
+    ).where(scope.where(Parcel.cafe_id), clocks.within(Parcel.created_at, first, after - timedelta(days=1)))
+    if not clocks.single:
+        received = received.join_from(Parcel, Cafe, Cafe.id == Parcel.cafe_id)
+    received = received.subquery()
+    parcels = select(received.c.month, func.count(), func.sum(received.c.in_period)).group_by(
+        received.c.month
+    )
+
+    shop = Shop()
+    by_month: dict[str, dict] = {
+        f"{y:04d}-{m:02d}": {
+            "year": y,
+            "month": m,
+            "bread_orders": 0,
+            "collected": 0,
+            "uncollected": 0,
+            "parcels": 0,
+        }
+        for y, m in month_list
+    }
+    for row in db.session.execute(bread):
+        entry = by_month[f"{int(row.year):04d}-{int(row.month):02d}"]
+        entry["bread_orders"] = int(row.orders)
+        entry["collected"] = int(row.collected)
+        entry["uncollected"] = int(row.uncollected)
+        shop.bread_orders += int(row.period_orders)
+        shop.collected += int(row.period_collected)
+        shop.uncollected += int(row.period_uncollected)
+    for month_key, count, inside in db.session.execute(parcels):
+        if month_key in by_month:
+            by_month[month_key]["parcels"] = int(count)
+        shop.parcels += int(inside or 0)
+    shop.months = list(by_month.values())
+    return shop
 
 
 def _add_per_cafe(figures: Figures, per_cafe_limit: int) -> None:
@@ -497,6 +658,7 @@ def _add_per_cafe(figures: Figures, per_cafe_limit: int) -> None:
 def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
     """Every figure of a dashboard, for the cafés in `scope` over `period`."""
     previous = period.previous()
+    clocks = scope.clocks()
     totals_row = db.session.execute(_totals_query(scope, period, previous)).one()
     counts = _dimension_counts(scope, period)
     figures = Figures(
@@ -507,7 +669,8 @@ def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
         before=_totals_from(totals_row, "then_"),
         dimensions={name: shares(name, counts[name]) for name in DIMENSIONS},
         months=_months(scope, period),
-        activity=_activity(scope, period),
+        activity=_activity(scope, period, clocks),
+        shop=_shop(scope, period, clocks),
     )
     if scope.is_network:
         _add_per_cafe(figures, per_cafe_limit)
