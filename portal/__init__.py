@@ -55,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     outage.init_app(app)
     worker.init_app(app)
     cli_scale.register(app)
+    from .blueprints.impact import rollup
+
+    rollup.register(app)
     cache.init_app(app)  # outermost: answers anonymous pages before the app runs
     return app
 

@@ -448,6 +448,10 @@ def _load_help_reports(
 
     choices = sum(len(t) for t in themes_of) + sum(len(e) for e in equipment_of)
     loader.load("themes", HelpReportChoice, choice_rows(), choices)
+    # Loaded in bulk (no ORM events): the network's daily sums are computed once, at the end.
+    from .blueprints.impact import rollup
+
+    rollup.rebuild(connection)
 
 
 def _load_shop(loader: Loader, rng: random.Random, orders: int, parcels: int, cafe_ids, zones, now) -> None:

@@ -25,6 +25,7 @@ from portal.models import (
     Recurrence,
 )
 from portal.models.shop import BreadOrder, Parcel
+from portal.models.types import utcnow
 
 from .conftest import make_cafe
 
@@ -368,3 +369,84 @@ def test_the_network_dashboard_runs_the_same_queries_for_3_cafes_in_one_zone_and
     assert row(page, "Commandes de pain") == "60"
     assert row(page, "Colis reçus pour les habitants") == "60"
     assert row(page, "Événements organisés") == "600"
+
+
+# --- the network's daily sums stay exact ------------------------------------------------------------
+
+
+def _raw(monkeypatch, scope, period):
+    """The same figures computed from the reports themselves (not the daily sums)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(figures, "_from_daily_sums", lambda scope: False)
+        return figures.compute(scope, period)
+
+
+def test_the_daily_sums_follow_every_report_recorded_corrected_or_deleted(app, db, monkeypatch, clock):
+    from portal.blueprints.impact import rollup, services
+    from portal.models import HelpReport
+    from portal.models.impact import ADMIN_THEMES, AGE_BANDS, AUTONOMY, DIGITAL_THEMES, EQUIPMENT, REFERRALS
+
+    rng = random.Random(3)
+    cafes = [
+        make_cafe(f"sums-{i}", f"Village {i}", f"2400{i}", "Dordogne" if i else "Aude") for i in range(3)
+    ]
+    themes = list(DIGITAL_THEMES) + list(ADMIN_THEMES)
+
+    def data(day):
+        collective = rng.random() < 0.2
+        referred = rng.random() < 0.3
+        return services.ReportData(
+            day=day,
+            duration_minutes=rng.choice((15, 30, 45, 60, 90, 120, 150)),
+            themes=rng.sample(themes, k=rng.randint(1, 3)),
+            kind="collectif" if collective else "individuel",
+            participants=rng.randint(2, 9) if collective else 1,
+            equipment=rng.sample(list(EQUIPMENT), k=rng.randint(0, 2)),
+            autonomy=rng.choice(["", *AUTONOMY]),
+            referred=referred,
+            referred_to=rng.choice(list(REFERRALS)) if referred else "",
+            age_band=rng.choice(list(AGE_BANDS)),
+            first_visit=rng.choice((None, True, False)),
+        )
+
+    with app.test_request_context():
+        reports = []
+        for n in range(60):
+            day = date(2026, 11, 29) - timedelta(days=rng.randint(0, 400))
+            reports.append(services.record_report(cafes[n % 3], data(day), actor=None, walk_in=n % 4 == 0))
+        # Corrections: another day, other themes, more people; and deletions.
+        for report in reports[:15]:
+            services.correct_report(
+                report.cafe, report, data(report.day - timedelta(days=rng.randint(0, 40))), None
+            )
+        for report in reports[15:22]:
+            services.delete_report(report.cafe, report, None)
+        assert rollup.is_exact(db.session.connection())
+        for period in (
+            Period.year(2026),
+            Period.year(2025),
+            Period.quarter(2026, 2),
+            Period("custom", date(2025, 12, 20), date(2026, 2, 3)),
+        ):
+            summed = figures.compute(figures.Scope(), period)
+            raw = _raw(monkeypatch, figures.Scope(), period)
+            assert summed.totals == raw.totals and summed.before == raw.before, period
+            assert summed.dimensions == raw.dimensions, period
+            assert summed.months == raw.months, period
+            assert summed.totals.people > 0 or period.start.year == 2025
+        # A bulk load (no ORM) is put right by the command.
+        db.session.execute(
+            HelpReport.__table__.insert(),
+            [{"cafe_id": cafes[0].id, "day": date(2026, 5, 5), "kind": "individuel", "duration_minutes": 30,
+              "participants": 1, "place_kind": "lieu_activite", "autonomy": "", "workshop_title": "",
+              "workshop_level": "", "referred": False, "referred_to": "", "age_band": "non_communique",
+              "gender": "non_communique", "social_status": "non_communique", "postcode": "", "insee_code": "",
+              "commune": "", "walk_in": True, "note": "", "created_at": utcnow(), "updated_at": utcnow()}],
+        )  # fmt: skip
+        db.session.commit()
+        assert not rollup.is_exact(db.session.connection())
+    result = app.test_cli_runner().invoke(args=["impact-rollup"])
+    assert result.exit_code == 0 and "now exact" in result.output
+    with app.test_request_context():
+        db.session.rollback()
+        assert rollup.is_exact(db.session.connection())

@@ -238,6 +238,10 @@ class HelpReport(CafeScoped, Timestamped, db.Model):
         UniqueConstraint("event_id", "occurrence_start", name="uq_help_report_occurrence"),
         Index("ix_help_report_cafe_day", "cafe_id", "day"),
         Index("ix_help_report_day", "day"),
+        # The per-café sums of the network dashboard read this index alone.
+        Index(
+            "ix_help_report_figures", "day", "cafe_id", "participants", "duration_minutes", "walk_in", "kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -336,6 +340,21 @@ class Workshop(CafeScoped, Timestamped, db.Model):
         return [t for t in self.themes.split() if t in THEMES]
 
 
+class ImpactDaily(db.Model):
+    """The whole network's help reports summed per day: the network dashboard reads these.
+
+    Per day, per dimension ("totaux" for the totals, or one of the dashboard's dimensions)
+    and value, an amount (people helped, minutes…). Kept exact by recomputing, in the same
+    transaction, every day whose reports change (portal/blueprints/impact/rollup.py); a few
+    thousand rows a year instead of a hundred thousand reports.
+    """
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount: Mapped[int] = mapped_column(default=0)
+
+
 # --- Indexes for the impact figures ---------------------------------------------------------------
 # The dashboards count the network's rows in a period: each index starts with the timestamp
 # (a range) and carries the café (and the status counted), so a count reads the index alone.
@@ -348,6 +367,18 @@ def _impact_indexes() -> None:
     Index("ix_booking_created_cafe", Booking.created_at, Booking.cafe_id)
     Index("ix_booking_starts_status_cafe", Booking.starts_at, Booking.status, Booking.cafe_id)
     Index("ix_event_starts_kind_cafe", Event.starts_at, Event.recurrence, Event.status, Event.cafe_id)
+    # The series in a period, with what their occurrences are computed from (read from the index).
+    Index(
+        "ix_event_series",
+        Event.recurrence,
+        Event.status,
+        Event.starts_at,
+        Event.cafe_id,
+        Event.repeat_until,
+        Event.repeat_count,
+        Event.monthly_week,
+        postgresql_include=["id"],
+    )
     Index("ix_rsvp_occurrence_status_cafe", Rsvp.occurrence_start, Rsvp.status, Rsvp.cafe_id, Rsvp.party_size)
     Index("ix_notice_published_cafe", Notice.published_at, Notice.cafe_id)
     Index("ix_notice_reply_created_cafe", NoticeReply.created_at, NoticeReply.cafe_id)

@@ -54,6 +54,7 @@ from ...models.impact import (
     THEMES,
     HelpReport,
     HelpReportChoice,
+    ImpactDaily,
 )
 from ...models.shop import CANCELLED as ORDER_CANCELLED
 from ...models.shop import COLLECTED as ORDER_COLLECTED
@@ -146,7 +147,6 @@ class Totals:
     workshop_participants: int = 0
     walk_ins: int = 0
     first_visits: int = 0
-    from_bookings: int = 0
 
     @property
     def hours(self) -> float:
@@ -274,7 +274,6 @@ def _totals_query(scope: Scope, period: Period, previous: Period):
             ),
             total(case((HelpReport.walk_in.is_(True), 1), else_=0), "walk_ins"),
             total(case((HelpReport.first_visit.is_(True), HelpReport.participants), else_=0), "first_visits"),
-            total(case((HelpReport.booking_id.is_not(None), 1), else_=0), "from_bookings"),
         ]
 
     return select(*totals_for(period, "now_"), *totals_for(previous, "then_")).where(
@@ -392,7 +391,7 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
     high = max(end for _, end in windows.values())
     series_filter = (
         scope.where(Event.cafe_id),
-        Event.recurrence != Recurrence.NONE,
+        Event.recurrence.in_((Recurrence.WEEKLY, Recurrence.BIWEEKLY, Recurrence.MONTHLY)),
         Event.status == EventStatus.SCHEDULED,
         Event.starts_at < high,
         or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
@@ -477,21 +476,32 @@ def _override_changes(period: Period, clocks: Clocks, series_zones: dict[int, st
 
 
 def _per_cafe_query(scope: Scope, period: Period):
+    """The reports summed per café (one GROUP BY on an integer, read from an index), then named."""
+    sums = (
+        select(
+            HelpReport.cafe_id,
+            func.sum(HelpReport.participants).label("people"),
+            func.sum(HelpReport.duration_minutes).label("minutes"),
+            func.sum(case((HelpReport.walk_in.is_(True), 1), else_=0)).label("walk_ins"),
+            func.sum(case((HelpReport.kind == COLLECTIVE, 1), else_=0)).label("workshops"),
+        )
+        .where(_report_filter(scope, period))
+        .group_by(HelpReport.cafe_id)
+        .subquery()
+    )
     return (
         select(
             Cafe.id,
             Cafe.name,
             Cafe.slug,
             Cafe.department,
-            func.coalesce(func.sum(HelpReport.participants), 0).label("people"),
-            func.coalesce(func.sum(HelpReport.duration_minutes), 0).label("minutes"),
-            func.coalesce(func.sum(case((HelpReport.walk_in.is_(True), 1), else_=0)), 0).label("walk_ins"),
-            func.coalesce(func.sum(case((HelpReport.kind == COLLECTIVE, 1), else_=0)), 0).label("workshops"),
+            sums.c.people,
+            sums.c.minutes,
+            sums.c.walk_ins,
+            sums.c.workshops,
         )
-        .join(HelpReport, HelpReport.cafe_id == Cafe.id)
-        .where(_report_filter(scope, period))
-        .group_by(Cafe.id, Cafe.name, Cafe.slug, Cafe.department)
-        .order_by(func.sum(HelpReport.participants).desc(), Cafe.name)
+        .join(sums, sums.c.cafe_id == Cafe.id)
+        .order_by(sums.c.people.desc(), Cafe.name)
     )
 
 
@@ -499,7 +509,75 @@ def _totals_from(row, prefix: str) -> Totals:
     return Totals(**{name: int(getattr(row, prefix + name) or 0) for name in Totals.__dataclass_fields__})
 
 
+# --- the whole network, unfiltered: from the daily sums (rollup.py), a few thousand rows a year ----
+
+
+def _from_daily_sums(scope: Scope) -> bool:
+    """The whole network with no filter reads the daily sums; a filtered scope, the reports."""
+    return scope.is_network and not (scope.department or scope.cafe_search or scope.cafe_id or scope.theme)
+
+
+def _daily_totals(period: Period, previous: Period) -> tuple[Totals, Totals]:
+    from .rollup import TOTALS
+
+    def within(p: Period):
+        return func.sum(case((ImpactDaily.day.between(p.start, p.end), ImpactDaily.amount), else_=0))
+
+    rows = db.session.execute(
+        select(ImpactDaily.value, within(period), within(previous))
+        .where(ImpactDaily.dimension == TOTALS, ImpactDaily.day.between(previous.start, period.end))
+        .group_by(ImpactDaily.value)
+    ).all()
+    now, then = Totals(), Totals()
+    for name, amount_now, amount_then in rows:
+        if name in Totals.__dataclass_fields__:
+            setattr(now, name, int(amount_now or 0))
+            setattr(then, name, int(amount_then or 0))
+    return now, then
+
+
+def _daily_dimensions(period: Period) -> dict[str, dict[str, int]]:
+    from .rollup import TOTALS
+
+    counts: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
+    rows = db.session.execute(
+        select(ImpactDaily.dimension, ImpactDaily.value, func.sum(ImpactDaily.amount))
+        .where(ImpactDaily.dimension != TOTALS, ImpactDaily.day.between(period.start, period.end))
+        .group_by(ImpactDaily.dimension, ImpactDaily.value)
+    )
+    for dimension, value, amount in rows:
+        if dimension in counts:
+            counts[dimension][value] = int(amount or 0)
+    return counts
+
+
+def _daily_months(month_list: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    from .rollup import TOTALS
+
+    first = date(*month_list[0], 1)
+    last_year, last_month = month_list[-1]
+    after = date(last_year + last_month // 12, last_month % 12 + 1, 1)
+    year = cast(extract("year", ImpactDaily.day), Integer)
+    month = cast(extract("month", ImpactDaily.day), Integer)
+    rows = db.session.execute(
+        select(year, month, ImpactDaily.value, func.sum(ImpactDaily.amount))
+        .where(
+            ImpactDaily.dimension == TOTALS,
+            ImpactDaily.value.in_(("people", "minutes", "walk_ins", "workshops")),
+            ImpactDaily.day >= first,
+            ImpactDaily.day < after,
+        )
+        .group_by(year, month, ImpactDaily.value)
+    )
+    by_month: dict[tuple[int, int], dict] = {}
+    for y, m, name, amount in rows:
+        by_month.setdefault((int(y), int(m)), {})[name] = int(amount or 0)
+    return by_month
+
+
 def _dimension_counts(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
+    if _from_daily_sums(scope):
+        return _daily_dimensions(period)
     counts: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
     for *values, people in db.session.execute(_categories_query(scope, period)):
         for name, value in zip(CATEGORY_COLUMNS, values, strict=True):
@@ -513,18 +591,24 @@ def _dimension_counts(scope: Scope, period: Period) -> dict[str, dict[str, int]]
 
 def _months(scope: Scope, period: Period) -> list[dict]:
     month_list = period.months()
-    by_month = {(int(r.year), int(r.month)): r for r in db.session.execute(_months_query(scope, month_list))}
+    if _from_daily_sums(scope):
+        by_month = _daily_months(month_list)
+    else:
+        by_month = {
+            (int(r.year), int(r.month)): r._asdict()
+            for r in db.session.execute(_months_query(scope, month_list))
+        }
     months = []
     for year, month in month_list:
-        row = by_month.get((year, month))
+        row = by_month.get((year, month), {})
         months.append(
             {
                 "year": year,
                 "month": month,
-                "people": int(row.people or 0) if row else 0,
-                "hours": round(int(row.minutes or 0) / 60, 1) if row else 0,
-                "walk_ins": int(row.walk_ins or 0) if row else 0,
-                "workshops": int(row.workshops or 0) if row else 0,
+                "people": int(row.get("people") or 0),
+                "hours": round(int(row.get("minutes") or 0) / 60, 1),
+                "walk_ins": int(row.get("walk_ins") or 0),
+                "workshops": int(row.get("workshops") or 0),
             }
         )
     return months
@@ -557,31 +641,16 @@ def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
     first = date(*month_list[0], 1)
     last_year, last_month = month_list[-1]
     after = date(last_year + last_month // 12, last_month % 12 + 1, 1)
-    in_period = BreadOrder.day.between(period.start, period.end)
-
-    def total(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    year = cast(extract("year", BreadOrder.day), Integer)
-    month = cast(extract("month", BreadOrder.day), Integer)
+    # Per day and status (a few hundred rows, in the index's order), summed per month here.
     bread = (
-        select(
-            year.label("year"),
-            month.label("month"),
-            func.count().label("orders"),
-            total(BreadOrder.status == ORDER_COLLECTED).label("collected"),
-            total(BreadOrder.status == ORDER_UNCOLLECTED).label("uncollected"),
-            total(in_period).label("period_orders"),
-            total(and_(in_period, BreadOrder.status == ORDER_COLLECTED)).label("period_collected"),
-            total(and_(in_period, BreadOrder.status == ORDER_UNCOLLECTED)).label("period_uncollected"),
-        )
+        select(BreadOrder.day, BreadOrder.status, func.count())
         .where(
             scope.where(BreadOrder.cafe_id),
             BreadOrder.day >= first,
             BreadOrder.day < after,
             BreadOrder.status != ORDER_CANCELLED,
         )
-        .group_by(year, month)
+        .group_by(BreadOrder.day, BreadOrder.status)
     )
     # Parcels: the month on the café's own clock, in a subquery (PostgreSQL wants the GROUP BY
     # expression to be the selected one, and a CASE of bound values is never the same twice).
@@ -608,14 +677,17 @@ def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
         }
         for y, m in month_list
     }
-    for row in db.session.execute(bread):
-        entry = by_month[f"{int(row.year):04d}-{int(row.month):02d}"]
-        entry["bread_orders"] = int(row.orders)
-        entry["collected"] = int(row.collected)
-        entry["uncollected"] = int(row.uncollected)
-        shop.bread_orders += int(row.period_orders)
-        shop.collected += int(row.period_collected)
-        shop.uncollected += int(row.period_uncollected)
+    for day, status, count in db.session.execute(bread):
+        entry = by_month[f"{day:%Y-%m}"]
+        inside = period.start <= day <= period.end
+        entry["bread_orders"] += count
+        shop.bread_orders += count if inside else 0
+        if status == ORDER_COLLECTED:
+            entry["collected"] += count
+            shop.collected += count if inside else 0
+        elif status == ORDER_UNCOLLECTED:
+            entry["uncollected"] += count
+            shop.uncollected += count if inside else 0
     for month_key, count, inside in db.session.execute(parcels):
         if month_key in by_month:
             by_month[month_key]["parcels"] = int(count)
@@ -659,14 +731,18 @@ def compute(scope: Scope, period: Period, per_cafe_limit: int = 50) -> Figures:
     """Every figure of a dashboard, for the cafés in `scope` over `period`."""
     previous = period.previous()
     clocks = scope.clocks()
-    totals_row = db.session.execute(_totals_query(scope, period, previous)).one()
+    if _from_daily_sums(scope):
+        totals, before = _daily_totals(period, previous)
+    else:
+        totals_row = db.session.execute(_totals_query(scope, period, previous)).one()
+        totals, before = _totals_from(totals_row, "now_"), _totals_from(totals_row, "then_")
     counts = _dimension_counts(scope, period)
     figures = Figures(
         scope=scope,
         period=period,
         previous=previous,
-        totals=_totals_from(totals_row, "now_"),
-        before=_totals_from(totals_row, "then_"),
+        totals=totals,
+        before=before,
         dimensions={name: shares(name, counts[name]) for name in DIMENSIONS},
         months=_months(scope, period),
         activity=_activity(scope, period, clocks),
