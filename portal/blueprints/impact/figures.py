@@ -378,12 +378,51 @@ def _activity_query(scope: Scope, period: Period, clocks: Clocks):
     )
 
 
-def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
-    """Occurrences of recurring events held in the period, on each café's clock (two queries).
+EPOCH = date(1970, 1, 1)
+DAY_SECONDS = 86400
 
-    A weekly or fortnightly series is counted by date arithmetic on its café's calendar (its
-    occurrences keep their wall-clock time, so their local dates are a step of 7 or 14 days
-    apart); a monthly one by its rule. Cancelled and moved occurrences are then accounted for.
+
+def _sql_helpers():
+    """Day numbers and seconds since 1970, and least/greatest, in the database's dialect."""
+    from sqlalchemy import BigInteger
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return SimpleNamespace(
+            seconds=lambda column: cast(func.floor(extract("epoch", column)), BigInteger),
+            day_number=lambda column: column - EPOCH,
+            least=func.least,
+            greatest=func.greatest,
+        )
+    return SimpleNamespace(
+        seconds=lambda column: cast(func.strftime("%s", column), Integer),
+        day_number=lambda column: cast(func.julianday(column) - 2440587.5, Integer),
+        least=func.min,
+        greatest=func.max,
+    )
+
+
+def _zone_offsets(names, first: date, last: date) -> dict[str, tuple[int, int]]:
+    """Per zone, the smallest and largest UTC offset (seconds) between two dates."""
+    offsets = {}
+    for name in names:
+        zone = ZoneInfo(name)
+        seen = set()
+        for year in range(first.year, last.year + 1):
+            for month in range(1, 13):
+                seen.add(int(datetime(year, month, 15, 12, tzinfo=zone).utcoffset().total_seconds()))
+        offsets[name] = (min(seen), max(seen))
+    return offsets
+
+
+def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
+    """Occurrences of recurring events held in the period, on each café's clock (three queries).
+
+    A weekly or fortnightly series keeps its wall-clock time, so its occurrences fall on its
+    café's calendar every 7 or 14 days from its first date: the database counts them by
+    integer arithmetic on day numbers, for the (nearly all) series whose first local date is
+    certain whatever the season's offset. The others (monthly series, a first occurrence
+    around midnight on a day the clocks may have changed) are few: they are expanded here by
+    their rule. Cancelled and moved occurrences are then accounted for.
     """
     from ..events.recurrence import MAX_OCCURRENCES, build_rule
 
@@ -396,9 +435,46 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
         Event.starts_at < high,
         or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
     )
+    sql = _sql_helpers()
+    # Offsets are known for the years around the period; older series go the slow way.
+    first_year = date(period.start.year - 6, 1, 1)
+    offsets = _zone_offsets(clocks.zones, first_year, period.end)
+    seconds = sql.seconds(Event.starts_at)
+    low_offset = case({name: low for name, (low, _) in offsets.items()}, value=Cafe.timezone)
+    high_offset = case({name: top for name, (_, top) in offsets.items()}, value=Cafe.timezone)
+    day0 = (seconds + low_offset) // DAY_SECONDS
+    certain = and_(
+        Event.recurrence.in_((Recurrence.WEEKLY, Recurrence.BIWEEKLY)),
+        Event.starts_at >= datetime.combine(first_year, time.min, tzinfo=ZoneInfo("UTC")),
+        Cafe.timezone.in_(list(offsets)),
+        day0 == (seconds + high_offset) // DAY_SECONDS,
+    )
+    step = case((Event.recurrence == Recurrence.BIWEEKLY, 14), else_=7)
+    start_day = (period.start - EPOCH).days
+    end_day = (period.end - EPOCH).days
+    count = case(
+        (Event.repeat_count.is_(None), MAX_OCCURRENCES), else_=sql.least(Event.repeat_count, MAX_OCCURRENCES)
+    )
+    until_day = sql.day_number(Event.repeat_until)
+    last_index = sql.least(
+        count - 1,
+        (end_day - day0) // step,
+        case((Event.repeat_until.is_(None), count - 1), else_=(until_day - day0) // step),
+    )
+    first_index = case((day0 >= start_day, 0), else_=(start_day - day0 + step - 1) // step)
+    held_sql = case(
+        (day0 > end_day, 0),
+        (and_(Event.repeat_until.is_not(None), until_day < day0), 0),
+        else_=sql.greatest(last_index - first_index + 1, 0),
+    )
+    counted = db.session.execute(
+        select(func.coalesce(func.sum(held_sql), 0))
+        .select_from(Event)
+        .join(Cafe, Cafe.id == Event.cafe_id)
+        .where(*series_filter, certain)
+    ).scalar()
     rows = db.session.execute(
         select(
-            Event.id,
             Event.starts_at,
             Event.recurrence,
             Event.monthly_week,
@@ -407,14 +483,11 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
             Cafe.timezone,
         )
         .join(Cafe, Cafe.id == Event.cafe_id)
-        .where(*series_filter)
+        .where(*series_filter, ~certain)
     ).all()
-    zones = {name: ZoneInfo(name) for name in {row.timezone for row in rows}}
-    held = 0
-    for _, starts_at, recurrence, monthly_week, repeat_until, repeat_count, zone_name in rows:
-        zone = zones[zone_name]
-        first = starts_at.astimezone(zone)
-        count = min(repeat_count, MAX_OCCURRENCES) if repeat_count else MAX_OCCURRENCES
+    held = int(counted or 0)
+    for starts_at, recurrence, monthly_week, repeat_until, repeat_count, zone_name in rows:
+        zone = ZoneInfo(zone_name)
         if recurrence == Recurrence.MONTHLY:
             rule = build_rule(
                 SimpleNamespace(
@@ -430,41 +503,41 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
             top = datetime.combine(period.end, time.max)
             held += len(rule.between(low, top, inc=True))
             continue
-        step = 14 if recurrence == Recurrence.BIWEEKLY else 7
-        day0 = first.date()
-        last_index = count - 1
+        step_days = 14 if recurrence == Recurrence.BIWEEKLY else 7
+        first_day = starts_at.astimezone(zone).date()
+        last = (min(repeat_count, MAX_OCCURRENCES) if repeat_count else MAX_OCCURRENCES) - 1
         if repeat_until is not None:
-            last_index = min(last_index, (repeat_until - day0).days // step)
-        last_index = min(last_index, (period.end - day0).days // step)
-        first_index = max(0, -((day0 - period.start).days // step))  # ceil((start - day0) / step)
-        if last_index >= first_index:
-            held += last_index - first_index + 1
-    return held + _override_changes(period, clocks, {row.id: row.timezone for row in rows})
+            last = min(last, (repeat_until - first_day).days // step_days)
+        last = min(last, (period.end - first_day).days // step_days)
+        first = max(0, -((first_day - period.start).days // step_days))  # ceil((start - day0) / step)
+        if last >= first:
+            held += last - first + 1
+    return held + _override_changes(period, clocks, series_filter)
 
 
-def _override_changes(period: Period, clocks: Clocks, series_zones: dict[int, str]) -> int:
+def _override_changes(period: Period, clocks: Clocks, series_filter) -> int:
     """Occurrences cancelled or moved out of the period (minus), moved into it (plus).
 
-    Overrides are few (one per occurrence cancelled or moved): those near the period are
-    read in one query and kept when their series is one of those counted.
+    Overrides are few (one per occurrence cancelled or moved): the statement starts from
+    those near the period, then keeps those of the series counted.
     """
     windows = clocks.bounds(period.start, period.end)
     low = min(start for start, _ in windows.values())
     high = max(end for _, end in windows.values())
     Override = EventOccurrenceOverride
+    near = or_(
+        and_(Override.original_start >= low, Override.original_start < high),
+        and_(Override.new_starts_at >= low, Override.new_starts_at < high),
+    )
     rows = db.session.execute(
-        select(Override.event_id, Override.original_start, Override.cancelled, Override.new_starts_at).where(
-            or_(
-                and_(Override.original_start >= low, Override.original_start < high),
-                and_(Override.new_starts_at >= low, Override.new_starts_at < high),
-            ),
-        )
+        select(Override.original_start, Override.cancelled, Override.new_starts_at, Cafe.timezone)
+        .join(Event, Event.id == Override.event_id)
+        .join(Cafe, Cafe.id == Event.cafe_id)
+        .where(near, Event.id.in_(select(Override.event_id).where(near)), *series_filter)
     ).all()
     change = 0
-    for event_id, original, cancelled, new_start in rows:
-        if event_id not in series_zones:
-            continue
-        start, end = windows[series_zones[event_id]]
+    for original, cancelled, new_start, zone_name in rows:
+        start, end = windows[zone_name]
         was_in = start <= original < end
         now_in = not cancelled and new_start is not None and start <= new_start < end
         if cancelled:
