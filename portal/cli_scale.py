@@ -60,6 +60,7 @@ from .models.impact import (
     HelpReportChoice,
 )
 from .models.shop import BreadOrder, BreadOrderLine, Parcel, Product
+from .models.types import day_in
 
 MAINLAND = [
     ("01", "Ain"), ("02", "Aisne"), ("03", "Allier"), ("04", "Alpes-de-Haute-Provence"),
@@ -398,10 +399,10 @@ def _load_help_reports(
         for n in range(total):
             if n < len(attended):
                 booking_id, cafe_id, starts_at = attended[n]
-                day = starts_at.astimezone(ZoneInfo(zones[cafe_id])).date()
+                day = day_in(ZoneInfo(zones[cafe_id]), starts_at)
             else:
                 booking_id, cafe_id = None, cafe_ids[rng.randrange(len(cafe_ids))]
-                day = now.astimezone(ZoneInfo(zones[cafe_id])).date() - timedelta(days=rng.randint(0, 364))
+                day = day_in(ZoneInfo(zones[cafe_id]), now) - timedelta(days=rng.randint(0, 364))
             collective = booking_id is None and rng.random() < 0.08
             if rng.random() < 0.45:
                 themes = ["aide_aux_demarches_administratives", *rng.sample(admin, k=rng.choice((1, 1, 2)))]
@@ -476,7 +477,7 @@ def _load_shop(loader: Loader, rng: random.Random, orders: int, parcels: int, ca
     def order_rows():
         for n in range(orders):
             cafe_id = cafe_ids[rng.randrange(len(cafe_ids))]
-            today = now.astimezone(ZoneInfo(zones[cafe_id])).date()
+            today = day_in(ZoneInfo(zones[cafe_id]), now)
             day = today + timedelta(days=rng.randint(-364, 3))
             product_id, price = rng.choice(by_cafe[cafe_id])
             quantity = rng.choice((1, 1, 2, 3))

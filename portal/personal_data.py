@@ -397,6 +397,10 @@ MAP: dict[str, Table] = {
     "help_report_choice": Table(
         _l("Themes and equipment of a help report"), plain("id report_id dimension value")
     ),
+    # The network's help reports summed per day: counts of categories, nothing about anyone.
+    "impact_daily": Table(
+        _l("Help given, summed per day for the network"), plain("day dimension value amount")
+    ),
     "booking_report_prompt": Table(
         _l("Whether an attended appointment got its report"),
         {

@@ -60,6 +60,7 @@ from ...models.shop import CANCELLED as ORDER_CANCELLED
 from ...models.shop import COLLECTED as ORDER_COLLECTED
 from ...models.shop import UNCOLLECTED as ORDER_UNCOLLECTED
 from ...models.shop import BreadOrder, Parcel
+from ...models.types import day_in
 from .periods import Period
 from .zoned import Clocks
 
@@ -414,27 +415,11 @@ def _zone_offsets(names, first: date, last: date) -> dict[str, tuple[int, int]]:
     return offsets
 
 
-def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
-    """Occurrences of recurring events held in the period, on each café's clock (three queries).
+def _series_counted_by_the_database(period: Period, clocks: Clocks, series_filter):
+    """The weekly and fortnightly series whose first local date is certain, and their
+    occurrences in the period, counted by the database: (the condition, the count)."""
+    from ..events.recurrence import MAX_OCCURRENCES
 
-    A weekly or fortnightly series keeps its wall-clock time, so its occurrences fall on its
-    café's calendar every 7 or 14 days from its first date: the database counts them by
-    integer arithmetic on day numbers, for the (nearly all) series whose first local date is
-    certain whatever the season's offset. The others (monthly series, a first occurrence
-    around midnight on a day the clocks may have changed) are few: they are expanded here by
-    their rule. Cancelled and moved occurrences are then accounted for.
-    """
-    from ..events.recurrence import MAX_OCCURRENCES, build_rule
-
-    windows = clocks.bounds(period.start, period.end)
-    high = max(end for _, end in windows.values())
-    series_filter = (
-        scope.where(Event.cafe_id),
-        Event.recurrence.in_((Recurrence.WEEKLY, Recurrence.BIWEEKLY, Recurrence.MONTHLY)),
-        Event.status == EventStatus.SCHEDULED,
-        Event.starts_at < high,
-        or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
-    )
     sql = _sql_helpers()
     # Offsets are known for the years around the period; older series go the slow way.
     first_year = date(period.start.year - 6, 1, 1)
@@ -473,19 +458,14 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
         .join(Cafe, Cafe.id == Event.cafe_id)
         .where(*series_filter, certain)
     ).scalar()
-    rows = db.session.execute(
-        select(
-            Event.starts_at,
-            Event.recurrence,
-            Event.monthly_week,
-            Event.repeat_until,
-            Event.repeat_count,
-            Cafe.timezone,
-        )
-        .join(Cafe, Cafe.id == Event.cafe_id)
-        .where(*series_filter, ~certain)
-    ).all()
-    held = int(counted or 0)
+    return certain, int(counted or 0)
+
+
+def _series_expanded_here(rows, period: Period) -> int:
+    """Occurrences in the period of the series the database could not count (few)."""
+    from ..events.recurrence import MAX_OCCURRENCES, build_rule
+
+    held = 0
     for starts_at, recurrence, monthly_week, repeat_until, repeat_count, zone_name in rows:
         zone = ZoneInfo(zone_name)
         if recurrence == Recurrence.MONTHLY:
@@ -504,7 +484,7 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
             held += len(rule.between(low, top, inc=True))
             continue
         step_days = 14 if recurrence == Recurrence.BIWEEKLY else 7
-        first_day = starts_at.astimezone(zone).date()
+        first_day = day_in(zone, starts_at)
         last = (min(repeat_count, MAX_OCCURRENCES) if repeat_count else MAX_OCCURRENCES) - 1
         if repeat_until is not None:
             last = min(last, (repeat_until - first_day).days // step_days)
@@ -512,6 +492,43 @@ def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
         first = max(0, -((first_day - period.start).days // step_days))  # ceil((start - day0) / step)
         if last >= first:
             held += last - first + 1
+    return held
+
+
+def _series_occurrences(scope: Scope, period: Period, clocks: Clocks) -> int:
+    """Occurrences of recurring events held in the period, on each café's clock (three queries).
+
+    A weekly or fortnightly series keeps its wall-clock time, so its occurrences fall on its
+    café's calendar every 7 or 14 days from its first date: the database counts them by
+    integer arithmetic on day numbers, for the (nearly all) series whose first local date is
+    certain whatever the season's offset. The others (monthly series, a first occurrence
+    around midnight on a day the clocks may have changed) are few: they are expanded here by
+    their rule. Cancelled and moved occurrences are then accounted for.
+    """
+
+    windows = clocks.bounds(period.start, period.end)
+    high = max(end for _, end in windows.values())
+    series_filter = (
+        scope.where(Event.cafe_id),
+        Event.recurrence.in_((Recurrence.WEEKLY, Recurrence.BIWEEKLY, Recurrence.MONTHLY)),
+        Event.status == EventStatus.SCHEDULED,
+        Event.starts_at < high,
+        or_(Event.repeat_until.is_(None), Event.repeat_until >= period.start),
+    )
+    certain, counted = _series_counted_by_the_database(period, clocks, series_filter)
+    rows = db.session.execute(
+        select(
+            Event.starts_at,
+            Event.recurrence,
+            Event.monthly_week,
+            Event.repeat_until,
+            Event.repeat_count,
+            Cafe.timezone,
+        )
+        .join(Cafe, Cafe.id == Event.cafe_id)
+        .where(*series_filter, ~certain)
+    ).all()
+    held = counted + _series_expanded_here(rows, period)
     return held + _override_changes(period, clocks, series_filter)
 
 
@@ -704,18 +721,16 @@ def _activity(scope: Scope, period: Period, clocks: Clocks) -> Activity:
     )
 
 
-def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
-    """Bread orders and parcels, month by month and for the period (two statements).
-
-    Bread orders are counted by their collection day (a date on the café's calendar, as help
-    reports), cancelled ones left out; parcels by the day they arrived on the café's clock.
-    """
-    month_list = period.months()
-    first = date(*month_list[0], 1)
+def _month_range(month_list: list[tuple[int, int]]) -> tuple[date, date]:
+    """The first day of the first month, and the first day after the last month."""
     last_year, last_month = month_list[-1]
-    after = date(last_year + last_month // 12, last_month % 12 + 1, 1)
-    # Per day and status (a few hundred rows, in the index's order), summed per month here.
-    bread = (
+    return date(*month_list[0], 1), date(last_year + last_month // 12, last_month % 12 + 1, 1)
+
+
+def _bread_query(scope: Scope, month_list):
+    """Bread orders per day and status (a few hundred rows, in the index's order)."""
+    first, after = _month_range(month_list)
+    return (
         select(BreadOrder.day, BreadOrder.status, func.count())
         .where(
             scope.where(BreadOrder.cafe_id),
@@ -725,8 +740,15 @@ def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
         )
         .group_by(BreadOrder.day, BreadOrder.status)
     )
-    # Parcels: the month on the café's own clock, in a subquery (PostgreSQL wants the GROUP BY
-    # expression to be the selected one, and a CASE of bound values is never the same twice).
+
+
+def _parcels_query(scope: Scope, period: Period, clocks: Clocks, month_list):
+    """Parcels per month on their café's own clock, and how many arrived in the period.
+
+    The month is computed in a subquery: PostgreSQL wants the GROUP BY expression to be the
+    selected one, and a CASE of bound values is never the same twice.
+    """
+    first, after = _month_range(month_list)
     received = select(
         clocks.month_of(Parcel.created_at, month_list).label("month"),
         case((clocks.within(Parcel.created_at, period.start, period.end), 1), else_=0).label("in_period"),
@@ -734,23 +756,22 @@ def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
     if not clocks.single:
         received = received.join_from(Parcel, Cafe, Cafe.id == Parcel.cafe_id)
     received = received.subquery()
-    parcels = select(received.c.month, func.count(), func.sum(received.c.in_period)).group_by(
-        received.c.month
-    )
+    return select(received.c.month, func.count(), func.sum(received.c.in_period)).group_by(received.c.month)
 
+
+def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
+    """Bread orders and parcels, month by month and for the period (two statements).
+
+    Bread orders are counted by their collection day (a date on the café's calendar, as help
+    reports), cancelled ones left out; parcels by the day they arrived on the café's clock.
+    """
+    month_list = period.months()
     shop = Shop()
     by_month: dict[str, dict] = {
-        f"{y:04d}-{m:02d}": {
-            "year": y,
-            "month": m,
-            "bread_orders": 0,
-            "collected": 0,
-            "uncollected": 0,
-            "parcels": 0,
-        }
+        f"{y:04d}-{m:02d}": dict(year=y, month=m, bread_orders=0, collected=0, uncollected=0, parcels=0)
         for y, m in month_list
     }
-    for day, status, count in db.session.execute(bread):
+    for day, status, count in db.session.execute(_bread_query(scope, month_list)):
         entry = by_month[f"{day:%Y-%m}"]
         inside = period.start <= day <= period.end
         entry["bread_orders"] += count
@@ -761,7 +782,7 @@ def _shop(scope: Scope, period: Period, clocks: Clocks) -> Shop:
         elif status == ORDER_UNCOLLECTED:
             entry["uncollected"] += count
             shop.uncollected += count if inside else 0
-    for month_key, count, inside in db.session.execute(parcels):
+    for month_key, count, inside in db.session.execute(_parcels_query(scope, period, clocks, month_list)):
         if month_key in by_month:
             by_month[month_key]["parcels"] = int(count)
         shop.parcels += int(inside or 0)
