@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, true
 
 from ...extensions import db
 from ...models import Cafe
@@ -23,6 +23,21 @@ from ...models.types import UTCDateTime
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC moment a day begins on a zone's wall clock."""
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def sum_parts(parts):
+    total = parts[0]
+    for extra in parts[1:]:
+        total = total + extra
+    return total
+
+
+def joined(parts):
+    """One-row subqueries side by side (an explicit cross join)."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.join(part, true())
+    return result
 
 
 def _utc(moment: datetime):
@@ -79,42 +94,43 @@ class Clocks:
         ends = case({name: _utc(end) for name, (_, end) in windows.items()}, value=zone_column)
         return and_(column >= starts, column < ends)
 
-    def count(self, model, column, first: date, last: date, *conditions, what=None):
-        """A scalar SQL expression: how many rows of `model` (or `what` of them) fall in the days.
+    def sums(self, model, column, first: date, last: date, *conditions, **aggregates) -> tuple[list, list]:
+        """Labelled SQL columns: each aggregate over the rows of `model` that fall in the days,
+        and the one-row subqueries they add up (to put in the statement's FROM, see `joined`).
 
-        Most rows are inside the window of every zone (the "core", counted from an index
-        alone); only the rows near either end, a few hours wide, need their café's zone.
+        Most rows are inside the window of every zone (the "core", read from an index alone);
+        only the rows near either end, a few hours wide, need their café's zone. Each part is
+        a one-row subquery with every aggregate (one scan of the table per range), which the
+        outer SELECT adds up.
         """
-        what = what if what is not None else func.count()
         windows = self.bounds(first, last)
-        if self.single or len(windows) == 1:
-            (start, end), *_ = windows.values()
-            inside = (
-                select(what).select_from(model).where(column >= _utc(start), column < _utc(end), *conditions)
+        starts = [start for start, _ in windows.values()]
+        ends = [end for _, end in windows.values()]
+        low, high, core_start, core_end = min(starts), max(ends), max(starts), min(ends)
+
+        def part(*where, join=False):
+            query = select(*(aggregate.label(name) for name, aggregate in aggregates.items())).select_from(
+                model
             )
-            return func.coalesce(inside.scalar_subquery(), 0)
-        low = min(start for start, _ in windows.values())
-        high = max(end for _, end in windows.values())
-        core_start = max(start for start, _ in windows.values())
-        core_end = min(end for _, end in windows.values())
-        exact = self._zone_bounds(column, windows)
-        edges = select(what).select_from(model).join(Cafe, Cafe.id == model.cafe_id)
-        if core_start >= core_end:  # a period shorter than the zones are apart: no core
-            both = edges.where(column >= _utc(low), column < _utc(high), exact, *conditions)
-            return func.coalesce(both.scalar_subquery(), 0)
-        core = (
-            select(what)
-            .select_from(model)
-            .where(column >= _utc(core_start), column < _utc(core_end), *conditions)
-        )
-        # Each end on its own: two narrow ranges an index can search (an OR of both would not).
-        before = edges.where(column >= _utc(low), column < _utc(core_start), exact, *conditions)
-        after = edges.where(column >= _utc(core_end), column < _utc(high), exact, *conditions)
-        return (
-            func.coalesce(core.scalar_subquery(), 0)
-            + func.coalesce(before.scalar_subquery(), 0)
-            + func.coalesce(after.scalar_subquery(), 0)
-        )
+            if join:
+                query = query.join(Cafe, Cafe.id == model.cafe_id)
+            return query.where(*where, *conditions).subquery()
+
+        if self.single or len(windows) == 1:
+            parts = [part(column >= _utc(low), column < _utc(high))]
+        else:
+            exact = self._zone_bounds(column, windows)
+            if core_start >= core_end:  # a period shorter than the zones are apart: no core
+                parts = [part(column >= _utc(low), column < _utc(high), exact, join=True)]
+            else:
+                # Each end on its own: two narrow ranges an index can search (an OR would not).
+                parts = [
+                    part(column >= _utc(core_start), column < _utc(core_end)),
+                    part(column >= _utc(low), column < _utc(core_start), exact, join=True),
+                    part(column >= _utc(core_end), column < _utc(high), exact, join=True),
+                ]
+        columns = [sum_parts([func.coalesce(p.c[name], 0) for p in parts]).label(name) for name in aggregates]
+        return columns, parts
 
     def month_of(self, column, months: list[tuple[int, int]], zone_column=Cafe.timezone):
         """'YYYY-MM' of `column` on its café's clock, for the given months (NULL outside them)."""
