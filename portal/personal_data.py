@@ -477,7 +477,8 @@ MAP: dict[str, Table] = {
     "bread_order": Table(
         _l("Bread orders"),
         {
-            **plain("id token version standing_order_id cafe_id updated_at"),
+            # form_key: a random key of the form the order came from (a double tap finds it): no one's.
+            **plain("id token version standing_order_id form_key cafe_id updated_at"),
             "code": no(_l("The order's code")),
             "day": no(_l("The collection day")),
             "status": no(_l("Placed, collected, not collected or cancelled")),

@@ -173,6 +173,9 @@ class BreadOrder(CafeScoped, Timestamped, db.Model):
         UniqueConstraint("cafe_id", "code", name="uq_bread_order_cafe_code"),
         # A standing order makes at most one order per day, however often the job runs.
         UniqueConstraint("standing_order_id", "day", name="uq_bread_order_standing_day"),
+        # The random key of the form an order came from: the same form sent twice (a double
+        # tap, slow 3G, eight at once) finds the order the first made instead of taking more bread.
+        UniqueConstraint("cafe_id", "form_key", name="uq_bread_order_cafe_form_key"),
         CheckConstraint("status IN ('placed', 'collected', 'uncollected', 'cancelled')", name="status_known"),
         CheckConstraint("total_cents >= 0", name="total_positive"),
     )
@@ -194,6 +197,7 @@ class BreadOrder(CafeScoped, Timestamped, db.Model):
     collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the ordering browser holds it
 
     lines: Mapped[list["BreadOrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="BreadOrderLine.id"

@@ -21,6 +21,7 @@ from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
@@ -380,8 +381,12 @@ def place_order(
     ordered_by: User | None = None,
     standing_order: StandingOrder | None = None,
     now: datetime | None = None,
+    form_key: str | None = None,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
+
+    `form_key` is unique per café: a second order with the same key raises IntegrityError
+    (nothing saved), see `take_order`.
 
     The cut-off is read from the clock now (not from when the page was opened), and the
     stock of each product is taken by a conditional UPDATE in the same transaction.
@@ -405,6 +410,7 @@ def place_order(
             total_cents=sum(p.price_cents * q for p, q in wanted),
             ordered_by_id=ordered_by.id if ordered_by else None,
             standing_order_id=standing_order.id if standing_order else None,
+            form_key=form_key or None,
             lines=[
                 BreadOrderLine(product_id=p.id, quantity=q, unit_price_cents=p.price_cents) for p, q in wanted
             ],
@@ -425,33 +431,46 @@ def place_order(
     return order
 
 
-def same_order(cafe: Cafe, day: date, quantities: dict[int, int], *, name: str, phone: str, email: str):
-    """The order this person just placed for this day with these quantities, or None.
+def order_of_form(cafe: Cafe, form_key: str | None) -> BreadOrder | None:
+    """The order this very form (this browser) already made, or None.
 
-    A second tap on "order" (slow 3G) shows the first order instead of taking more bread.
+    Only the browser that was given `form_key` (a random hidden field) can send it back:
+    a name and a phone number alone never show anybody's order.
     """
-    if not (phone or email):
+    if not form_key:
         return None
-    recent = utcnow() - timedelta(minutes=10)
-    candidates = db.session.scalars(
+    return db.session.scalar(
         select(BreadOrder)
         .options(selectinload(BreadOrder.lines))
-        .where(
-            BreadOrder.cafe_id == cafe.id,
-            BreadOrder.day == day,
-            BreadOrder.status == PLACED,
-            BreadOrder.created_at >= recent,
-            BreadOrder.phone == phone if phone else BreadOrder.email == (email or "").strip().lower(),
-        )
+        .where(BreadOrder.cafe_id == cafe.id, BreadOrder.form_key == form_key)
     )
-    wanted = {pid: q for pid, q in quantities.items() if q}
-    for order in candidates:
-        if (
-            order.name.strip().casefold() == name.strip().casefold()
-            and {line.product_id: line.quantity for line in order.lines} == wanted
-        ):
-            return order
-    return None
+
+
+def take_order(
+    cafe: Cafe,
+    day: date,
+    quantities: dict[int, int],
+    person: dict,
+    *,
+    form_key: str | None,
+    ordered_by: User | None = None,
+) -> tuple[BreadOrder, bool]:
+    """Place the order sent from the form `form_key`, once: (order, True) when this request
+    placed it, (the first tap's order, False) when the same form was already sent, even at the
+    same instant (the key is unique in the database). Raises OrderRefused otherwise."""
+    if (same := order_of_form(cafe, form_key)) is not None:
+        return same, False
+    try:
+        return place_order(cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key), True
+    except OrderRefused:
+        # The first tap may have taken the last loaves: then this tap is that order.
+        if (same := order_of_form(cafe, form_key)) is not None:
+            return same, False
+        raise
+    except IntegrityError:  # the same form, sent at the same moment, won
+        if (same := order_of_form(cafe, form_key)) is None:
+            raise
+        return same, False
 
 
 # --- the person changes or cancels ------------------------------------------------------------------
