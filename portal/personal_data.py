@@ -458,7 +458,7 @@ MAP: dict[str, Table] = {
     "standing_order": Table(
         _l("Regular bread orders"),
         {
-            **plain("id token cafe_id updated_at"),
+            **plain("id token form_key cafe_id updated_at"),
             "code": no(_l("The order's code")),
             "weekdays": no(_l("The days, from 0 for Monday to 6 for Sunday")),
             "created_at": no(_l("When it was ordered")),

@@ -214,6 +214,34 @@ def test_the_same_order_form_sent_eight_times_at_once_makes_one_order(db, bakery
     assert all(order.token in body for _, body in results)  # each tap is sent to the one order
 
 
+def test_the_regular_order_form_sent_five_times_at_once_makes_one_regular_order(db, bakery, live):  # noqa: F811
+    bakery.baguette.daily_quantity = 50
+    db.session.commit()
+    form = [
+        ("weekdays", "1"),
+        ("weekdays", "3"),
+        ("name", "Jeanne Martin"),
+        ("phone", "05 53 12 34 56"),
+        (f"q-{bakery.baguette.id}", "1"),
+        ("form_key", "r" * 24),
+    ]
+    barrier = threading.Barrier(5)
+
+    def attempt(_n):
+        barrier.wait()
+        return _post(live, f"{BASE}/regular", form)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(attempt, range(5)))
+    assert [status for status, _ in results] == [303] * 5, results
+    db.session.expire_all()
+    (standing,) = db.session.scalars(select(StandingOrder)).all()
+    assert all(standing.token in body for _, body in results)
+    # Its days were placed once: one loaf per chosen day, not five.
+    orders = db.session.scalars(select(BreadOrder)).all()
+    assert len({order.day for order in orders}) == len(orders)
+
+
 def test_staff_and_counter_forms_sent_twice_make_one_order(client, auth, db, bakery, monday_noon):
     auth.login(bakery.team.staff)
     key = order_key(client, f"{BASE}/staff/order")

@@ -1,4 +1,4 @@
-"""Bread orders remember the key of the form that made them (double taps make one order)
+"""Bread and regular orders remember the key of the form that made them (double taps make one)
 
 Revision ID: i9_bread_order_form_key
 Revises: i9_rsvp_one_per_contact
@@ -13,13 +13,18 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ("bread_order", "standing_order")
+
+
 def upgrade():
-    with op.batch_alter_table("bread_order") as batch:
-        batch.add_column(sa.Column("form_key", sa.String(length=64), nullable=True))
-        batch.create_unique_constraint("uq_bread_order_cafe_form_key", ["cafe_id", "form_key"])
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("form_key", sa.String(length=64), nullable=True))
+            batch.create_unique_constraint(f"uq_{table}_cafe_form_key", ["cafe_id", "form_key"])
 
 
 def downgrade():
-    with op.batch_alter_table("bread_order") as batch:
-        batch.drop_constraint("uq_bread_order_cafe_form_key", type_="unique")
-        batch.drop_column("form_key")
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_constraint(f"uq_{table}_cafe_form_key", type_="unique")
+            batch.drop_column("form_key")

@@ -113,7 +113,11 @@ class BreadStock(CafeScoped, db.Model):
 class StandingOrder(CafeScoped, Timestamped, db.Model):
     """A regular's "2 baguettes every day except Monday", turned into orders day by day."""
 
-    __table_args__ = (UniqueConstraint("cafe_id", "code", name="uq_standing_order_cafe_code"),)
+    __table_args__ = (
+        UniqueConstraint("cafe_id", "code", name="uq_standing_order_cafe_code"),
+        # The key of the form it came from: a double tap makes one regular order, not two.
+        UniqueConstraint("cafe_id", "form_key", name="uq_standing_order_cafe_form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12))
@@ -125,6 +129,7 @@ class StandingOrder(CafeScoped, Timestamped, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the ordering browser holds it
 
     lines: Mapped[list["StandingOrderLine"]] = relationship(
         back_populates="standing_order", cascade="all, delete-orphan", order_by="StandingOrderLine.id"

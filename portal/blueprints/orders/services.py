@@ -602,8 +602,15 @@ def create_standing_order(
     email: str = "",
     created_by: User | None = None,
     now: datetime | None = None,
+    form_key: str | None = None,
 ) -> StandingOrder:
-    """Save a regular order and place its orders for the coming open days."""
+    """Save a regular order and place its orders for the coming open days.
+
+    The same form sent again (`form_key`, unique per café in the database) returns the
+    regular order the first one made, even when both arrive at the same instant.
+    """
+    if (same := _standing_of_form(cafe, form_key)) is not None:
+        return same
     wanted = {pid: q for pid, q in quantities.items() if q and q > 0}
     if not wanted or not weekdays:
         raise OrderRefused("empty")
@@ -627,11 +634,26 @@ def create_standing_order(
         weekdays="".join(sorted(set(weekdays))),
         created_by_id=created_by.id if created_by else None,
         lines=[StandingOrderLine(product_id=p.id, quantity=wanted[p.id]) for p in products],
+        form_key=form_key or None,
     )
     db.session.add(standing)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form, sent at the same moment, won
+        db.session.rollback()
+        if (same := _standing_of_form(cafe, form_key)) is None:
+            raise
+        return same
     place_standing_orders(cafe, now, only=standing)
     return standing
+
+
+def _standing_of_form(cafe: Cafe, form_key: str | None) -> StandingOrder | None:
+    if not form_key:
+        return None
+    return db.session.scalar(
+        select(StandingOrder).where(StandingOrder.cafe_id == cafe.id, StandingOrder.form_key == form_key)
+    )
 
 
 def standing_by_token(cafe: Cafe, token: str) -> StandingOrder | None:
