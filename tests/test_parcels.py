@@ -8,6 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from portal.blueprints.parcels import services
+from portal.blueprints.privacy import retention
 from portal.models import Parcel, ShopSettings, WeeklyHours
 
 BASE = "/c/saint-jean-de-cole/parcels"
@@ -147,8 +148,9 @@ def test_personal_data_is_blanked_after_the_retention_period(client, db, counter
     record(client, recipient="Waiting", email="w@example.org", keep_until="2027-01-30")
     taken = db.session.scalars(select(Parcel).where(Parcel.recipient == "Taken")).one()
     client.post(f"{BASE}/{taken.id}/collected")
-    assert services.purge_personal_data(MONDAY + timedelta(days=9)) == 0
-    assert services.purge_personal_data(MONDAY + timedelta(days=11)) == 1
+    # The map-driven retention (purge-personal-data) runs the parcels' rule: (orders, regulars, parcels).
+    assert retention.anonymise_shop(team_a.cafe, MONDAY + timedelta(days=9))[2] == 0
+    assert retention.anonymise_shop(team_a.cafe, MONDAY + timedelta(days=11))[2] == 1
     db.session.refresh(taken)
     assert (taken.recipient, taken.email, taken.phone) == ("", "", "")
     assert taken.status == "collected" and taken.carrier == "la_poste"

@@ -1011,21 +1011,3 @@ def place_all_standing_orders(now: datetime | None = None) -> int:
         placed += place_standing_orders(cafe, now).placed
     return placed
 
-
-def purge_personal_data(now: datetime | None = None, keep_days: int = 90) -> int:
-    """Blank names and contacts of orders older than `keep_days` (products and counts stay)."""
-    now = now or utcnow()
-    limit = (now - timedelta(days=keep_days)).date()
-    purged = updated_rows(
-        update(BreadOrder)
-        .where(BreadOrder.day < limit, BreadOrder.anonymised_at.is_(None), BreadOrder.status != PLACED)
-        .values(name="", phone="", email="", anonymised_at=now)
-    )
-    purged += updated_rows(
-        update(StandingOrder)
-        .where(StandingOrder.active.is_(False), StandingOrder.updated_at < now - timedelta(days=keep_days))
-        .where(StandingOrder.anonymised_at.is_(None))
-        .values(name="", phone="", email="", anonymised_at=now)
-    )
-    db.session.commit()
-    return purged

@@ -13,10 +13,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ... import audit
-from ...claims import claim, updated_rows
+from ...claims import claim
 from ...extensions import db
 from ...models import Cafe, User, utcnow
-from ...models.shop import CARRIERS, HANDED_OVER, RETURNED, WAITING, Parcel, ShopSettings
+from ...models.shop import CARRIERS, HANDED_OVER, RETURNED, WAITING, Parcel
 from ...notify import Recipient
 from ...phones import is_mobile
 
@@ -199,25 +199,3 @@ def send_reminders(now: datetime | None = None) -> int:
                 sent += 1
     return sent
 
-
-def purge_personal_data(now: datetime | None = None) -> int:
-    """Blank names and contacts of parcels gone (collected or returned) for the retention period."""
-    now = now or utcnow()
-    retention = {s.cafe_id: s.parcel_retention_days for s in db.session.scalars(select(ShopSettings))}
-    purged = 0
-    for cafe_id in db.session.scalars(
-        select(Parcel.cafe_id).where(Parcel.anonymised_at.is_(None)).distinct()
-    ).all():
-        limit = now - timedelta(days=retention.get(cafe_id, 30))
-        purged += updated_rows(
-            update(Parcel)
-            .where(
-                Parcel.cafe_id == cafe_id,
-                Parcel.anonymised_at.is_(None),
-                Parcel.status != WAITING,
-                or_(Parcel.handed_over_at <= limit, Parcel.returned_at <= limit),
-            )
-            .values(recipient="", phone="", email="", anonymised_at=now)
-        )
-    db.session.commit()
-    return purged

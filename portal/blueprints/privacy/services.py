@@ -13,10 +13,10 @@ from ...personal_data import MAP
 from ...phones import parse_phone
 from ...sessions import end_every_session
 from . import erasure, export
+from .retention import DEFAULT_PARCEL_DAYS
 
 DEFAULT_RETENTION_MONTHS = 12
 MAX_RETENTION_MONTHS = 24
-DEFAULT_PARCEL_DAYS = 30  # ShopSettings.parcel_retention_days until the café changes it
 
 
 @dataclass
