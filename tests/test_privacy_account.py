@@ -514,6 +514,9 @@ def test_delete_page_needs_the_password_and_the_confirmation(client, auth, world
     page = client.get("/account/delete")
     assert page.status_code == 200
     assert 'name="password"' in page.get_data(as_text=True)
+    said = " ".join(page.get_data(as_text=True).replace("\xa0", " ").split())
+    assert "Vos commandes de pain et vos colis ne gardent ni nom ni coordonnées" in said
+    assert "Il vous reste 1 commande de pain à retirer : annulez-la d’abord" in said
     no_tick = client.post("/account/delete", data={"password": PASSWORD})
     assert no_tick.status_code == 422
     assert "Cochez cette case pour confirmer." in no_tick.get_data(as_text=True)

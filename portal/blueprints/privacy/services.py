@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEntry, Cafe, Rsvp, RsvpStatus, User, utcnow
-from ...models.shop import ShopSettings
+from ...models.shop import PLACED, ShopSettings
 from ...personal_data import MAP
 from ...phones import parse_phone
 from ...sessions import end_every_session
@@ -181,9 +181,15 @@ def upcoming(user: User) -> dict[str, int]:
     queries = export.queries_for(user)
     bookings = db.session.scalars(queries[export.BOOKINGS.filename]).all()
     rsvps = db.session.scalars(queries[export.RSVPS.filename]).all()
+    orders = db.session.scalars(queries[export.BREAD_ORDERS.filename]).all()
     return {
         "bookings": sum(1 for b in bookings if b.status == "booked" and b.starts_at > now),
         "rsvps": sum(1 for r in rsvps if r.status != RsvpStatus.CANCELLED and r.occurrence_start > now),
+        "bread_orders": sum(
+            1
+            for o in orders
+            if o.status == PLACED and o.day >= db.session.get(Cafe, o.cafe_id).local_day(now)
+        ),
     }
 
 
