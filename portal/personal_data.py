@@ -431,7 +431,7 @@ MAP: dict[str, Table] = {
     "parcel": Table(
         _l("Parcels waiting at the counter"),
         {
-            **plain("id reminder_sent_at phoned_at cafe_id updated_at"),
+            **plain("id reminder_sent_at phoned_at form_key cafe_id updated_at"),
             "carrier": no(_l("The carrier")),
             "keep_until": no(_l("Kept at the counter until")),
             "status": no(_l("Waiting, collected or sent back")),

@@ -244,7 +244,10 @@ class BakerListSent(CafeScoped, db.Model):
 class Parcel(CafeScoped, Timestamped, db.Model):
     """A parcel waiting at the counter for its owner. Staff only: nothing of it is public."""
 
-    __table_args__ = (CheckConstraint("status IN ('waiting', 'collected', 'returned')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'collected', 'returned')", name="status_known"),
+        UniqueConstraint("cafe_id", "form_key", name="uq_parcel_cafe_form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(120), default="")
@@ -261,6 +264,8 @@ class Parcel(CafeScoped, Timestamped, db.Model):
     handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The key of the form that recorded it: a double tap records one parcel and sends one message.
+    form_key: Mapped[str | None] = mapped_column(String(64))
 
     received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
     handed_over_by: Mapped[User | None] = relationship(foreign_keys=[handed_over_by_id])
