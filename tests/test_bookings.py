@@ -577,7 +577,8 @@ def test_day_view_shows_who_and_the_people_to_phone(any_day, client, auth, db, h
     tomorrow_slots = [
         s
         for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
-        if s.starts_at.astimezone(helpdesk.cafe.zone).date() == helpdesk.cafe.today() + timedelta(days=1)
+        if s.starts_at.astimezone(helpdesk.cafe.zone).date()
+        == helpdesk.cafe.today() + timedelta(days=1)
     ]
     assert len(tomorrow_slots) >= 2  # the clock is pinned: tomorrow always has free slots
     services.book(

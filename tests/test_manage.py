@@ -41,8 +41,6 @@ FR_SPECIAL_TIMES = "Indiquez les horaires spéciaux d’ouverture et de fermetur
 FR_LAST_MANAGER = "Le café doit garder au moins un gérant ou une gérante. Nommez d’abord quelqu’un d’autre."
 FR_PICK_A_ROLE = "Choisissez un des rôles de la liste."
 FR_CLOSED_DAY = "Fermé"  # a day in the café page's table
-
-
 # An exceptional day in the "coming up" lists.
 def french_date(day) -> str:
     """'mardi 1er décembre 2026', as the pages write it."""
@@ -487,7 +485,8 @@ def test_special_hours_appear_on_the_cafe_page(client, db, manager_a):
     page = cafe_page(client)
     assert hours_table(page)[2] == "10 h–12 h 30 (Marché de Noël)"
     assert coming_up(page) == [
-        FR_EXCEPTION_OPEN % {"date": french_date(day), "opens": "10 h", "closes": "12 h 30"}
+        FR_EXCEPTION_OPEN
+        % {"date": french_date(day), "opens": "10 h", "closes": "12 h 30"}
         + " (Marché de Noël)",
         FR_EXCEPTION_CLOSED % {"date": french_date(later)} + " (Inventaire)",
     ]

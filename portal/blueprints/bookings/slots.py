@@ -206,7 +206,9 @@ def bookable_slots(
     return [
         s
         for s in candidate_slots(periods, zone, duration_minutes, taken)
-        if s.seats_left >= party_size and s.starts_at >= earliest and day_in(zone, s.starts_at) <= last_day
+        if s.seats_left >= party_size
+        and s.starts_at >= earliest
+        and day_in(zone, s.starts_at) <= last_day
     ]
 
 

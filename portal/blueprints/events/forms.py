@@ -314,3 +314,4 @@ class FindRsvpForm(FlaskForm):
         csrf = False  # a GET lookup
 
     code = StringField(_l("Your code"), validators=[InputRequired(), Length(max=20)])
+
