@@ -6,7 +6,7 @@ Data only: the normalisation is frozen here as it was when this migration was wr
 migration gives the same result whatever the code becomes later.
 
 Revision ID: i13_search_text
-Revises: i11_cache_version
+Revises: i9_parcel_form_key
 Create Date: 2026-11-29 21:05:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i13_search_text'
-down_revision = 'i11_cache_version'
+down_revision = 'i9_parcel_form_key'
 branch_labels = None
 depends_on = None
 
