@@ -1,14 +1,14 @@
 """Notices and replies remember the key of the form that sent them (a double tap posts once)
 
 Revision ID: i9_notice_form_key
-Revises: i9_parcel_form_key
+Revises: i13_search_text
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i9_notice_form_key"
-down_revision = "i9_parcel_form_key"
+down_revision = "i13_search_text"
 branch_labels = None
 depends_on = None
 
