@@ -329,7 +329,7 @@ MAP: dict[str, Table] = {
             **plain(
                 "id title description category for_all_ages starts_at ends_at at_cafe place price"
                 " accessibility capacity rsvp_enabled status cancel_reason recurrence monthly_week"
-                " repeat_until repeat_count copied_from_id cafe_id created_at updated_at"
+                " repeat_until repeat_count copied_from_id form_key cafe_id created_at updated_at"
             ),
             "created_by_id": staff(_l("Staff member who published it")),
         },
@@ -545,6 +545,7 @@ MAP: dict[str, Table] = {
             "hidden_at": no(_l("When it was hidden")),
             "hidden_reason": personal(_l("Why a moderator hid it"), on_delete=BLANK),
             "hidden_by_id": staff(_l("Moderator who hid it")),
+            "form_key": no(),  # a random key of the form it was posted from: no one's
         },
         retention=_l("until it expires; 3 months later its contact details are erased"),
     ),
@@ -555,6 +556,7 @@ MAP: dict[str, Table] = {
             "notice_id": no(_l("The notice you replied to")),
             "sender_id": personal(_l("Your account, as the sender"), on_delete=DELETE_ROW, owner=True),
             "created_at": no(_l("When you replied")),
+            "form_key": no(),
             "cafe_id": CAFE,
         },
         retention=_l(
