@@ -77,8 +77,7 @@ def test_helper_records_a_walk_in_in_two_taps(live_server, new_page, axe_js, jav
     expect(page).to_have_url(re.compile(re.escape(f"{CAFE}/impact/reports/")))
 
     page.get_by_role("link", name="Remplir un compte rendu").first.click()
-    # The Coop's theme "email" reads "E-mail" (one French word for it across the portal).
-    page.get_by_label("E-mail", exact=True).check()
+    page.get_by_label("Courriel").check()
     page.get_by_label("70 ans et plus").check()
     if javascript:
         assert_clean(page, axe_js, "report form")
