@@ -351,8 +351,8 @@ def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     # More seats (or no limit any more): those waiting get them before anyone new.
     promoted = _promote_waiting(cafe, event) if event.rsvp_enabled else []
     audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
-    db.session.commit()
     _confirm_promoted(cafe, promoted)
+    db.session.commit()  # the change and the mails it causes together
     return event
 
 
@@ -415,8 +415,8 @@ def cancel_event(cafe: Cafe, event: Event, reason: str) -> None:
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()
     audit.record("events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason)
-    db.session.commit()
     _tell_attendees(cafe, event, None, _("Cancelled: %(title)s", title=event.title), event.cancel_reason)
+    db.session.commit()
 
 
 def reinstate_event(cafe: Cafe, event: Event) -> None:
@@ -473,10 +473,10 @@ def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason
         occurrence=occurrence_key(original_start),
         reason=override.reason,
     )
-    db.session.commit()
     _tell_attendees(
         cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
     )
+    db.session.commit()
 
 
 def move_occurrence(
@@ -495,8 +495,8 @@ def move_occurrence(
         starts_at=starts_at.isoformat(),
         reason=override.reason,
     )
-    db.session.commit()
     _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
+    db.session.commit()
 
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
@@ -656,15 +656,17 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
-    _save_once(rsvp)
-    _confirm(cafe, rsvp, occurrence)
+    _save_once(rsvp, lambda: _confirm(cafe, rsvp, occurrence))
     return rsvp
 
 
-def _save_once(rsvp: Rsvp) -> None:
-    """Commit the answer, unless the same form (its key) got in at the same moment."""
+def _save_once(rsvp: Rsvp, confirm) -> None:
+    """Commit the answer with its confirmation (one transaction), unless the same form (its
+    key) got in at the same moment."""
     db.session.add(rsvp)
     try:
+        db.session.flush()
+        confirm()
         db.session.commit()
     except IntegrityError:
         # The same form, sent at the same moment, won: this request's seats go back.

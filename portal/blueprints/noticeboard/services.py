@@ -202,5 +202,5 @@ def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
     check_not_suspended(cafe, sender)
     # That they replied, not what: the person can find it in their data (and erase it).
     db.session.add(NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id))
-    db.session.commit()
     notifications.reply_relayed(cafe, notice, sender, clean_text(message))
+    db.session.commit()

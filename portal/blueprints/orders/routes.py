@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
-from . import bp, notifications, services
+from . import bp, services
 from .forms import (
     ContactForm,
 )
@@ -147,14 +147,12 @@ def place():
     order = services.same_order(cafe, wanted, quantities, **person)
     if order is None:
         try:
-            order = services.place_order(cafe, wanted, quantities, **person)
+            order = services.place_order(cafe, wanted, quantities, confirm=True, **person)
         except OrderRefused as refused:
             again = services.same_order(cafe, wanted, quantities, **person)
             if again is None:
                 return _refused(refused, wanted, form, quantities)
             order = again
-        else:
-            notifications.send_confirmation(cafe, order)
     return redirect_to(url_for(".order", order_token=order.token, new=1))
 
 

@@ -380,11 +380,14 @@ def place_order(
     ordered_by: User | None = None,
     standing_order: StandingOrder | None = None,
     now: datetime | None = None,
+    confirm: bool = False,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
     The cut-off is read from the clock now (not from when the page was opened), and the
     stock of each product is taken by a conditional UPDATE in the same transaction.
+    `confirm`: the confirmation mail is recorded in that same transaction (never an order
+    without its mail, nor a mail without its order).
     """
     now = now or utcnow()
     try:
@@ -413,6 +416,10 @@ def place_order(
         db.session.flush()
         if ordered_by is not None:
             audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
+        if confirm:
+            from .notifications import send_confirmation
+
+            send_confirmation(cafe, order)
         db.session.commit()
     except OrderRefused as refused:
         db.session.rollback()
@@ -940,8 +947,8 @@ def send_baker_lists(now: datetime | None = None) -> int:
         ):
             db.session.rollback()
             continue
-        db.session.commit()
         send_baker_list(cafe, settings_for(cafe), listing)
+        db.session.commit()  # "sent" and the mail together
         sent += 1
     return sent
 

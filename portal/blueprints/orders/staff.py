@@ -10,7 +10,7 @@ from ...access import cafe_role, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Role
-from . import bp, notifications, services
+from . import bp, services
 from .forms import (
     StaffOrderForm,
 )
@@ -119,7 +119,7 @@ def staff_order():
             person = form.person()
             try:
                 order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
-                    cafe, wanted, quantities, ordered_by=current_user, **person
+                    cafe, wanted, quantities, ordered_by=current_user, confirm=True, **person
                 )
             except OrderRefused as refused:
                 status = 409 if refused.reason in ("stock", "closed") else 422
@@ -130,7 +130,6 @@ def staff_order():
                 }.get(refused.reason, _("Choose at least one item."))
                 days = services.open_days(cafe)
             else:
-                notifications.send_confirmation(cafe, order)
                 flash(
                     _("Order %(code)s recorded for %(name)s.", code=order.code, name=order.name),
                     "success",
