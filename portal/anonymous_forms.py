@@ -87,7 +87,8 @@ def sent_from_this_site() -> bool:
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
+    # Hosts compared without ports: a proxy's Host may leave out a port the browser showed.
+    return origin is None or urlsplit(origin).hostname == urlsplit("//" + request.host).hostname
 
 
 class CSRFProtect(_CSRFProtect):
