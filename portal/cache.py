@@ -122,7 +122,7 @@ class ProcessVersions:
     def _stamp(self):
         try:
             found = os.stat(self.stamp)
-        except FileNotFoundError:
+        except OSError:
             return None
         return (found.st_size, found.st_mtime_ns, found.st_ino)
 
@@ -158,15 +158,20 @@ class ProcessVersions:
     def _touch(self) -> None:
         import fcntl
 
-        os.makedirs(os.path.dirname(self.stamp) or ".", exist_ok=True)
-        with open(self.stamp, "ab") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # appends in turn: "before" and "after" are ours
-            before = os.fstat(handle.fileno())
-            if before.st_size > 65536:
-                handle.truncate(0)
-            handle.write(b".")
-            handle.flush()
-            after = os.fstat(handle.fileno())
+        try:
+            os.makedirs(os.path.dirname(self.stamp) or ".", exist_ok=True)
+            with open(self.stamp, "ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # appends in turn: "before" and "after" are ours
+                before = os.fstat(handle.fileno())
+                if before.st_size > 65536:
+                    handle.truncate(0)
+                handle.write(b".")
+                handle.flush()
+                after = os.fstat(handle.fileno())
+        except OSError:
+            # The versions are saved: other processes see them within PAGE_CACHE_SYNC_SECONDS.
+            log.warning("Page cache stamp %s not writable", self.stamp, exc_info=True)
+            return
         state = self.state
         with state["lock"]:
             # Nobody else wrote since we last read: our memory is up to date, no need to read.

@@ -271,3 +271,25 @@ def test_pages_that_follow_the_clock_are_recomputed_as_it_turns(make_app, cafe_a
     client.get(CAFE)
     time.sleep(1.05)
     assert not hit(client.get(CAFE))
+
+
+def test_an_unwritable_stamp_file_costs_nothing_but_a_warning(make_app, cafe_a, tmp_path, caplog):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    app = make_app(
+        PAGE_CACHE_ENABLED=True,
+        PAGE_CACHE_CLOCK_SECONDS=10**9,
+        PAGE_CACHE_SYNC_SECONDS=10**6,
+        PAGE_CACHE_STAMP=str(blocker / "stamp"),
+    )
+    client = app.test_client()
+    client.get(f"{CAFE}events/")
+    assert hit(client.get(f"{CAFE}events/"))
+    with app.app_context():  # a change made by this app (this process)
+        from portal.models import Cafe
+
+        make_event(_db.session.get(Cafe, cafe_a.id), "Loto malgré tout")
+    page = client.get(f"{CAFE}events/")
+    assert not hit(page) and "Loto malgré tout" in page.get_data(as_text=True)
+    assert hit(client.get(f"{CAFE}events/"))
+    assert "not writable" in caplog.text
