@@ -369,23 +369,30 @@ def book(
         )
         db.session.add(booking)
         db.session.flush()
-        if booked_by is not None:
-            audit.record(
-                "bookings.overbook" if overbook else "bookings.book_for_someone",
-                cafe,
-                target=f"booking:{booking.id}",
-                actor=booked_by,
-                code=booking.code,
-                topic=topic.name,
-                starts_at=booking.starts_at.isoformat(),
-            )
-        if confirm:
-            notifications.booking_confirmed(cafe, booking)
+        _audit_and_confirm(cafe, topic, booking, booked_by, overbook, confirm)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return booking
+
+
+def _audit_and_confirm(
+    cafe: Cafe, topic: HelpTopic, booking: Booking, booked_by: User | None, overbook: bool, confirm: bool
+) -> None:
+    """In the booking's transaction: staff's booking is audited, the confirmation recorded."""
+    if booked_by is not None:
+        audit.record(
+            "bookings.overbook" if overbook else "bookings.book_for_someone",
+            cafe,
+            target=f"booking:{booking.id}",
+            actor=booked_by,
+            code=booking.code,
+            topic=topic.name,
+            starts_at=booking.starts_at.isoformat(),
+        )
+    if confirm:
+        notifications.booking_confirmed(cafe, booking)
 
 
 def booking_of_form(cafe: Cafe, form_key: str | None) -> Booking | None:

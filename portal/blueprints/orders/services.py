@@ -414,12 +414,7 @@ def place_order(
         )
         db.session.add(order)
         db.session.flush()
-        if ordered_by is not None:
-            audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
-        if confirm:
-            from .notifications import send_confirmation
-
-            send_confirmation(cafe, order)
+        _audit_and_confirm(cafe, order, ordered_by, confirm)
         db.session.commit()
     except OrderRefused as refused:
         db.session.rollback()
@@ -430,6 +425,16 @@ def place_order(
         db.session.rollback()
         raise
     return order
+
+
+def _audit_and_confirm(cafe: Cafe, order: BreadOrder, ordered_by: User | None, confirm: bool) -> None:
+    """In the order's transaction: an order taken by staff is audited, the confirmation recorded."""
+    if ordered_by is not None:
+        audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
+    if confirm:
+        from .notifications import send_confirmation
+
+        send_confirmation(cafe, order)
 
 
 def same_order(cafe: Cafe, day: date, quantities: dict[int, int], *, name: str, phone: str, email: str):
