@@ -117,7 +117,9 @@ class ProcessVersions:
         self.stamp = app.config.get("PAGE_CACHE_STAMP") or os.path.join(
             app.instance_path, "page-cache-" + hashlib.sha1(url.encode()).hexdigest()[:12] + ".stamp"
         )
-        self.state = {"versions": None, "seen": None, "synced": 0.0, "lock": threading.Lock()}
+        # "generation" counts reads of the table: a read that overlapped a bump is not trusted.
+        self.state = {"versions": None, "seen": None, "synced": 0.0, "generation": 0}
+        self.state["lock"] = threading.Lock()
 
     def _stamp(self):
         try:
@@ -142,7 +144,8 @@ class ProcessVersions:
         with self.database.engine.connect() as connection:
             rows = dict(connection.execute(select(CacheVersion.name, CacheVersion.version)).all())
         with self.state["lock"]:
-            self.state.update(versions=rows, seen=stamp, synced=time.monotonic())
+            generation = self.state["generation"] + 1
+            self.state.update(versions=rows, seen=stamp, synced=time.monotonic(), generation=generation)
 
     def bump(self, names: set[str]) -> None:
         self.database.bump(names)  # first: another process that sees the stamp reads it
@@ -153,9 +156,10 @@ class ProcessVersions:
                 for name in names:
                     versions[name] = versions.get(name, 0) + 1
                 state["versions"] = versions
-        self._touch()
+            generation = state["generation"]
+        self._touch(generation)
 
-    def _touch(self) -> None:
+    def _touch(self, generation: int) -> None:
         import fcntl
 
         try:
@@ -174,8 +178,13 @@ class ProcessVersions:
             return
         state = self.state
         with state["lock"]:
-            # Nobody else wrote since we last read: our memory is up to date, no need to read.
-            if state["seen"] == (before.st_size, before.st_mtime_ns, before.st_ino):
+            # Nobody else wrote since we last read, and no read overlapped our bump: our memory
+            # is up to date, no need to read the table again.
+            if state["generation"] == generation and state["seen"] == (
+                before.st_size,
+                before.st_mtime_ns,
+                before.st_ino,
+            ):
                 state["seen"] = (after.st_size, after.st_mtime_ns, after.st_ino)
 
 
