@@ -78,6 +78,8 @@ class Event(CafeScoped, Timestamped, db.Model):
             postgresql_where=text("recurrence <> 'none'"),
             sqlite_where=text("recurrence <> 'none'"),
         ),
+        # The key of the form that published it: a double tap publishes one event.
+        UniqueConstraint("cafe_id", "form_key", name="uq_event_cafe_form_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +103,7 @@ class Event(CafeScoped, Timestamped, db.Model):
     repeat_count: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the publishing browser holds it
 
     cafe: Mapped[Cafe] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -172,10 +175,36 @@ def new_rsvp_code() -> str:
     return new_code(8)
 
 
+RSVP_ACTIVE = "status IN ('going', 'waitlist')"
+
+
 class Rsvp(CafeScoped, db.Model):
     """Someone (with or without an account) coming to one occurrence, or waiting for a seat."""
 
-    __table_args__ = (CheckConstraint("party_size BETWEEN 1 AND 20", name="rsvp_party_size"),)
+    __table_args__ = (
+        CheckConstraint("party_size BETWEEN 1 AND 20", name="rsvp_party_size"),
+        # One current answer (coming or waiting) per email and per phone for a date: two
+        # browsers sending the same contact at the same instant cannot both get seats.
+        # The service stores contacts normalised (email lower-cased, phone in E.164).
+        Index(
+            "uq_rsvp_active_email",
+            "event_id",
+            "occurrence_start",
+            "email",
+            unique=True,
+            sqlite_where=text(RSVP_ACTIVE + " AND email != ''"),
+            postgresql_where=text(RSVP_ACTIVE + " AND email != ''"),
+        ),
+        Index(
+            "uq_rsvp_active_phone",
+            "event_id",
+            "occurrence_start",
+            "phone",
+            unique=True,
+            sqlite_where=text(RSVP_ACTIVE + " AND phone != ''"),
+            postgresql_where=text(RSVP_ACTIVE + " AND phone != ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

@@ -308,18 +308,39 @@ def feed_events(cafe: Cafe) -> list[Event]:
 # Staff changes --------------------------------------------------------------------------
 
 
+def event_of_form(cafe: Cafe, form_key: str | None) -> Event | None:
+    """The event this very form already published, or None."""
+    if not form_key:
+        return None
+    return db.session.scalar(select(Event).where(Event.cafe_id == cafe.id, Event.form_key == form_key))
+
+
 def create_event(
-    cafe: Cafe, fields: dict, copied_from: Event | None = None, actor: User | None = None
+    cafe: Cafe,
+    fields: dict,
+    copied_from: Event | None = None,
+    actor: User | None = None,
+    form_key: str | None = None,
 ) -> Event:
-    """Publish a new event in the café."""
+    """Publish a new event in the café; the same form sent again (`form_key`, unique in the
+    database, even at the same instant) gives back the event the first one published."""
+    if (same := event_of_form(cafe, form_key)) is not None:
+        return same
     event = Event(
         cafe=cafe,
         created_by=actor or audit.current_actor(),
         copied_from_id=copied_from.id if copied_from is not None else None,
+        form_key=form_key or None,
         **{k: fields[k] for k in EDITABLE},
     )
     db.session.add(event)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if (same := event_of_form(cafe, form_key)) is None:
+            raise
+        return same
     audit.record(
         "events.created", cafe, target=f"#{event.id} {event.title}", starts_at=event.starts_at.isoformat()
     )
@@ -656,25 +677,30 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
-    _save_once(rsvp, lambda: _confirm(cafe, rsvp, occurrence))
+    _save_once(event, rsvp, known_codes, lambda: _confirm(cafe, rsvp, occurrence))
     return rsvp
 
 
-def _save_once(rsvp: Rsvp, confirm) -> None:
+def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str], confirm) -> None:
     """Commit the answer with its confirmation (one transaction), unless the same form (its
-    key) got in at the same moment."""
+    key) or the same contact got in at the same moment: the database's unique indexes decide,
+    and this request's seats go back."""
+    start, email, phone, form_key = rsvp.occurrence_start, rsvp.email, rsvp.phone, rsvp.form_key or ""
     db.session.add(rsvp)
     try:
         db.session.flush()
         confirm()
         db.session.commit()
     except IntegrityError:
-        # The same form, sent at the same moment, won: this request's seats go back.
         db.session.rollback()
-        earlier = _answer_from_form(rsvp.form_key or "")
+        earlier = _answer_from_form(form_key)
+        if earlier is not None:
+            raise AlreadyAnswered(earlier, same_browser=True) from None
+        # Another browser with the same email or phone won: told as if it had come a moment later.
+        earlier = _answer_from_contact(event, start, email, phone)
         if earlier is None:
             raise
-        raise AlreadyAnswered(earlier, same_browser=True) from None
+        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes) from None
 
 
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:

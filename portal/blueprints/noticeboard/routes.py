@@ -101,12 +101,14 @@ def detail(notice_id: int):
 
 def _detail_page(notice: Notice, reply_form=None, renew_form=None, status: int = 200):
     me = _me()
+    reply_form = reply_form or ReplyForm(formdata=None)
+    reply_form.issue_key()
     return render(
         "noticeboard/detail.html",
         status=status,
         notice=notice,
         today=services.today_in(g.cafe),
-        reply_form=reply_form or ReplyForm(formdata=None),
+        reply_form=reply_form,
         can_reply=services.can_reply(notice) and notice.is_visible(services.today_in(g.cafe)),
         can_edit=services.can_edit(notice, me, allowed(cafe_role(Role.STAFF))),
         is_author=me is not None and notice.author_id == me.id,
@@ -131,7 +133,7 @@ def reply(notice_id: int):
     if not form.validate_on_submit():
         return _detail_page(notice, reply_form=form, status=422)
     try:
-        services.send_reply(g.cafe, notice, _me(), form.message.data)
+        services.send_reply(g.cafe, notice, _me(), form.message.data, form_key=form.form_key.data)
     except services.Suspended as error:
         return _suspended_page(error)
     flash(_("Your message is sent. The author will answer you by email if they wish."), "success")

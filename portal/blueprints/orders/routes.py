@@ -21,6 +21,7 @@ def _order_page(template, *, day, status=200, **context):
     cafe = g.cafe
     open_day = services.collection_day(cafe, day) if day else None
     context.setdefault("form", ContactForm())
+    context["form"].issue_key()
     context.setdefault("quantities", {})
     context.setdefault("errors", {})
     alternatives = context.pop("alternatives", None)
@@ -143,16 +144,12 @@ def place():
         return _order_page(
             "orders/day.html", day=wanted, status=422, form=form, quantities=quantities, errors=errors
         )
-    person = form.person()
-    order = services.same_order(cafe, wanted, quantities, **person)
-    if order is None:
-        try:
-            order = services.place_order(cafe, wanted, quantities, confirm=True, **person)
-        except OrderRefused as refused:
-            again = services.same_order(cafe, wanted, quantities, **person)
-            if again is None:
-                return _refused(refused, wanted, form, quantities)
-            order = again
+    try:
+        order, _placed = services.take_order(
+            cafe, wanted, quantities, form.person(), form_key=form.form_key.data, confirm=True
+        )
+    except OrderRefused as refused:
+        return _refused(refused, wanted, form, quantities)
     return redirect_to(url_for(".order", order_token=order.token, new=1))
 
 

@@ -116,10 +116,15 @@ def staff_order():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit() and not errors and wanted is not None:
-            person = form.person()
             try:
-                order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
-                    cafe, wanted, quantities, ordered_by=current_user, confirm=True, **person
+                order, _placed = services.take_order(
+                    cafe,
+                    wanted,
+                    quantities,
+                    form.person(),
+                    form_key=form.form_key.data,
+                    ordered_by=current_user,
+                    confirm=True,
                 )
             except OrderRefused as refused:
                 status = 409 if refused.reason in ("stock", "closed") else 422
@@ -135,6 +140,7 @@ def staff_order():
                     "success",
                 )
                 return redirect_to(url_for(".staff_day", date=order.day.isoformat()) + f"#order-{order.id}")
+    form.issue_key()
     return render(
         "orders/staff_order.html",
         private=True,

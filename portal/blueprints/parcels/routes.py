@@ -13,10 +13,12 @@ from .forms import ParcelForm
 
 def _page(form=None, status=200):
     cafe = g.cafe
+    form = form or ParcelForm(formdata=None)
+    form.issue_key()
     return render(
         "parcels/index.html",
         status=status,
-        form=form or ParcelForm(formdata=None),
+        form=form,
         lists=services.counter_lists(cafe),
         today=cafe.today(),
         holds={key: hold for key, (_label, hold) in CARRIERS.items()},
@@ -42,6 +44,7 @@ def record():
         carrier=form.carrier.data,
         keep_until=form.keep_until.data,
         received_by=current_user,
+        form_key=form.form_key.data,
     )
     if parcel.notified_at is not None:
         flash(_("Parcel for %(name)s recorded; they have been told.", name=parcel.recipient), "success")
