@@ -3,7 +3,7 @@
 A café's coming events (those not over yet, or recurring) and the directory's first page.
 
 Revision ID: i11_hot_indexes
-Revises: i11_cache_version
+Revises: i9_event_form_key
 Create Date: 2026-11-29 21:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i11_hot_indexes"
-down_revision = "i11_cache_version"
+down_revision = "i9_event_form_key"
 branch_labels = None
 depends_on = None
 
