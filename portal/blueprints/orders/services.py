@@ -386,13 +386,9 @@ def place_order(
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
-    `form_key` is unique per café: a second order with the same key raises IntegrityError
-    (nothing saved), see `take_order`.
-
-    The cut-off is read from the clock now (not from when the page was opened), and the
-    stock of each product is taken by a conditional UPDATE in the same transaction.
-    `confirm`: the confirmation mail is recorded in that same transaction (never an order
-    without its mail, nor a mail without its order).
+    The cut-off is read from the clock now, the stock taken by a conditional UPDATE in the
+    same transaction; `confirm` records the confirmation mail in it too. `form_key` is unique
+    per café: a second order with the same key raises IntegrityError, see `take_order`.
     """
     now = now or utcnow()
     try:
