@@ -81,14 +81,10 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders_command():
         """Remind tomorrow's digital-help appointments (run daily; running twice sends nothing twice)."""
-        from .blueprints.bookings.services import send_reminders
-        from .blueprints.parcels.services import send_reminders as send_parcel_reminders
+        from .jobs import send_all_reminders
 
-        with current_app.test_request_context():
-            sent = send_reminders()
-            parcels = send_parcel_reminders()
-        click.echo(f"{sent} reminder(s) sent.")
-        click.echo(f"{parcels} parcel reminder(s) sent.")
+        for line in send_all_reminders():
+            click.echo(line)
 
     @app.cli.command("shop-run")
     def shop_run_command():
@@ -106,9 +102,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("purge-personal-data")
     def purge_personal_data_command():
         """Apply every retention rule of the personal-data map (daily; safe to run twice, even at once)."""
-        from .blueprints.privacy.retention import run
+        from .jobs import purge_all_personal_data
 
-        with current_app.test_request_context():
-            report = run()
-        for line in report.lines():
+        for line in purge_all_personal_data():
             click.echo(line)

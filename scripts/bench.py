@@ -108,8 +108,9 @@ def resolve_pages(app) -> list[tuple[str, str, dict]]:
     """Fill in the event and notice pages with real ids of the bench café."""
     from sqlalchemy import select
 
+    from portal.blueprints.noticeboard.services import board
     from portal.extensions import db
-    from portal.models import Cafe, Event, Notice, NoticeStatus, utcnow
+    from portal.models import Cafe, Event, utcnow
 
     with app.app_context():
         cafe = db.session.scalar(select(Cafe).where(Cafe.slug == "saint-jean-de-cole"))
@@ -118,13 +119,9 @@ def resolve_pages(app) -> list[tuple[str, str, dict]]:
             .where(Event.cafe_id == cafe.id, Event.starts_at > utcnow())
             .order_by(Event.starts_at)
         )
-        notice = db.session.scalar(
-            select(Notice.id)
-            .where(
-                Notice.cafe_id == cafe.id, Notice.status == NoticeStatus.PUBLISHED, Notice.hidden.is_(False)
-            )
-            .order_by(Notice.id.desc())
-        )
+        # A notice that is on the board today (published, not hidden, not expired).
+        on_board = board(cafe)
+        notice = on_board[0].id if on_board else None
     values = {
         "event": f"/c/saint-jean-de-cole/events/{event}" if event else "",
         "notice": f"/c/saint-jean-de-cole/board/{notice}" if notice else "",

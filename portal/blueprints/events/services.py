@@ -372,8 +372,8 @@ def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     # More seats (or no limit any more): those waiting get them before anyone new.
     promoted = _promote_waiting(cafe, event) if event.rsvp_enabled else []
     audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
-    db.session.commit()
     _confirm_promoted(cafe, promoted)
+    db.session.commit()  # the change and the mails it causes together
     return event
 
 
@@ -436,8 +436,8 @@ def cancel_event(cafe: Cafe, event: Event, reason: str) -> None:
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()
     audit.record("events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason)
-    db.session.commit()
     _tell_attendees(cafe, event, None, _("Cancelled: %(title)s", title=event.title), event.cancel_reason)
+    db.session.commit()
 
 
 def reinstate_event(cafe: Cafe, event: Event) -> None:
@@ -494,10 +494,10 @@ def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason
         occurrence=occurrence_key(original_start),
         reason=override.reason,
     )
-    db.session.commit()
     _tell_attendees(
         cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
     )
+    db.session.commit()
 
 
 def move_occurrence(
@@ -516,8 +516,8 @@ def move_occurrence(
         starts_at=starts_at.isoformat(),
         reason=override.reason,
     )
-    db.session.commit()
     _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
+    db.session.commit()
 
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
@@ -677,17 +677,19 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
-    _save_once(event, rsvp, known_codes)
-    _confirm(cafe, rsvp, occurrence)
+    _save_once(event, rsvp, known_codes, lambda: _confirm(cafe, rsvp, occurrence))
     return rsvp
 
 
-def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str]) -> None:
-    """Commit the answer, unless the same form (its key) or the same contact got in at the
-    same moment: the database's unique indexes decide, and this request's seats go back."""
+def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str], confirm) -> None:
+    """Commit the answer with its confirmation (one transaction), unless the same form (its
+    key) or the same contact got in at the same moment: the database's unique indexes decide,
+    and this request's seats go back."""
     start, email, phone, form_key = rsvp.occurrence_start, rsvp.email, rsvp.phone, rsvp.form_key or ""
     db.session.add(rsvp)
     try:
+        db.session.flush()
+        confirm()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -223,8 +223,8 @@ def approve(cafe: Cafe, notice: Notice) -> None:
     notice.published_at = notice.published_at or now
     notice.held_because = ""
     _decide(cafe, "approved", notice, subject=notice.author)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "approved")
+    db.session.commit()  # the decision and its mail together
 
 
 def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
@@ -237,8 +237,8 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     notice.reject_reason = reason
     _resolve_reports(notice)
     _decide(cafe, "rejected", notice, reason=reason, subject=notice.author)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "rejected", reason)
+    db.session.commit()
 
 
 def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
@@ -253,8 +253,8 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     notice.hidden_reason = reason
     _resolve_reports(notice)
     _decide(cafe, "hidden", notice, reason=reason, subject=notice.author)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "hidden", reason)
+    db.session.commit()
 
 
 def restore(cafe: Cafe, notice: Notice) -> None:
@@ -269,9 +269,9 @@ def restore(cafe: Cafe, notice: Notice) -> None:
     notice.hidden_reason = ""
     _resolve_reports(notice)
     _decide(cafe, "restored", notice, subject=notice.author)
-    db.session.commit()
     if was_hidden:
         notifications.notice_decided(cafe, notice, "restored")
+    db.session.commit()
 
 
 def visitor_key(session_token: str) -> str:
@@ -362,9 +362,10 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
         actor=None,
         reports=count,
     )
-    db.session.commit()
-    db.session.refresh(notice)
+    db.session.flush()
+    db.session.refresh(notice)  # the conditional UPDATE changed it behind the session's back
     notifications.notice_decided(cafe, notice, "auto_hidden")
+    db.session.commit()
 
 
 def suspend(
@@ -378,9 +379,9 @@ def suspend(
     )
     db.session.add(suspension)
     _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good")
-    db.session.commit()
     until_words = _("until %(date)s", date=until.date().isoformat()) if until else _("for good")
     notifications.suspended(cafe, user, reason, until_words)
+    db.session.commit()
     return suspension
 
 

@@ -382,14 +382,13 @@ def place_order(
     standing_order: StandingOrder | None = None,
     now: datetime | None = None,
     form_key: str | None = None,
+    confirm: bool = False,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
-    `form_key` is unique per café: a second order with the same key raises IntegrityError
-    (nothing saved), see `take_order`.
-
-    The cut-off is read from the clock now (not from when the page was opened), and the
-    stock of each product is taken by a conditional UPDATE in the same transaction.
+    The cut-off is read from the clock now, the stock taken by a conditional UPDATE in the
+    same transaction; `confirm` records the confirmation mail in it too. `form_key` is unique
+    per café: a second order with the same key raises IntegrityError, see `take_order`.
     """
     now = now or utcnow()
     try:
@@ -417,8 +416,7 @@ def place_order(
         )
         db.session.add(order)
         db.session.flush()
-        if ordered_by is not None:
-            audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
+        _audit_and_confirm(cafe, order, ordered_by, confirm)
         db.session.commit()
     except OrderRefused as refused:
         db.session.rollback()
@@ -429,6 +427,16 @@ def place_order(
         db.session.rollback()
         raise
     return order
+
+
+def _audit_and_confirm(cafe: Cafe, order: BreadOrder, ordered_by: User | None, confirm: bool) -> None:
+    """In the order's transaction: an order taken by staff is audited, the confirmation recorded."""
+    if ordered_by is not None:
+        audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
+    if confirm:
+        from .notifications import send_confirmation
+
+        send_confirmation(cafe, order)
 
 
 def order_of_form(cafe: Cafe, form_key: str | None) -> BreadOrder | None:
@@ -454,6 +462,7 @@ def take_order(
     *,
     form_key: str | None,
     ordered_by: User | None = None,
+    confirm: bool = False,
 ) -> tuple[BreadOrder, bool]:
     """Place the order sent from the form `form_key`, once: (order, True) when this request
     placed it, (the first tap's order, False) when the same form was already sent, even at the
@@ -461,7 +470,10 @@ def take_order(
     if (same := order_of_form(cafe, form_key)) is not None:
         return same, False
     try:
-        return place_order(cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key), True
+        placed = place_order(
+            cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key, confirm=confirm
+        )
+        return placed, True
     except OrderRefused:
         # The first tap may have taken the last loaves: then this tap is that order.
         if (same := order_of_form(cafe, form_key)) is not None:
@@ -981,8 +993,8 @@ def send_baker_lists(now: datetime | None = None) -> int:
         ):
             db.session.rollback()
             continue
-        db.session.commit()
         send_baker_list(cafe, settings_for(cafe), listing)
+        db.session.commit()  # "sent" and the mail together
         sent += 1
     return sent
 

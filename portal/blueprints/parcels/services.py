@@ -84,11 +84,10 @@ def record_parcel(
             raise
         return same
     audit.record("parcels.record", cafe, target=f"parcel:{parcel.id}", carrier=carrier)
-    db.session.commit()
     if recipient_of(parcel).reachable:
         send_notice(cafe, parcel)
         parcel.notified_at = utcnow()
-        db.session.commit()
+    db.session.commit()  # the parcel and its notice together
     return parcel
 
 
@@ -214,8 +213,8 @@ def send_reminders(now: datetime | None = None) -> int:
                 .where(Parcel.id == parcel.id, Parcel.reminder_sent_at.is_(None))
                 .values(reminder_sent_at=now)
             )
-            db.session.commit()
             if won:
                 send_reminder(cafe, parcel)
                 sent += 1
+            db.session.commit()
     return sent
