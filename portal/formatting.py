@@ -70,6 +70,11 @@ def short_date(day: date) -> str:
     return babel_format_date(day, "short" if locale() == "fr" else "medium", locale=locale())
 
 
+def long_date(day: date) -> str:
+    """'12 décembre 2026' / 'December 12, 2026'."""
+    return babel_format_date(day, "long", locale=locale())
+
+
 def month_year(day: date) -> str:
     return format_date(day, "MMMM y")
 

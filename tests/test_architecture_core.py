@@ -111,3 +111,16 @@ def test_bookings_routes_are_small_and_thin():
             if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 60
         ]
         assert long == [], f"{path.name}: {long}"
+
+
+def test_no_module_borrows_another_modules_private_helpers():
+    """What two modules share lives in a module of its own, under a public name."""
+    offenders = [
+        f"{rel}:{node.lineno} {alias.name}"
+        for _path, rel, text in _files(".py")
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert offenders == [], "move the shared helper to a module of its own: " + ", ".join(offenders)

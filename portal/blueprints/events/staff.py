@@ -17,7 +17,7 @@ from ...tenancy import get_cafe_owned_or_404
 from . import bp, services
 from .forms import CancelForm, EventForm, NetworkEventForm, OccurrenceForm
 from .recurrence import occurrence_key, parse_occurrence_key
-from .routes import _occurrence_or_404
+from .routes import occurrence_or_404
 
 
 @bp.get("/events/manage/")
@@ -181,7 +181,7 @@ def occurrences(event_id: int):
 @requires(cafe_role(Role.STAFF))
 def attendees(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
-    occurrence = _occurrence_or_404(event, request.args.get("on"))
+    occurrence = occurrence_or_404(event, request.args.get("on"))
     people = services.attendees(g.cafe, event, occurrence.original_start)
     going = [p for p in people if p.status == RsvpStatus.GOING]
     return render(

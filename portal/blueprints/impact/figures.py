@@ -223,7 +223,7 @@ def shares(dimension: str, counts: dict[str, int], coop_labels: bool = False) ->
     return out
 
 
-def _report_filter(scope: Scope, period: Period):
+def report_filter(scope: Scope, period: Period):
     return and_(scope.report_where(), HelpReport.day.between(period.start, period.end))
 
 
@@ -287,7 +287,7 @@ def _categories_query(scope: Scope, period: Period):
     )
     return (
         select(*columns, func.sum(HelpReport.participants))
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(*columns)
     )
 
@@ -297,7 +297,7 @@ def _choices_query(scope: Scope, period: Period):
     return (
         select(HelpReportChoice.dimension, HelpReportChoice.value, func.sum(HelpReport.participants))
         .join(HelpReport, HelpReport.id == HelpReportChoice.report_id)
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(HelpReportChoice.dimension, HelpReportChoice.value)
     )
 
@@ -406,7 +406,7 @@ def _per_cafe_query(scope: Scope, period: Period):
             func.coalesce(func.sum(case((HelpReport.kind == COLLECTIVE, 1), else_=0)), 0).label("workshops"),
         )
         .join(HelpReport, HelpReport.cafe_id == Cafe.id)
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(Cafe.id, Cafe.name, Cafe.slug, Cafe.department)
         .order_by(func.sum(HelpReport.participants).desc(), Cafe.name)
     )

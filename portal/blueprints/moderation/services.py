@@ -10,7 +10,6 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -379,8 +378,7 @@ def suspend(
     db.session.add(suspension)
     _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good")
     db.session.commit()
-    until_words = _("until %(date)s", date=until.date().isoformat()) if until else _("for good")
-    notifications.suspended(cafe, user, reason, until_words)
+    notifications.suspended(cafe, user, reason, until)
     return suspension
 
 
