@@ -124,3 +124,15 @@ def test_no_module_borrows_another_modules_private_helpers():
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
     assert offenders == [], "move the shared helper to a module of its own: " + ", ".join(offenders)
+
+
+def test_no_function_over_sixty_lines_outside_the_demo_data():
+    """Small, named steps (the demo and network-scale data generators are long lists of data)."""
+    long = [
+        f"{rel}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for _path, rel, text in _files(".py")
+        if rel not in {"demo.py", "cli_scale.py"}
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert long == [], "split into named steps: " + ", ".join(long)
