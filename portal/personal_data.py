@@ -305,6 +305,8 @@ MAP: dict[str, Table] = {
             "code": no(_l("The appointment's code")),
             # A random key only the booking browser's form holds (a second tap finds this row).
             "form_key": no(),
+            # The same for the form that last moved it (a second tap moves it once).
+            "move_key": no(),
             "status": personal(
                 _l("Booked, attended, did not come or cancelled"), on_delete=CATEGORY, on_expiry=CATEGORY
             ),

@@ -527,8 +527,14 @@ def cancel_by_person(cafe: Cafe, booking: Booking, now: datetime | None = None) 
         raise
 
 
-def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None) -> None:
-    """Move the booking to `slot`: the new seat is taken before the old one is given back."""
+def reschedule(
+    cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None, form_key: str = ""
+) -> None:
+    """Move the booking to `slot`: the new seat is taken before the old one is given back.
+
+    The move records `form_key` (the moving form's random key) in the same UPDATE, so
+    `move` can tell a second tap of the same form from another move.
+    """
     if not can_change(cafe, booking, now):
         raise TooLate
     try:
@@ -542,6 +548,7 @@ def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | Non
             ends_at=slot.ends_at,
             overbooked=False,
             reminder_sent_at=None,
+            move_key=form_key or None,
         )
         if not moved:  # cancelled or moved by another request meanwhile
             raise TooLate
@@ -550,6 +557,31 @@ def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | Non
         db.session.commit()
     except Exception:
         db.session.rollback()
+        raise
+
+
+def _moved_by(booking: Booking, form_key: str) -> bool:
+    return bool(form_key) and booking.move_key == form_key
+
+
+def move(
+    cafe: Cafe, booking: Booking, slot_key: str, form_key: str = "", now: datetime | None = None
+) -> None:
+    """The person moves their booking to the slot named `slot_key`, once per form.
+
+    A second tap or a replay of the same form (same `form_key`) finds the booking already
+    moved by it and answers as the first did, instead of moving it again or saying the seat is
+    taken (by this very booking). Raises SlotNotFound, SlotUnavailable or TooLate otherwise.
+    """
+    if _moved_by(booking, form_key):
+        return
+    try:
+        reschedule(cafe, booking, find_slot(cafe, booking.topic, slot_key, now), now, form_key=form_key)
+    except (TooLate, SlotUnavailable):
+        db.session.rollback()
+        db.session.refresh(booking)
+        if _moved_by(booking, form_key):  # the other tap of this form won the race
+            return
         raise
 
 
