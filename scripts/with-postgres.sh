@@ -39,10 +39,4 @@ as_postgres "$pgbin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABA
 
 echo "with-postgres: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/comptoir_test"
-# For the two-host test: restart this cluster under load (same options, fast shutdown).
-if [ "$(id -u)" = 0 ]; then
-  export TEST_PG_RESTART="runuser -u postgres -- $pgbin/pg_ctl -D $dir/data -l $dir/server.log -w -m fast restart"
-else
-  export TEST_PG_RESTART="$pgbin/pg_ctl -D $dir/data -l $dir/server.log -w -m fast restart"
-fi
 "$@"
