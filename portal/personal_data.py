@@ -427,6 +427,9 @@ MAP: dict[str, Table] = {
     "standing_order_pause": Table(
         _l("Pauses of a regular order"), plain("id standing_order_id first_day last_day")
     ),
+    "standing_shortfall": Table(
+        _l("Days a regular order could not be met"), plain("id standing_order_id day noted_at cafe_id")
+    ),
     "bread_order_line": Table(
         _l("Lines of a bread order"), plain("id order_id product_id quantity unit_price_cents")
     ),

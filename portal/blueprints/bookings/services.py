@@ -618,7 +618,7 @@ def people_to_phone(cafe: Cafe, day: date) -> list[Booking]:
     return [b for b in bookings_between(cafe, day) if b.status == BOOKED and not recipient_of(b).reachable]
 
 
-def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
+def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "", *, actor: User | None) -> None:
     """Staff mark a booking attended, no-show, back to booked, or cancel it with a reason."""
     if status not in STAFF_MARKS or booking.is_cancelled:
         raise NotAllowed
@@ -636,6 +636,7 @@ def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
         target=f"booking:{booking.id}",
         code=booking.code,
         reason=reason.strip(),
+        actor=actor,
     )
     db.session.commit()
 
@@ -759,7 +760,9 @@ def _check_helper(cafe: Cafe, helper_id: int | None) -> None:
         raise NotAllowed
 
 
-def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) -> HelpTopic:
+def add_topic(
+    cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str, *, actor: User | None
+) -> HelpTopic:
     """A new help topic, listed last."""
     last = db.session.scalar(select(func.max(HelpTopic.position)).where(HelpTopic.cafe_id == cafe.id)) or 0
     topic = HelpTopic(
@@ -771,41 +774,43 @@ def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) 
     )
     db.session.add(topic)
     db.session.flush()
-    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name)
+    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name, actor=actor)
     db.session.commit()
     return topic
 
 
-def toggle_topic(cafe: Cafe, topic: HelpTopic) -> None:
+def toggle_topic(cafe: Cafe, topic: HelpTopic, *, actor: User | None) -> None:
     """Offer a topic again, or stop offering it (its past bookings stay)."""
     topic.active = not topic.active
-    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active)
+    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active, actor=actor)
     db.session.commit()
 
 
-def add_rule(cafe: Cafe, **values) -> AvailabilityRule:
+def add_rule(cafe: Cafe, *, actor: User | None, **values) -> AvailabilityRule:
     """A weekly opening period for a helper of this café."""
     _check_helper(cafe, values.get("helper_id"))
     rule = AvailabilityRule(cafe_id=cafe.id, **values)
     db.session.add(rule)
     db.session.flush()
-    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday)
+    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday, actor=actor)
     db.session.commit()
     return rule
 
 
-def add_extra(cafe: Cafe, **values) -> ExtraOpening:
+def add_extra(cafe: Cafe, *, actor: User | None, **values) -> ExtraOpening:
     """A one-off opening of a helper of this café."""
     _check_helper(cafe, values.get("helper_id"))
     extra = ExtraOpening(cafe_id=cafe.id, **values)
     db.session.add(extra)
     db.session.flush()
-    audit.record("bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat())
+    audit.record(
+        "bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat(), actor=actor
+    )
     db.session.commit()
     return extra
 
 
-def add_closure(cafe: Cafe, **values) -> Closure:
+def add_closure(cafe: Cafe, *, actor: User | None, **values) -> Closure:
     """Days without help: the whole café (no helper) or one helper's absence."""
     _check_helper(cafe, values.get("helper_id"))
     closure = Closure(cafe_id=cafe.id, **values)
@@ -817,19 +822,22 @@ def add_closure(cafe: Cafe, **values) -> Closure:
         target=f"closure:{closure.id}",
         first_day=closure.first_day.isoformat(),
         last_day=closure.last_day.isoformat(),
+        actor=actor,
     )
     db.session.commit()
     return closure
 
 
-def delete_setup_row(cafe: Cafe, row) -> None:
+def delete_setup_row(cafe: Cafe, row, *, actor: User | None) -> None:
     """Remove a rule, an extra opening or a closure (bookings already made stay)."""
-    audit.record(f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}")
+    audit.record(
+        f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}", actor=actor
+    )
     db.session.delete(row)
     db.session.commit()
 
 
-def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
+def save_settings(cafe: Cafe, *, actor: User | None, **values) -> CafeBookingSettings:
     """The café's booking window, notices and retention period (the café's, for RSVPs too)."""
     settings = db.session.get(CafeBookingSettings, cafe.id)
     if settings is None:
@@ -837,6 +845,6 @@ def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
         db.session.add(settings)
     for key, value in values.items():
         setattr(cafe if key == "retention_months" else settings, key, value)
-    audit.record("bookings.save_settings", cafe, target="settings", **values)
+    audit.record("bookings.save_settings", cafe, target="settings", **values, actor=actor)
     db.session.commit()
     return settings

@@ -4,7 +4,7 @@ at the counter for someone without an account (/c/<slug>/board/)."""
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
-from ...access import allowed, cafe_role, logged_in, requires
+from ...access import allowed, cafe_role, current_actor, logged_in, requires
 from ...formatting import short_date
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -79,7 +79,9 @@ def new_for_someone():
     if request.method == "GET":
         form.expires_on.data = services.default_expiry(g.cafe)
     if form.validate_on_submit():
-        notice = services.create_counter_notice(g.cafe, me(), form.on_behalf_of.data, _data(form))
+        notice = services.create_counter_notice(
+            g.cafe, me(), form.on_behalf_of.data, _data(form), actor=current_actor()
+        )
         flash(_("The notice for %(name)s is saved.", name=notice.on_behalf_of), "success")
         if notice.status != NoticeStatus.PUBLISHED:
             flash(_("It contains a blocked word, so it waits for a moderator."), "info")
@@ -103,7 +105,7 @@ def edit(notice_id: int):
         form = form_class(relay_possible=not counter, **limits)
     if form.validate_on_submit():
         try:
-            services.update_notice(g.cafe, notice, _data(form), me(), trusted=counter)
+            services.update_notice(g.cafe, notice, _data(form), me(), trusted=counter, actor=current_actor())
         except services.Suspended as error:
             return suspended_page(error)
         if notice.status == NoticeStatus.PENDING:
@@ -139,7 +141,7 @@ def renew(notice_id: int):
 def withdraw(notice_id: int):
     notice = _editable_or_404(notice_id)
     if ActionForm().validate_on_submit():
-        services.withdraw(g.cafe, notice)
+        services.withdraw(g.cafe, notice, actor=current_actor())
         flash(_("Your notice is withdrawn from the board."), "success")
     return redirect_to(url_for(".mine") if notice.author_id else url_for(".index"))
 

@@ -3,7 +3,7 @@
 from flask import abort, flash, g, request, session, url_for
 from flask_babel import gettext as _
 
-from ...access import Check, cafe_role, counter_mode, requires
+from ...access import Check, cafe_role, counter_mode, current_actor, requires
 from ...htmx import redirect_to, render
 from ...models import Role
 from . import bp, services
@@ -53,7 +53,7 @@ def counter_order(day: str):
         person = form.person()
         try:
             order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
-                cafe, wanted, quantities, **person
+                cafe, wanted, quantities, **person, actor=current_actor()
             )
         except OrderRefused as refused:
             if refused.reason == "closed":

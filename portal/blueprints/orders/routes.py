@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
+from ...access import current_actor
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -147,7 +148,7 @@ def place():
     order = services.same_order(cafe, wanted, quantities, **person)
     if order is None:
         try:
-            order = services.place_order(cafe, wanted, quantities, **person)
+            order = services.place_order(cafe, wanted, quantities, **person, actor=current_actor())
         except OrderRefused as refused:
             again = services.same_order(cafe, wanted, quantities, **person)
             if again is None:
@@ -225,7 +226,7 @@ def cancel(order_token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_order(g.cafe, order)
+        services.cancel_order(g.cafe, order, actor=current_actor())
     except OrderRefused:
         db.session.expire_all()
         return _show_order(
