@@ -107,3 +107,73 @@ def test_the_same_form_sent_eight_times_at_once_makes_one_answer(server, cafe_a)
     _db.session.expire_all()
     assert _db.session.query(Rsvp).count() == 1
     assert seats_taken(event) == 2
+
+
+def _post_page(url: str, data: dict) -> tuple[int, str]:
+    """POST like a browser without cookies (a separate browser each time): status and page."""
+    from urllib.error import HTTPError
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    request = Request(url, data=urlencode(data).encode(), method="POST")
+    try:
+        with urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _same_contact_at_once(server, race, event, contacts: list[dict]) -> list[tuple[int, str]]:
+    url = f"{server}{BASE}/events/{event.id}/rsvp"
+    forms = [
+        rsvp_data(
+            event,
+            **{"name": f"Personne {n}", "email": "", "phone": "", "form_key": f"{n:02d}" * 16, **contact},
+        )
+        for n, contact in enumerate(contacts)
+    ]
+    return race(lambda data: _post_page(url, data), forms)
+
+
+def _one_seat_and_the_others_told(answers, event) -> None:
+    statuses = [status for status, _page in answers]
+    assert statuses.count(200) == 1, statuses  # the winner follows the redirect to their answer
+    assert statuses.count(409) == len(answers) - 1, statuses
+    for status, page in answers:
+        if status == 409:
+            # Told like a repeat from another browser: a clear message next to the field, no code.
+            assert "a déjà une place pour cette date" in text(page)
+            assert "Internal Server Error" not in page and "Erreur" not in text(page)[:200]
+    _db.session.expire_all()
+    rsvps = _db.session.query(Rsvp).filter_by(event_id=event.id).all()
+    assert len(rsvps) == 1
+    assert seats_taken(event) == 2
+    assert rsvps[0].code not in "".join(page for status, page in answers if status == 409)
+
+
+def test_two_browsers_with_the_same_email_at_the_same_instant_get_one_seat(server, race, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=50)
+    answers = _same_contact_at_once(
+        server, race, event, [{"email": "jeanne@example.org"}, {"email": " Jeanne@Example.org "}] * 3
+    )
+    _one_seat_and_the_others_told(answers, event)
+
+
+def test_two_browsers_with_the_same_phone_at_the_same_instant_get_one_seat(server, race, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=50)
+    answers = _same_contact_at_once(
+        server, race, event, [{"phone": "06 12 34 56 78"}, {"phone": "+33612345678"}] * 3
+    )
+    _one_seat_and_the_others_told(answers, event)
+
+
+def test_the_same_contact_at_once_on_a_full_date_waits_once(server, race, cafe_a):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=1)
+    answers = _same_contact_at_once(
+        server, race, event, [{"email": "jeanne@example.org", "waitlist": "1"}] * 6
+    )
+    statuses = [status for status, _page in answers]
+    assert statuses.count(200) == 1 and statuses.count(409) == 5, statuses
+    _db.session.expire_all()
+    assert _db.session.query(Rsvp).filter_by(event_id=event.id).count() == 1
+    assert seats_taken(event) == 0

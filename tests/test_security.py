@@ -149,7 +149,9 @@ def test_healthz_checks_the_database(client):
 
 
 def test_healthz_reports_an_unreachable_database():
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/db.sqlite3"})
+    # No background sender: it would keep retrying the unreachable database after the test.
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/db.sqlite3", "EMBEDDED_WORKER": False}
+    app = create_app({"TESTING": True, **settings})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"

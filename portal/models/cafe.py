@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..territories import OVERSEAS_BY_NAME, overseas_territory
 from .mixins import CafeScoped, Timestamped
 from .types import UTCDateTime, utcnow
 
@@ -37,39 +38,15 @@ WEEKDAYS = (
 )
 
 
-# Overseas departments and collectivities by the first three digits of their postcodes.
-OVERSEAS_PHONE_REGIONS = {
-    "971": "GP",  # Guadeloupe
-    "972": "MQ",  # Martinique
-    "973": "GF",  # Guyane
-    "974": "RE",  # La Réunion
-    "975": "PM",  # Saint-Pierre-et-Miquelon
-    "976": "YT",  # Mayotte
-    "977": "BL",  # Saint-Barthélemy
-    "978": "MF",  # Saint-Martin
-    "986": "WF",  # Wallis-et-Futuna
-    "987": "PF",  # Polynésie française
-    "988": "NC",  # Nouvelle-Calédonie
-}
-OVERSEAS_DEPARTMENT_NAMES = {
-    "guadeloupe": "GP",
-    "martinique": "MQ",
-    "guyane": "GF",
-    "la reunion": "RE",
-    "reunion": "RE",
-    "mayotte": "YT",
-}
-
-
 def phone_region_of(postcode: str, department: str) -> str:
     """The phone region (ISO 3166 code) of a French place, by postcode or department."""
-    region = OVERSEAS_PHONE_REGIONS.get((postcode or "")[:3])
-    if region:
-        return region
     department_key = normalise_for_search(department or "")
-    return OVERSEAS_PHONE_REGIONS.get(department_key[:3]) or OVERSEAS_DEPARTMENT_NAMES.get(
-        department_key, "FR"
+    territory = (
+        overseas_territory(postcode)
+        or overseas_territory(department_key)
+        or OVERSEAS_BY_NAME.get(department_key)
     )
+    return territory.phone_region if territory else "FR"
 
 
 # How people shorten place names: "St-Jean", "Ste Foy".

@@ -6,10 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -161,10 +163,36 @@ def new_rsvp_code() -> str:
     return new_code(8)
 
 
+RSVP_ACTIVE = "status IN ('going', 'waitlist')"
+
+
 class Rsvp(CafeScoped, db.Model):
     """Someone (with or without an account) coming to one occurrence, or waiting for a seat."""
 
-    __table_args__ = (CheckConstraint("party_size BETWEEN 1 AND 20", name="rsvp_party_size"),)
+    __table_args__ = (
+        CheckConstraint("party_size BETWEEN 1 AND 20", name="rsvp_party_size"),
+        # One current answer (coming or waiting) per email and per phone for a date: two
+        # browsers sending the same contact at the same instant cannot both get seats.
+        # The service stores contacts normalised (email lower-cased, phone in E.164).
+        Index(
+            "uq_rsvp_active_email",
+            "event_id",
+            "occurrence_start",
+            "email",
+            unique=True,
+            sqlite_where=text(RSVP_ACTIVE + " AND email != ''"),
+            postgresql_where=text(RSVP_ACTIVE + " AND email != ''"),
+        ),
+        Index(
+            "uq_rsvp_active_phone",
+            "event_id",
+            "occurrence_start",
+            "phone",
+            unique=True,
+            sqlite_where=text(RSVP_ACTIVE + " AND phone != ''"),
+            postgresql_where=text(RSVP_ACTIVE + " AND phone != ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

@@ -280,7 +280,12 @@ class OccurrenceForm(OutsideHoursMixin, FlaskForm):
 class RsvpForm(FlaskForm):
     occurrence = HiddenField()
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
-    email = EmailField(_l("Email address"), validators=[Optional(), Email(), Length(max=255)])
+    # A space a phone keyboard added after the address is not a mistake to point out.
+    email = EmailField(
+        _l("Email address"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[Optional(), Email(), Length(max=255)],
+    )
     phone = TelField(_l("Or phone number"), validators=[Optional(), PhoneNumber()])
     party_size = IntegerField(
         _l("Number of people"),

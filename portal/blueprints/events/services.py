@@ -682,23 +682,28 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
-    _save_once(rsvp)
+    _save_once(event, rsvp, known_codes)
     _confirm(cafe, rsvp, occurrence)
     return rsvp
 
 
-def _save_once(rsvp: Rsvp) -> None:
-    """Commit the answer, unless the same form (its key) got in at the same moment."""
+def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str]) -> None:
+    """Commit the answer, unless the same form (its key) or the same contact got in at the
+    same moment: the database's unique indexes decide, and this request's seats go back."""
+    start, email, phone, form_key = rsvp.occurrence_start, rsvp.email, rsvp.phone, rsvp.form_key or ""
     db.session.add(rsvp)
     try:
         db.session.commit()
     except IntegrityError:
-        # The same form, sent at the same moment, won: this request's seats go back.
         db.session.rollback()
-        earlier = _answer_from_form(rsvp.form_key or "")
+        earlier = _answer_from_form(form_key)
+        if earlier is not None:
+            raise AlreadyAnswered(earlier, same_browser=True) from None
+        # Another browser with the same email or phone won: told as if it had come a moment later.
+        earlier = _answer_from_contact(event, start, email, phone)
         if earlier is None:
             raise
-        raise AlreadyAnswered(earlier, same_browser=True) from None
+        raise AlreadyAnswered(earlier, same_browser=earlier.code in known_codes) from None
 
 
 def find_rsvp(cafe: Cafe, code: str) -> Rsvp | None:
