@@ -1,14 +1,14 @@
 """Bookings remember the key of the form that last moved them (a double tap moves once)
 
 Revision ID: i8_booking_move_key
-Revises: i11_cache_version
+Revises: i9_rsvp_one_per_contact
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i8_booking_move_key"
-down_revision = "i11_cache_version"
+down_revision = "i9_rsvp_one_per_contact"
 branch_labels = None
 depends_on = None
 
