@@ -1,11 +1,14 @@
 """Forms shared across blueprints."""
 
+import secrets
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 from wtforms import SelectField as _SelectField
+from wtforms.validators import Length, Optional, Regexp
 from wtforms.widgets import HiddenInput, Select
 
 
@@ -23,6 +26,19 @@ FlaskForm.hidden_tag = _hidden_tag_without_ids
 
 class ActionForm(FlaskForm):
     """An empty form for POST-only buttons, so the CSRF token travels with them."""
+
+
+class FormKeyMixin:
+    """A random key given to this browser with the form: the same form sent twice (a double
+    tap, slow 3G, several at once) is recognised by a unique column in the database, and only
+    this browser can be shown what the first one made. Call issue_key() when showing the form."""
+
+    form_key = HiddenField(validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]*$")])
+
+    def issue_key(self) -> None:
+        """A fresh key when the form is shown (kept when it is shown again with errors)."""
+        if not self.form_key.data:
+            self.form_key.data = secrets.token_urlsafe(18)
 
 
 class OutsideHoursMixin:

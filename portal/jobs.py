@@ -59,13 +59,11 @@ def send_reminders_job() -> str:
 
 @daily_job("purge-personal-data", 3, 30)
 def purge_personal_data_job() -> str:
-    from .blueprints.bookings.services import purge_personal_data
-    from .blueprints.events.services import purge_rsvp_contacts
+    """Every retention rule of the personal-data map, as `flask purge-personal-data` runs them."""
+    from .blueprints.privacy.retention import run
 
     with current_app.test_request_context():
-        bookings = purge_personal_data()
-        rsvps = purge_rsvp_contacts()
-    return f"{bookings} booking(s) and {rsvps} RSVP(s) anonymised"
+        return " ".join(run().lines())
 
 
 def holder_name() -> str:

@@ -148,6 +148,50 @@ def day_warning(cafe: Cafe, day: date, starts: time, ends: time) -> str | None:
     return _("On %(day)s the café is open %(hours)s only.", day=when, hours=describe_intervals(intervals))
 
 
+def _outside_hours(cafe: Cafe, starts: datetime, ends: datetime) -> bool:
+    """Whether a local (naive) span at the café starts or ends while it is shut."""
+    end_time = ends.time() if ends.date() == starts.date() else time.max
+    intervals = opening_intervals(cafe, starts.date())
+    return intervals is not None and not _covered(intervals, starts.time(), end_time)
+
+
+SERIES_DATES_NAMED = 12
+
+
+def series_warning(cafe: Cafe, spans: list[tuple[datetime, datetime]]) -> str | None:
+    """What staff should know before a repeating event whose dates (local, naive start and end
+    of each occurrence) fall while the café is shut: every such date named, with why."""
+    from flask_babel import format_date
+    from flask_babel import gettext as _
+
+    from .typography import first_of_month
+
+    outside = [(starts, ends) for starts, ends in spans if _outside_hours(cafe, starts, ends)]
+    if not outside:
+        return None
+    if len(outside) == 1:
+        starts, ends = outside[0]
+        end_time = ends.time() if ends.date() == starts.date() else time.max
+        return day_warning(cafe, starts.date(), starts.time(), end_time)
+    named = []
+    for starts, _ends in outside[:SERIES_DATES_NAMED]:
+        hours = hours_for_day(cafe, starts.date())
+        when = first_of_month(format_date(starts.date(), "EEEE d MMMM"))
+        if hours.closed:
+            why = hours.note or _("closed")
+        else:
+            why = _("open %(hours)s", hours=describe_intervals(opening_intervals(cafe, starts.date()) or []))
+        named.append(f"{when} ({why})")
+    dates = ", ".join(named)
+    if len(outside) > SERIES_DATES_NAMED:
+        dates = _("%(dates)s and %(count)s more", dates=dates, count=len(outside) - SERIES_DATES_NAMED)
+    return _(
+        "%(count)s dates of the series fall while the café is shut: %(dates)s.",
+        count=len(outside),
+        dates=dates,
+    )
+
+
 def next_opening(cafe: Cafe, moment: datetime, days: int = 14) -> datetime | None:
     """When the café next opens after `moment` (local, aware), within `days`; None if unknown."""
     local = moment.astimezone(cafe.zone)

@@ -436,10 +436,14 @@ MAP: dict[str, Table] = {
     "parcel": Table(
         _l("Parcels waiting at the counter"),
         {
-            **plain(
-                "id carrier keep_until status notified_at reminder_sent_at phoned_at handed_over_at"
-                " returned_at cafe_id created_at updated_at"
-            ),
+            **plain("id reminder_sent_at phoned_at form_key cafe_id updated_at"),
+            "carrier": no(_l("The carrier")),
+            "keep_until": no(_l("Kept at the counter until")),
+            "status": no(_l("Waiting, collected or sent back")),
+            "created_at": no(_l("When it arrived")),
+            "notified_at": no(_l("When you were told it had arrived")),
+            "handed_over_at": no(_l("When it was handed over")),
+            "returned_at": no(_l("When it was sent back")),
             "recipient": personal(_l("Your name, on the parcel"), on_expiry=BLANK),
             "phone": personal(_l("Your phone number, to tell you the parcel is here"), on_expiry=BLANK),
             "email": personal(
@@ -451,11 +455,20 @@ MAP: dict[str, Table] = {
                 False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
             ),
         },
+        retention=_l(
+            "%(parcel_days)s days after the parcel was collected or sent back (the café chooses), then"
+            " only the carrier and the dates remain"
+        ),
     ),
     "standing_order": Table(
         _l("Regular bread orders"),
         {
-            **plain("id code token weekdays active cafe_id created_at updated_at"),
+            **plain("id token form_key cafe_id updated_at"),
+            "code": no(_l("The order's code")),
+            "weekdays": no(_l("The days, from 0 for Monday to 6 for Sunday")),
+            "created_at": no(_l("When it was ordered")),
+            # An erased person's regular order stops: no bread is baked for nobody.
+            "active": Column(False, _l("Whether it runs"), on_delete=NEUTRAL, neutral=False),
             "name": personal(_l("Your name, for the order"), on_expiry=BLANK),
             "phone": personal(_l("Your phone number, for the order"), on_expiry=BLANK),
             "email": personal(_l("Your email address, for the order"), on_expiry=BLANK, owner=True),
@@ -464,14 +477,19 @@ MAP: dict[str, Table] = {
                 False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
             ),
         },
+        retention=_l("as long as it runs; 90 days after it is stopped, the name and contacts are erased"),
     ),
     "bread_order": Table(
         _l("Bread orders"),
         {
-            **plain(
-                "id day code token status total_cents version standing_order_id collected_at cafe_id"
-                " created_at updated_at"
-            ),
+            # form_key: a random key of the form the order came from (a double tap finds it): no one's.
+            **plain("id token version standing_order_id form_key cafe_id updated_at"),
+            "code": no(_l("The order's code")),
+            "day": no(_l("The collection day")),
+            "status": no(_l("Placed, collected, not collected or cancelled")),
+            "total_cents": no(_l("The total, in euro cents")),
+            "created_at": no(_l("When it was ordered")),
+            "collected_at": no(_l("When it was collected")),
             "name": personal(_l("Your name, for the order"), on_expiry=BLANK),
             "phone": personal(_l("Your phone number, for the order"), on_expiry=BLANK),
             "email": personal(_l("Your email address, for the order"), on_expiry=BLANK, owner=True),
@@ -481,6 +499,10 @@ MAP: dict[str, Table] = {
                 False, _l("When the name and contacts were erased"), on_delete=STAMP, on_expiry=STAMP
             ),
         },
+        retention=_l(
+            "90 days after the collection day, then only the bread, the quantities and the prices remain,"
+            " for the café's accounts"
+        ),
     ),
     "notice": Table(
         _l("Notices on the noticeboard"),
@@ -524,6 +546,7 @@ MAP: dict[str, Table] = {
             "hidden_at": no(_l("When it was hidden")),
             "hidden_reason": personal(_l("Why a moderator hid it"), on_delete=BLANK),
             "hidden_by_id": staff(_l("Moderator who hid it")),
+            "form_key": no(),  # a random key of the form it was posted from: no one's
         },
         retention=_l("until it expires; 3 months later its contact details are erased"),
     ),
@@ -534,6 +557,7 @@ MAP: dict[str, Table] = {
             "notice_id": no(_l("The notice you replied to")),
             "sender_id": personal(_l("Your account, as the sender"), on_delete=DELETE_ROW, owner=True),
             "created_at": no(_l("When you replied")),
+            "form_key": no(),
             "cafe_id": CAFE,
         },
         retention=_l(

@@ -39,3 +39,27 @@ def test_upgrade_builds_the_models_schema_and_downgrade_undoes_it(empty_database
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_existing_cafes_are_found_by_st_and_saint_after_the_upgrade(empty_database_url):
+    """A café created before the St/Ste normalisation gets its search text recomputed."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="i11_cache_version")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO cafe (slug, name, village, postcode, department, timezone, address,"
+                    " phone, email, description, search_text, retention_months, created_at, updated_at)"
+                    " VALUES ('st-jean', 'Le Café de la Place', 'St-Jean-de-Côle', '24800', 'Dordogne',"
+                    " 'Europe/Paris', '', '', '', '', 'le cafe de la place st-jean-de-cole 24800 dordogne',"
+                    " 12, :now, :now)"
+                ),
+                {"now": "2026-01-01 00:00:00"},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            search_text = connection.execute(text("SELECT search_text FROM cafe")).scalar_one()
+        assert search_text == "le cafe de la place saint jean de cole 24800 dordogne"
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -256,3 +256,46 @@ def test_closed_now_says_when_the_cafe_reopens(app, client, db, cafe_a):
         pytest.skip("tomorrow is a public holiday")
     page = client.get("/c/saint-jean-de-cole/").get_data(as_text=True)
     assert "Fermé en ce moment · Ouvre demain à 7\u00a0h\u00a030" in page
+
+
+def test_a_repeating_event_names_every_date_that_falls_while_the_cafe_is_shut(
+    client, auth, db, helpdesk, clock
+):
+    """Not only the first date: every occurrence of the series is checked."""
+    from .test_events import event_form
+
+    stock_taking = HoursException(cafe=helpdesk.cafe, day=date(2026, 12, 11), closed=True, label="Inventaire")
+    db.session.add(stock_taking)
+    db.session.commit()
+    auth.login(helpdesk.team.staff)
+    # Fridays 16 h–18 h from 4 December, four times: the 11th is closed for stock-taking, the
+    # 25th is Christmas; the first date is fine.
+    form = event_form(
+        day="2026-12-04", start_time="16:00", end_time="18:00", recurrence="weekly", repeat_count="4"
+    )
+    response = client.post("/c/saint-jean-de-cole/events/manage/new", data=form)
+    page = response.get_data(as_text=True).replace("\u00a0", " ").replace("\u2060", "")
+    assert response.status_code == 422
+    assert (
+        "2 dates de la série tombent quand le café est fermé : vendredi 11 décembre (Inventaire), "
+        "vendredi 25 décembre (Noël)." in page
+    )
+    assert "4 décembre (" not in page and "18 décembre (" not in page
+    # A single date out of the hours is named the usual way.
+    only_christmas = {**form, "day": "2026-12-18", "repeat_count": "2"}
+    page = client.post("/c/saint-jean-de-cole/events/manage/new", data=only_christmas).get_data(as_text=True)
+    assert "Le café est fermé le vendredi 25 décembre (Noël)." in page.replace("\u00a0", " ")
+    # A series ending by a date, running into the lunch closing on one day only.
+    db.session.add(
+        HoursException(
+            cafe=helpdesk.cafe, day=date(2026, 12, 15), closed=False, opens=time(7, 30), closes=time(17)
+        )
+    )
+    db.session.commit()
+    until = {**form, "day": "2026-12-01", "repeat_count": "", "repeat_until": "2026-12-22"}
+    page = client.post("/c/saint-jean-de-cole/events/manage/new", data=until).get_data(as_text=True)
+    page = page.replace("\u00a0", " ").replace("\u2060", "")
+    assert "Le mardi 15 décembre, le café n’est ouvert que 7 h 30–17 h." in page
+    # Staff may keep the series anyway.
+    confirmed = client.post("/c/saint-jean-de-cole/events/manage/new", data={**form, "outside_hours_ok": "y"})
+    assert confirmed.status_code == 303

@@ -155,11 +155,112 @@ def test_more_than_is_left_is_refused_with_what_is_left(client, db, bakery, mond
     assert not taken(db, bakery.baguette)
 
 
+def order_key(client, url: str | None = None) -> str:
+    """The key the order form was given for this browser (a hidden field)."""
+    url = url or f"{BASE}/{TUESDAY.isoformat()}/"
+    key = form_value(client.get(url).get_data(as_text=True), "form_key")
+    assert key and len(key) >= 20, "the order form carries its own key"
+    return key
+
+
 def test_a_second_tap_shows_the_same_order(client, db, bakery, monday_noon):
-    first = client.post(f"{BASE}/order", data=order_form(bakery, baguettes=2))
-    second = client.post(f"{BASE}/order", data=order_form(bakery, baguettes=2))
+    key = order_key(client)
+    first = client.post(f"{BASE}/order", data=order_form(bakery, baguettes=2, form_key=key))
+    second = client.post(f"{BASE}/order", data=order_form(bakery, baguettes=2, form_key=key))
     assert first.headers["Location"] == second.headers["Location"]
     assert taken(db, bakery.baguette) == 2
+    assert len(db.session.scalars(select(BreadOrder)).all()) == 1
+
+
+def test_a_stranger_typing_the_same_name_phone_and_bread_never_gets_someone_elses_order(
+    app, db, bakery, monday_noon
+):
+    """Issue 9 item 2 for bread: a name and a phone number alone never open anybody's order."""
+    bakery.baguette.daily_quantity = 20
+    db.session.commit()
+    mine, stranger = app.test_client(), app.test_client()
+    first = mine.post(f"{BASE}/order", data=order_form(bakery, baguettes=2, form_key=order_key(mine)))
+    victim = only_order(db)
+    for key in ("", "x" * 24, order_key(stranger)):
+        response = stranger.post(f"{BASE}/order", data=order_form(bakery, baguettes=2, form_key=key))
+        assert response.status_code == 303
+        assert response.headers["Location"] != first.headers["Location"]
+        page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+        assert victim.token not in page and victim.code not in page
+    assert taken(db, bakery.baguette) == 8  # each sent their own order: nobody saw the first one
+
+
+def test_the_same_order_form_sent_eight_times_at_once_makes_one_order(db, bakery, live):  # noqa: F811
+    day = services.open_days(bakery.cafe)[1].day  # not today's: far from any cut-off
+    form = {
+        "day": day.isoformat(),
+        "name": "Jeanne Martin",
+        "phone": "05 53 12 34 56",
+        f"q-{bakery.baguette.id}": "1",
+        "form_key": "k" * 24,
+    }
+    barrier = threading.Barrier(8)
+
+    def attempt(_n):
+        barrier.wait()
+        return _post(live, f"{BASE}/order", form)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(8)))
+    assert [status for status, _ in results] == [303] * 8, results
+    db.session.expire_all()
+    (order,) = db.session.scalars(select(BreadOrder)).all()
+    assert taken(db, bakery.baguette, day) == 1
+    assert all(order.token in body for _, body in results)  # each tap is sent to the one order
+
+
+def test_the_regular_order_form_sent_five_times_at_once_makes_one_regular_order(db, bakery, live):  # noqa: F811
+    bakery.baguette.daily_quantity = 50
+    db.session.commit()
+    form = [
+        ("weekdays", "1"),
+        ("weekdays", "3"),
+        ("name", "Jeanne Martin"),
+        ("phone", "05 53 12 34 56"),
+        (f"q-{bakery.baguette.id}", "1"),
+        ("form_key", "r" * 24),
+    ]
+    barrier = threading.Barrier(5)
+
+    def attempt(_n):
+        barrier.wait()
+        return _post(live, f"{BASE}/regular", form)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(attempt, range(5)))
+    assert [status for status, _ in results] == [303] * 5, results
+    db.session.expire_all()
+    (standing,) = db.session.scalars(select(StandingOrder)).all()
+    assert all(standing.token in body for _, body in results)
+    # Its days were placed once: one loaf per chosen day, not five.
+    orders = db.session.scalars(select(BreadOrder)).all()
+    assert len({order.day for order in orders}) == len(orders)
+
+
+def test_staff_and_counter_forms_sent_twice_make_one_order(client, auth, db, bakery, monday_noon):
+    auth.login(bakery.team.staff)
+    key = order_key(client, f"{BASE}/staff/order")
+    data = {
+        "day": "2026-12-08",
+        "name": "Mme Roux",
+        "phone": "05 53 00 00 00",
+        f"q-{bakery.baguette.id}": "1",
+    }
+    answers = [client.post(f"{BASE}/staff/order", data={**data, "form_key": key}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert len({a.headers["Location"] for a in answers}) == 1
+    assert taken(db, bakery.baguette) == 1
+    client.post("/c/saint-jean-de-cole/help/counter/start")
+    key = order_key(client, f"{BASE}/counter/2026-12-08/")
+    answers = [client.post(f"{BASE}/counter/2026-12-08/", data={**data, "form_key": key}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert taken(db, bakery.baguette) == 2
+    assert len(db.session.scalars(select(BreadOrder)).all()) == 2
 
 
 # --- the cut-off ----------------------------------------

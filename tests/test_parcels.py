@@ -8,7 +8,9 @@ import time_machine
 from sqlalchemy import select
 
 from portal.blueprints.parcels import services
+from portal.blueprints.privacy import retention
 from portal.models import Parcel, ShopSettings, WeeklyHours
+from tests.conftest import form_value
 
 BASE = "/c/saint-jean-de-cole/parcels"
 # Monday 7 December 2026, 10:00 in Paris.
@@ -64,6 +66,36 @@ def test_staff_record_a_parcel_and_the_owner_gets_an_email(app, client, db, coun
     assert f"{app.config['PUBLIC_BASE_URL']}/c/saint-jean-de-cole/" in body
     page = text_of(client.get(f"{BASE}/"))
     assert "Jeanne Martin" in page and "Prévenu par message" in page
+
+
+def test_a_double_tap_records_one_parcel_and_sends_one_message(client, db, counter, outbox):
+    """Issue 9 item 6 for parcels: the form's own key, unique in the database."""
+    key = form_value(client.get(f"{BASE}/").get_data(as_text=True), "form_key")
+    assert key and len(key) >= 20
+    answers = [record(client, email="jeanne@example.org", form_key=key) for _ in range(3)]
+    assert [a.status_code for a in answers] == [303] * 3
+    parcel = only_parcel(db)
+    assert parcel.recipient == "Jeanne Martin"
+    assert [m["To"] for m in outbox] == ["jeanne@example.org"]
+    # The next parcel, with the next form, is another parcel.
+    other = form_value(client.get(f"{BASE}/").get_data(as_text=True), "form_key")
+    assert other != key
+    record(client, email="jeanne@example.org", form_key=other)
+    assert len(db.session.scalars(select(Parcel)).all()) == 2
+
+
+def test_the_same_parcel_form_sent_five_times_at_once_records_one(db, team_a, log_in, race, outbox):
+    staff = [log_in(team_a.staff) for _ in range(5)]
+    data = {
+        "recipient": "Jeanne Martin",
+        "carrier": "la_poste",
+        "email": "jeanne@example.org",
+        "form_key": "p" * 24,
+    }
+    statuses = race(lambda client: client.post(f"{BASE}/new", data=data).status_code, staff)
+    assert statuses == [303] * 5
+    assert len(db.session.scalars(select(Parcel)).all()) == 1
+    assert len(outbox) == 1
 
 
 def test_the_carriers_usual_hold_is_the_default_deadline(client, db, counter):
@@ -147,8 +179,9 @@ def test_personal_data_is_blanked_after_the_retention_period(client, db, counter
     record(client, recipient="Waiting", email="w@example.org", keep_until="2027-01-30")
     taken = db.session.scalars(select(Parcel).where(Parcel.recipient == "Taken")).one()
     client.post(f"{BASE}/{taken.id}/collected")
-    assert services.purge_personal_data(MONDAY + timedelta(days=9)) == 0
-    assert services.purge_personal_data(MONDAY + timedelta(days=11)) == 1
+    # The map-driven retention (purge-personal-data) runs the parcels' rule: (orders, regulars, parcels).
+    assert retention.anonymise_shop(team_a.cafe, MONDAY + timedelta(days=9))[2] == 0
+    assert retention.anonymise_shop(team_a.cafe, MONDAY + timedelta(days=11))[2] == 1
     db.session.refresh(taken)
     assert (taken.recipient, taken.email, taken.phone) == ("", "", "")
     assert taken.status == "collected" and taken.carrier == "la_poste"

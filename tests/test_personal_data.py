@@ -10,6 +10,7 @@ from portal.extensions import db as _db
 from portal.models import Cafe, Notice, NoticeCategory, NoticeStatus, utcnow
 from portal.personal_data import ACTIONS, DELETE_ROW, MAP, NEUTRAL, stale, unclassified
 from tests.test_bookings import helpdesk  # noqa: F401  (a fixture)
+from tests.test_orders import TUESDAY, monday_noon  # noqa: F401  (a fixture)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "portal" / "templates"
 
@@ -161,6 +162,12 @@ NOT_COLLECTING = {
     "bookings/setup.html": "help topics and hours, nothing about a person",
     "privacy/record.html": "looking up a record with the contact already given",
     "privacy/delete.html": "a password to confirm",
+    # Staff shop forms: the staff member typing is not the person whose data it is (the
+    # residents' own shop forms carry the sentence).
+    "orders/staff_order.html": "staff record an order a villager gave at the counter or by phone",
+    "orders/product.html": "a bread's name, price and quantity",
+    "orders/setup.html": "the breads on sale and the shop's settings",
+    "parcels/index.html": "staff record a parcel's recipient from its label",
 }
 
 
@@ -286,3 +293,78 @@ def test_confirmations_and_reminders_say_topic_and_time_never_the_note_and_how_t
     (sms,) = app.extensions["sms_outbox"]
     assert sms[0] == "+33612345678"
     assert "Paul" not in sms[1] and sms[1].replace("\xa0", " ").endswith("Stop : http://localhost/privacy")
+
+
+# --- the shop on the privacy page, and its forms ---------------------------------------------------
+
+
+def test_every_privacy_link_of_a_form_opens_a_section_of_the_privacy_page(client, cafe_a):
+    """A form's sentence links to /privacy#<topic>: each topic must be a heading of the page."""
+    anchors = set()
+    for path in TEMPLATES.rglob("*.html"):
+        anchors.update(re.findall(r"privacy_note\('([\w-]+)'\)", path.read_text()))
+    assert {"account", "bookings", "events", "noticeboard", "shop"} <= anchors
+    for url in ("/privacy", f"/c/{cafe_a.slug}/privacy"):
+        html = client.get(url).get_data(as_text=True)
+        missing = [anchor for anchor in sorted(anchors) if f'id="{anchor}"' not in html]
+        assert missing == [], f"{url}: no section for {missing}"
+
+
+def test_the_privacy_page_says_what_the_shop_keeps_why_who_sees_it_and_how_long(client, cafe_a):
+    from portal.models.shop import ShopSettings
+
+    _db.session.add(ShopSettings(cafe_id=cafe_a.id, parcel_retention_days=14))
+    _db.session.commit()
+    html = client.get(f"/c/{cafe_a.slug}/privacy").get_data(as_text=True)
+    section = re.search(r'<section aria-labelledby="shop">(.*?)</section>', html, re.S)
+    assert section, "the café's privacy page has a shop section"
+    shop = re.sub(r"\s+", " ", section.group(1)).replace("&#39;", "’")
+    for words in (
+        "L’épicerie du village : commandes de pain, commandes régulières et colis",
+        # what and why
+        "Votre nom, pour la commande",
+        "Votre numéro de téléphone, pour la commande",
+        "Votre nom, sur le colis",
+        "Votre numéro de téléphone, pour vous dire que le colis est arrivé",
+        "aucune coordonnée bancaire n’est gardée",
+        # who sees it
+        "Le personnel de ce café seulement. Le boulanger reçoit les totaux du jour par pain, jamais de noms.",
+        # how long, with this café's own parcel period
+        "90 jours après le jour du retrait, puis seuls le pain, les quantités et les prix restent",
+        "90 jours après son arrêt, le nom et les coordonnées sont effacés",
+        "14 jours après que le colis a été retiré ou renvoyé",
+    ):
+        assert words in shop, words
+    assert "Qui a pris la commande" not in shop  # links to staff are not the person's data
+    summary = re.sub(r"\s+", " ", html).replace("&#39;", "’")
+    assert "colis : 14 jours après le départ du colis" in summary
+    assert "L’épicerie n’écrit qu’au sujet de votre commande" in summary
+    # The site-wide page gives the default period.
+    assert "30 jours après que le colis a été retiré ou renvoyé" in client.get("/privacy").get_data(
+        as_text=True
+    )
+
+
+def test_shop_forms_say_it_to_residents_and_not_to_staff(client, auth, team_a, monday_noon):  # noqa: F811
+    from portal.models import CafeService
+    from portal.models.shop import Product
+
+    cafe = team_a.cafe
+    product = Product(cafe_id=cafe.id, name="Baguette", price_cents=110, daily_quantity=30)
+    _db.session.add_all([product, CafeService(cafe_id=cafe.id, key="bread_depot")])
+    _db.session.commit()
+    base = f"/c/{cafe.slug}"
+    for url in (f"{base}/bread/{TUESDAY.isoformat()}/", f"{base}/bread/regular"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert _privacy_link(page.get_data(as_text=True), cafe, "shop"), url
+    auth.login(team_a.manager)
+    for url in (
+        f"{base}/bread/staff/order",
+        f"{base}/bread/staff/setup",
+        f"{base}/bread/staff/products/{product.id}",
+        f"{base}/parcels/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert '<p class="privacy-note">' not in page.get_data(as_text=True), url

@@ -25,6 +25,16 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.models.shop import (
+    COLLECTED,
+    BreadOrder,
+    BreadOrderLine,
+    Parcel,
+    Product,
+    StandingOrder,
+    StandingOrderLine,
+    StandingOrderPause,
+)
 from tests.conftest import PASSWORD, make_user
 from tests.test_events import make_event, rsvp_data
 
@@ -66,6 +76,100 @@ def _booking(cafe, topic, name, email, phone, code, days=3, **extra):
     _db.session.add(booking)
     _db.session.commit()
     return booking
+
+
+def _bread_order(cafe, product, name, email, phone, code, day, quantity, **extra):
+    order = BreadOrder(
+        cafe_id=cafe.id,
+        day=day,
+        code=code,
+        token=f"token-{code}",
+        name=name,
+        email=email,
+        phone=phone,
+        total_cents=quantity * product.price_cents,
+        lines=[
+            BreadOrderLine(product_id=product.id, quantity=quantity, unit_price_cents=product.price_cents)
+        ],
+        **extra,
+    )
+    _db.session.add(order)
+    return order
+
+
+def _shop(cafe, team_a):
+    """Jeanne's bread orders (one collected, one to come), her regular order and a parcel; Paul's too."""
+    today = cafe.today()
+    baguette = Product(cafe_id=cafe.id, name="Baguette tradition", price_cents=120, daily_quantity=40)
+    _db.session.add(baguette)
+    _db.session.flush()
+    her_collected = _bread_order(
+        cafe,
+        baguette,
+        "Jeanne Martin",
+        RESIDENT_EMAIL,
+        "+33553000001",
+        "PAIN01",
+        today - timedelta(days=2),
+        2,
+        status=COLLECTED,
+        collected_at=utcnow() - timedelta(days=2),
+        collected_by_id=team_a.staff.id,
+        ordered_by_id=team_a.staff.id,
+    )
+    her_next = _bread_order(
+        cafe,
+        baguette,
+        "Jeanne Martin",
+        RESIDENT_EMAIL,
+        "+33553000001",
+        "PAIN02",
+        today + timedelta(days=2),
+        1,
+    )
+    her_regular = StandingOrder(
+        cafe_id=cafe.id,
+        code="REGU01",
+        token="token-REGU01",
+        name="Jeanne Martin",
+        phone="+33553000001",
+        email=RESIDENT_EMAIL,
+        weekdays="15",
+        lines=[StandingOrderLine(product_id=baguette.id, quantity=1)],
+        pauses=[
+            StandingOrderPause(first_day=today + timedelta(days=20), last_day=today + timedelta(days=27))
+        ],
+    )
+    her_parcel = Parcel(
+        cafe_id=cafe.id,
+        recipient="Jeanne Martin",
+        phone="+33612345678",
+        email=RESIDENT_EMAIL,
+        carrier="la_poste",
+        keep_until=today + timedelta(days=10),
+        received_by_id=team_a.staff.id,
+    )
+    paul_order = _bread_order(
+        cafe, baguette, "Paul Voisin", "paul.voisin@example.org", "+33553000002", "PAIN03", today, 3
+    )
+    paul_parcel = Parcel(
+        cafe_id=cafe.id,
+        recipient="Paul Voisin",
+        phone="+33553000002",
+        email="paul.voisin@example.org",
+        keep_until=today + timedelta(days=10),
+    )
+    _db.session.add_all([her_regular, her_parcel, paul_parcel])
+    _db.session.commit()
+    return {
+        "baguette": baguette,
+        "her_collected": her_collected,
+        "her_next": her_next,
+        "her_regular": her_regular,
+        "her_parcel": her_parcel,
+        "paul_order": paul_order,
+        "paul_parcel": paul_parcel,
+    }
 
 
 @pytest.fixture
@@ -140,7 +244,9 @@ def world(client, auth, team_a, team_b):
         helper_id=team_a.helper.id,
     )
     paul_booking = _booking(cafe, topic, "Paul Voisin", "paul.voisin@example.org", "+33553000002", "PAULVV")
+    shop = _shop(cafe, team_a)
     return {
+        **shop,
         "cafe": cafe,
         "jeanne": jeanne,
         "paul": paul,
@@ -193,6 +299,9 @@ def test_download_my_data_field_by_field_and_nothing_of_other_people(client, aut
         "participations.csv",
         "rendez_vous.csv",
         "equipes.csv",
+        "commandes_pain.csv",
+        "commandes_regulieres.csv",
+        "colis.csv",
         "LISEZMOI.txt",
     }
 
@@ -248,8 +357,62 @@ def test_download_my_data_field_by_field_and_nothing_of_other_people(client, aut
     (membership,) = files["equipes.csv"]
     assert (membership["cafe"], membership["role"]) == (world["team_b"].cafe.name, "helper")
 
-    readme = files["LISEZMOI.txt"]
+    collected, coming = files["commandes_pain.csv"]
+    assert (collected["cafe"], collected["code"], collected["day"]) == (
+        cafe.name,
+        "PAIN01",
+        world["her_collected"].day.isoformat(),
+    )
+    assert (collected["name"], collected["phone"], collected["email"]) == (
+        "Jeanne Martin",
+        "+33553000001",
+        RESIDENT_EMAIL,
+    )
+    assert (collected["status"], collected["total_cents"], collected["items"]) == (
+        "collected",
+        "240",
+        "2 × Baguette tradition",
+    )
+    assert collected["collected_at"] and collected["created_at"]
+    assert collected["collected_by_id"] == collected["ordered_by_id"] == "staff"
+    assert (coming["code"], coming["status"], coming["items"]) == (
+        "PAIN02",
+        "placed",
+        "1 × Baguette tradition",
+    )
+    assert coming["collected_by_id"] == ""
+
+    (regular,) = files["commandes_regulieres.csv"]
+    pause = world["her_regular"].pauses[0]
+    assert (regular["code"], regular["weekdays"], regular["active"], regular["name"]) == (
+        "REGU01",
+        "15",
+        "oui",
+        "Jeanne Martin",
+    )
+    assert regular["items"] == "1 × Baguette tradition"
+    assert regular["pauses"] == f"{pause.first_day.isoformat()} → {pause.last_day.isoformat()}"
+
+    (parcel,) = files["colis.csv"]
+    assert (parcel["recipient"], parcel["phone"], parcel["email"], parcel["carrier"]) == (
+        "Jeanne Martin",
+        "+33612345678",
+        RESIDENT_EMAIL,
+        "la_poste",
+    )
+    assert (parcel["status"], parcel["keep_until"], parcel["received_by_id"]) == (
+        "waiting",
+        world["her_parcel"].keep_until.isoformat(),
+        "staff",
+    )
+
+    readme = files["LISEZMOI.txt"].replace("\xa0", " ")
     assert "annonces.csv" in readme and "rendez_vous.csv" in readme
+    for name in ("commandes_pain.csv", "commandes_regulieres.csv", "colis.csv"):
+        assert name in readme
+    assert "Ce qui a été commandé : quantité × pain" in readme
+    assert "Votre nom, sur le colis" in readme
+    assert "- day : Le jour du retrait" in readme and "- carrier : Le transporteur" in readme
     assert "Votre numéro de téléphone, pour vous joindre si le rendez-vous change" in readme
     assert "staff" in readme
 
@@ -261,6 +424,7 @@ def test_download_my_data_field_by_field_and_nothing_of_other_people(client, aut
         "Paul",
         "paul.voisin",
         "+33553000002",
+        "PAIN03",
         "louche",
         "tondeuse",
         world["team_a"].moderator.display_name,
@@ -350,6 +514,9 @@ def test_delete_page_needs_the_password_and_the_confirmation(client, auth, world
     page = client.get("/account/delete")
     assert page.status_code == 200
     assert 'name="password"' in page.get_data(as_text=True)
+    said = " ".join(page.get_data(as_text=True).replace("\xa0", " ").split())
+    assert "Vos commandes de pain et vos colis ne gardent ni nom ni coordonnées" in said
+    assert "Il vous reste 1 commande de pain à retirer : annulez-la d’abord" in said
     no_tick = client.post("/account/delete", data={"password": PASSWORD})
     assert no_tick.status_code == 422
     assert "Cochez cette case pour confirmer." in no_tick.get_data(as_text=True)
@@ -363,6 +530,7 @@ def test_erasing_an_account_leaves_nothing_personal_and_keeps_the_figures(client
     jeanne, cafe = world["jeanne"], world["cafe"]
     jeanne_id = jeanne.id
     before = _figures(cafe)
+    shop_before = _shop_accounts(cafe)
     paul_before = (world["paul_booking"].name, world["paul_notice"].title)
     auth.login(jeanne)
     other_browser = app.test_client()
@@ -408,6 +576,7 @@ def test_erasing_an_account_leaves_nothing_personal_and_keeps_the_figures(client
         "booked",
         True,
     )
+    _erased_shop_data_keeps_the_cafes_accounts(client, world, shop_before)
     # The log says an account was erased, not whose.
     entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "privacy.account_erased"))
     assert entry is not None and entry.actor_id is None
@@ -459,3 +628,55 @@ def test_erased_staff_leave_their_actions_in_the_log_without_their_name(client, 
     assert actions["bookings.booked_for"].actor_id is None
     assert actions["team.joined"].target == "—"
     assert staff_email not in _texts_everywhere()
+
+
+def _shop_accounts(cafe):
+    """What the café keeps for its accounts: per day, what was ordered, sold and for how much."""
+    orders = _db.session.execute(
+        select(BreadOrder.day, BreadOrder.code, BreadOrder.status, BreadOrder.total_cents).where(
+            BreadOrder.cafe_id == cafe.id
+        )
+    ).all()
+    lines = _db.session.execute(
+        select(
+            BreadOrder.code,
+            BreadOrderLine.product_id,
+            BreadOrderLine.quantity,
+            BreadOrderLine.unit_price_cents,
+        )
+        .join(BreadOrder, BreadOrder.id == BreadOrderLine.order_id)
+        .where(BreadOrder.cafe_id == cafe.id)
+    ).all()
+    parcels = _db.session.execute(
+        select(Parcel.id, Parcel.carrier, Parcel.status, Parcel.keep_until).where(Parcel.cafe_id == cafe.id)
+    ).all()
+    return sorted(orders), sorted(lines), sorted(parcels)
+
+
+def _erased_shop_data_keeps_the_cafes_accounts(client, world, before):
+    """Her bread orders, regular order and parcel lose her name and contacts, as the map says;
+    what was sold, when and for how much stays for the café's accounts; Paul's are untouched."""
+    cafe = world["cafe"]
+    _db.session.expire_all()
+    assert _shop_accounts(cafe) == before
+    for order in (world["her_collected"], world["her_next"]):
+        order = _db.session.get(BreadOrder, order.id)
+        assert (order.name, order.phone, order.email) == ("", "", "")
+        assert order.anonymised_at is not None and order.lines
+        # Her change link no longer opens anything.
+        assert client.get(f"/c/{cafe.slug}/bread/o/{order.token}").status_code == 404
+    regular = _db.session.get(StandingOrder, world["her_regular"].id)
+    assert (regular.name, regular.phone, regular.email) == ("", "", "")
+    assert regular.active is False and regular.anonymised_at is not None  # no bread baked for nobody
+    assert client.get(f"/c/{cafe.slug}/bread/r/{regular.token}").status_code == 404
+    parcel = _db.session.get(Parcel, world["her_parcel"].id)
+    assert (parcel.recipient, parcel.phone, parcel.email) == ("", "", "")
+    assert parcel.anonymised_at is not None and parcel.status == "waiting"
+    paul_order = _db.session.get(BreadOrder, world["paul_order"].id)
+    paul_parcel = _db.session.get(Parcel, world["paul_parcel"].id)
+    assert (paul_order.name, paul_order.email, paul_order.anonymised_at) == (
+        "Paul Voisin",
+        "paul.voisin@example.org",
+        None,
+    )
+    assert (paul_parcel.recipient, paul_parcel.anonymised_at) == ("Paul Voisin", None)

@@ -4,6 +4,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
@@ -19,6 +20,20 @@ from portal.models import (
     NoticeStatus,
     Rsvp,
     User,
+)
+from portal.models.shop import (
+    CANCELLED,
+    COLLECTED,
+    HANDED_OVER,
+    PLACED,
+    RETURNED,
+    WAITING,
+    BreadOrder,
+    BreadOrderLine,
+    Parcel,
+    Product,
+    ShopSettings,
+    StandingOrder,
 )
 from tests.conftest import PASSWORD, make_cafe, make_user
 from tests.test_events import make_event
@@ -311,7 +326,65 @@ def _lots_of_old_data(paris, noumea):
         _db.session.add(AuditEntry(created_at=old, cafe_id=paris.id, action="x", target=f"personne {i}"))
         sleeper = make_user(f"dormeur{i}@example.org", f"Dormeur {i}")
         sleeper.last_seen_at = NOW - relativedelta(years=3)
+        add_order(paris if i % 2 else noumea, date(2026, 6, 1) + timedelta(days=i), f"PAIN{i:02d}")
+        add_regular(paris, f"REG{i:02d}", stopped_at=NOW - timedelta(days=200))
+        add_parcel(noumea, f"Colis{i}", left_at=NOW - timedelta(days=100))
     _db.session.commit()
+
+
+def add_order(cafe, day: date, code: str, status=COLLECTED) -> BreadOrder:
+    product = _db.session.scalar(select(Product).where(Product.cafe_id == cafe.id))
+    if product is None:
+        product = Product(cafe_id=cafe.id, name="Baguette", price_cents=110, daily_quantity=50)
+        _db.session.add(product)
+        _db.session.flush()
+    order = BreadOrder(
+        cafe_id=cafe.id,
+        day=day,
+        code=code,
+        token=f"token-{code}",
+        name=f"Client {code}",
+        phone="+33553000000",
+        email=f"{code.lower()}@example.org",
+        status=status,
+        total_cents=220,
+        lines=[BreadOrderLine(product_id=product.id, quantity=2, unit_price_cents=110)],
+    )
+    _db.session.add(order)
+    _db.session.commit()
+    return order
+
+
+def add_regular(cafe, code: str, stopped_at: datetime | None) -> StandingOrder:
+    standing = StandingOrder(
+        cafe_id=cafe.id,
+        code=code,
+        token=f"token-{code}",
+        name=f"Habitué {code}",
+        phone="+33553000000",
+        email=f"{code.lower()}@example.org",
+        active=stopped_at is None,
+        updated_at=stopped_at or NOW - timedelta(days=400),
+    )
+    _db.session.add(standing)
+    _db.session.commit()
+    return standing
+
+
+def add_parcel(cafe, name: str, status=HANDED_OVER, left_at: datetime | None = None) -> Parcel:
+    parcel = Parcel(
+        cafe_id=cafe.id,
+        recipient=name,
+        phone="+33612345678",
+        email=f"{name.lower()}@example.org",
+        keep_until=date(2026, 12, 20),
+        status=status,
+        handed_over_at=left_at if status == HANDED_OVER else None,
+        returned_at=left_at if status == RETURNED else None,
+    )
+    _db.session.add(parcel)
+    _db.session.commit()
+    return parcel
 
 
 def _snapshot():
@@ -322,6 +395,9 @@ def _snapshot():
         sorted((n.id, n.on_behalf_of, n.contact_phone) for n in _db.session.scalars(select(Notice))),
         sorted((e.id, e.target) for e in _db.session.scalars(select(AuditEntry))),
         sorted((u.id, u.inactivity_warned_at is not None) for u in _db.session.scalars(select(User))),
+        sorted((o.code, o.name, o.email) for o in _db.session.scalars(select(BreadOrder))),
+        sorted((o.code, o.name, o.active) for o in _db.session.scalars(select(StandingOrder))),
+        sorted((p.id, p.recipient, p.phone) for p in _db.session.scalars(select(Parcel))),
     )
 
 
@@ -350,12 +426,20 @@ def test_the_command_twice_in_parallel_changes_nothing_more(app, paris, noumea, 
     assert sum(r.notices for r in reports) == 5
     assert sum(r.audit_entries for r in reports) == 5
     assert sum(r.accounts_warned for r in reports) == 5
+    assert [
+        sum(getattr(r, kind) for r in reports) for kind in ("bread_orders", "standing_orders", "parcels")
+    ] == [
+        5,
+        5,
+        5,
+    ]
     assert len(outbox) == 5
     after = _snapshot()
     again = retention.run(NOW)
     assert (again.bookings, again.rsvps, again.notices, again.audit_entries, again.accounts_warned) == (
         0,
     ) * 5
+    assert (again.bread_orders, again.standing_orders, again.parcels) == (0, 0, 0)
     assert _snapshot() == after
 
 
@@ -366,6 +450,98 @@ def test_the_command_reports_what_it_did(app, paris, noumea):
     assert "15 booking(s) and 15 RSVP(s) anonymised." in result.output
     assert "5 expired notice(s) stripped of their contact details." in result.output
     assert "5 unused account(s) warned, 0 erased." in result.output
+    assert "5 bread order(s), 5 regular order(s) and 5 parcel(s) anonymised." in result.output
     again = app.test_cli_runner().invoke(args=["purge-personal-data"])
     assert "0 booking(s) and 0 RSVP(s) anonymised." in again.output
     assert PASSWORD  # the sleepers' accounts are untouched until 30 days after the warning
+
+
+# --- it runs by itself -----------------------------------------------------------------------------
+
+
+def test_the_daily_job_runs_every_rule_of_the_map(app, paris, noumea, outbox):
+    """The worker's scheduler runs the same rules as the command (it once called functions
+    that no longer existed, and retention never ran by itself)."""
+    from portal import jobs
+
+    _lots_of_old_data(paris, noumea)
+    with time_machine.travel(NOW, tick=False):
+        said = jobs.JOBS["purge-personal-data"].run()
+    assert "15 booking(s) and 15 RSVP(s) anonymised." in said
+    assert "5 expired notice(s) stripped of their contact details." in said
+    assert "bread order(s)" in said and "parcel(s) anonymised." in said
+    _db.session.expire_all()
+    assert (
+        _db.session.scalar(
+            select(Booking).where(Booking.name != "", Booking.starts_at < NOW - timedelta(days=400))
+        )
+        is None
+    )
+
+
+# --- the shop: on the café's calendar ---------------------------------------------------------------
+
+
+def test_bread_orders_lose_names_90_days_after_their_day_on_the_cafes_calendar(paris, noumea):
+    # 90 days before Sunday 29 November (Paris) is Monday 31 August; in Nouméa, already
+    # Monday 30 November, it is Tuesday 1 September.
+    kept = add_order(paris, date(2026, 8, 31), "KEEPP1")
+    gone = add_order(paris, date(2026, 8, 30), "GONEP1")
+    cancelled = add_order(paris, date(2026, 8, 1), "CANCP1", status=CANCELLED)
+    still_placed = add_order(paris, date(2026, 8, 1), "PLACP1", status=PLACED)  # not marked yet: kept
+    overseas = add_order(noumea, date(2026, 8, 31), "GONEN1")
+    report = retention.run(NOW)
+    assert report.bread_orders == 3
+    order = _state(BreadOrder, gone.id)
+    assert (order.name, order.phone, order.email) == ("", "", "")
+    assert order.anonymised_at is not None
+    # What the café keeps for its accounts: the day, the status, the bread and the price.
+    assert (order.day, order.status, order.total_cents, order.code) == (
+        date(2026, 8, 30),
+        COLLECTED,
+        220,
+        "GONEP1",
+    )
+    assert [(line.quantity, line.unit_price_cents) for line in order.lines] == [(2, 110)]
+    assert _state(BreadOrder, cancelled.id).name == ""
+    assert _state(BreadOrder, overseas.id).name == ""  # 31 August is over 90 days ago in Nouméa
+    assert _state(BreadOrder, kept.id).name == "Client KEEPP1"
+    assert _state(BreadOrder, still_placed.id).name == "Client PLACP1"
+    assert retention.run(NOW + timedelta(days=1)).bread_orders == 1  # the next day, the one kept
+    assert _state(BreadOrder, kept.id).name == ""
+
+
+def test_regular_orders_lose_names_90_days_after_they_stopped(paris):
+    gone = add_regular(paris, "REGONE", stopped_at=local(paris, date(2026, 8, 30), 23, 30))
+    kept = add_regular(paris, "REKEPT", stopped_at=local(paris, date(2026, 8, 31), 0, 30))
+    running = add_regular(paris, "RERUNS", stopped_at=None)  # running for years: kept
+    assert retention.run(NOW).standing_orders == 1
+    assert (_state(StandingOrder, gone.id).name, _state(StandingOrder, gone.id).email) == ("", "")
+    assert _state(StandingOrder, kept.id).name == "Habitué REKEPT"
+    assert _state(StandingOrder, running.id).name == "Habitué RERUNS"
+
+
+def test_parcels_lose_names_the_cafes_number_of_days_after_they_left(paris, noumea):
+    _db.session.add(ShopSettings(cafe_id=paris.id, parcel_retention_days=10))
+    _db.session.commit()
+    # Paris keeps 10 days: a parcel that left on 18 November goes on the 29th, one of the 19th stays.
+    gone = add_parcel(paris, "Parti", left_at=local(paris, date(2026, 11, 18), 23, 30))
+    kept = add_parcel(paris, "Reste", left_at=local(paris, date(2026, 11, 19), 8))
+    returned = add_parcel(paris, "Renvoye", status=RETURNED, left_at=local(paris, date(2026, 11, 2), 8))
+    waiting = add_parcel(paris, "Attend", status=WAITING)
+    # Nouméa keeps the default 30 days, on its own calendar (already 30 November there).
+    overseas = add_parcel(noumea, "Loin", left_at=local(noumea, date(2026, 10, 30), 23))
+    overseas_kept = add_parcel(noumea, "Loinreste", left_at=local(noumea, date(2026, 10, 31), 8))
+    assert retention.run(NOW).parcels == 3
+    parcel = _state(Parcel, gone.id)
+    assert (parcel.recipient, parcel.phone, parcel.email) == ("", "", "")
+    assert (parcel.status, parcel.carrier, parcel.anonymised_at is not None) == (
+        HANDED_OVER,
+        "la_poste",
+        True,
+    )
+    assert _state(Parcel, returned.id).recipient == ""
+    assert _state(Parcel, overseas.id).recipient == ""
+    assert _state(Parcel, kept.id).recipient == "Reste"
+    assert _state(Parcel, waiting.id).recipient == "Attend"
+    assert _state(Parcel, overseas_kept.id).recipient == "Loinreste"

@@ -59,6 +59,33 @@ def test_every_message_in_the_code_has_a_french_translation(tmp_path):
     )
 
 
+def test_no_message_is_translated_twice():
+    """Union merges of the catalogue can append an entry that is already there; gettext then
+    uses one of the two translations and the other is silently lost (the impact theme "Email",
+    shown as "Courriel" to helpers, came out as "E-mail" and its checkbox could not be found)."""
+    seen: dict[tuple, int] = {}
+    duplicates = []
+    context = None
+    msgid_lines: list[str] = []
+    reading_msgid = False
+    lines = CATALOGUE.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines + [""], start=1):
+        if line.startswith("msgctxt "):
+            context = line
+        elif line.startswith("msgid "):
+            msgid_lines, reading_msgid = [line[6:]], True
+        elif reading_msgid and line.startswith('"'):
+            msgid_lines.append(line)
+        elif reading_msgid:
+            key = (context, "".join(msgid_lines))
+            if key != (None, '""'):  # the header
+                if key in seen:
+                    duplicates.append(f"{key[1]} (lines {seen[key]} and {number - 1})")
+                seen.setdefault(key, number - 1)
+            reading_msgid, context = False, None
+    assert duplicates == [], "Delete the second entry of:\n" + "\n".join(duplicates)
+
+
 def test_translations_keep_their_placeholders():
     for message in french_catalogue():
         if not message.id:

@@ -58,6 +58,8 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_notice_board", "cafe_id", "status", "hidden", "expires_on"),
         Index("ix_notice_author", "cafe_id", "author_id"),
+        # The key of the form that posted it, per person: a double tap posts one notice.
+        UniqueConstraint("cafe_id", "posted_by_id", "form_key", name="uq_notice_cafe_form_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +82,8 @@ class Notice(CafeScoped, Timestamped, Hideable, db.Model):
     held_because: Mapped[str] = mapped_column(String(40), default="")
 
     cafe: Mapped[Cafe] = relationship()
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the posting browser holds it
+
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     posted_by: Mapped[User | None] = relationship(foreign_keys=[posted_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
@@ -187,10 +191,16 @@ class ModerationDecision(CafeScoped, db.Model):
 class NoticeReply(CafeScoped, db.Model):
     """That someone replied to a notice (the message itself went by email and is not kept)."""
 
+    # The key of the reply form: a double tap sends the author one email, not two.
+    __table_args__ = (
+        UniqueConstraint("cafe_id", "sender_id", "form_key", name="uq_notice_reply_cafe_form_key"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"), index=True)
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_key: Mapped[str | None] = mapped_column(String(64))
 
     notice: Mapped[Notice | None] = relationship()
     sender: Mapped[User | None] = relationship()

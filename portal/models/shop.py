@@ -113,7 +113,11 @@ class BreadStock(CafeScoped, db.Model):
 class StandingOrder(CafeScoped, Timestamped, db.Model):
     """A regular's "2 baguettes every day except Monday", turned into orders day by day."""
 
-    __table_args__ = (UniqueConstraint("cafe_id", "code", name="uq_standing_order_cafe_code"),)
+    __table_args__ = (
+        UniqueConstraint("cafe_id", "code", name="uq_standing_order_cafe_code"),
+        # The key of the form it came from: a double tap makes one regular order, not two.
+        UniqueConstraint("cafe_id", "form_key", name="uq_standing_order_cafe_form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12))
@@ -125,6 +129,7 @@ class StandingOrder(CafeScoped, Timestamped, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the ordering browser holds it
 
     lines: Mapped[list["StandingOrderLine"]] = relationship(
         back_populates="standing_order", cascade="all, delete-orphan", order_by="StandingOrderLine.id"
@@ -192,6 +197,9 @@ class BreadOrder(CafeScoped, Timestamped, db.Model):
         UniqueConstraint("cafe_id", "code", name="uq_bread_order_cafe_code"),
         # A standing order makes at most one order per day, however often the job runs.
         UniqueConstraint("standing_order_id", "day", name="uq_bread_order_standing_day"),
+        # The random key of the form an order came from: the same form sent twice (a double
+        # tap, slow 3G, eight at once) finds the order the first made instead of taking more bread.
+        UniqueConstraint("cafe_id", "form_key", name="uq_bread_order_cafe_form_key"),
         CheckConstraint("status IN ('placed', 'collected', 'uncollected', 'cancelled')", name="status_known"),
         CheckConstraint("total_cents >= 0", name="total_positive"),
     )
@@ -213,6 +221,7 @@ class BreadOrder(CafeScoped, Timestamped, db.Model):
     collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the ordering browser holds it
 
     lines: Mapped[list["BreadOrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="BreadOrderLine.id"
@@ -254,7 +263,10 @@ class BakerListSent(CafeScoped, db.Model):
 class Parcel(CafeScoped, Timestamped, db.Model):
     """A parcel waiting at the counter for its owner. Staff only: nothing of it is public."""
 
-    __table_args__ = (CheckConstraint("status IN ('waiting', 'collected', 'returned')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'collected', 'returned')", name="status_known"),
+        UniqueConstraint("cafe_id", "form_key", name="uq_parcel_cafe_form_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(120), default="")
@@ -271,6 +283,8 @@ class Parcel(CafeScoped, Timestamped, db.Model):
     handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The key of the form that recorded it: a double tap records one parcel and sends one message.
+    form_key: Mapped[str | None] = mapped_column(String(64))
 
     received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
     handed_over_by: Mapped[User | None] = relationship(foreign_keys=[handed_over_by_id])

@@ -594,6 +594,24 @@ def _local_range(cafe: Cafe, first_day: date, days: int) -> tuple[datetime, date
     return start, end
 
 
+# From Saturday noon on, the week that is ending has little left in it: the week view opens on
+# the coming one, where Monday's appointments are.
+WEEK_TURNS_AT = (5, time(12))  # Saturday, noon, on the café's clock
+
+
+def week_monday(cafe: Cafe, asked: date | None = None) -> date:
+    """The Monday of the week to show: the week of `asked` (any day of it), or by default the
+    current week, or the coming one from Saturday noon on (and on Sundays)."""
+    if asked is not None:
+        return asked - timedelta(days=asked.weekday())
+    now = cafe.now()
+    today = now.date()
+    monday = today - timedelta(days=today.weekday())
+    if (today.weekday(), now.time()) >= WEEK_TURNS_AT:
+        monday += timedelta(days=7)
+    return monday
+
+
 def bookings_between(cafe: Cafe, first_day: date, days: int = 1) -> list[Booking]:
     """Every booking from first_day for `days` local days, with topic, helper and who booked."""
     start, end = _local_range(cafe, first_day, days)

@@ -51,9 +51,10 @@ def day():
 @bp.get("/staff/week")
 @helpers_only
 def week():
-    # Seven days from the day asked for, today by default: on a Sunday, tomorrow's
-    # appointments are in the week, not the week that is ending.
-    first = _day_arg("start")
+    # A real week, Monday to Sunday; from Saturday noon on, the coming one by default.
+    asked = _day_arg("start") if request.args.get("start") else None
+    first = services.week_monday(g.cafe, asked)
+    current = services.week_monday(g.cafe)
     bookings = services.bookings_between(g.cafe, first, 7)
     days = [(first + timedelta(days=n), []) for n in range(7)]
     for booking in bookings:
@@ -61,7 +62,10 @@ def week():
     return render(
         "bookings/staff_week.html",
         first=first,
+        last=first + timedelta(days=6),
         days=days,
+        today=g.cafe.today(),
+        current=current,
         previous=first - timedelta(days=7),
         following=first + timedelta(days=7),
     )

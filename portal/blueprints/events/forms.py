@@ -1,6 +1,7 @@
 """Event forms: staff (event, cancel, one occurrence, network copy) and residents (RSVP, find)."""
 
 from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 from flask import g
 from flask_babel import lazy_gettext as _l
@@ -23,9 +24,9 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ...forms import OutsideHoursMixin, SelectField
 from ...models import EventCategory, Recurrence, utcnow
-from ...opening_hours import day_warning
+from ...opening_hours import day_warning, series_warning
 from ...phones import PhoneNumber
-from .recurrence import MAX_OCCURRENCES, MAX_SPAN, local_naive, nth_weekday_of_month, to_utc
+from .recurrence import MAX_OCCURRENCES, MAX_SPAN, build_rule, local_naive, nth_weekday_of_month, to_utc
 
 MAX_PARTY = 10
 
@@ -129,10 +130,19 @@ class EventForm(OutsideHoursMixin, FlaskForm):
             valid = self._validate_series() and valid
         cafe = g.get("cafe")
         if valid and cafe is not None and self.place_kind.data != "elsewhere":
-            valid = self.check_opening_hours(
-                _hours_warning(cafe, self.local_start(), self.local_end()), self.day
-            )
+            if self.recurrence.data != Recurrence.NONE.value and self.zone is not None:
+                warning = series_warning(cafe, self.occurrence_spans(cafe.today()))
+            else:
+                warning = _hours_warning(cafe, self.local_start(), self.local_end())
+            valid = self.check_opening_hours(warning, self.day)
         return valid
+
+    def occurrence_spans(self, today) -> list[tuple[datetime, datetime]]:
+        """Local start and end of every occurrence the series will have from `today` on."""
+        fields = self.fields()
+        rule = build_rule(SimpleNamespace(**fields), self.zone)
+        duration = self.local_end() - self.local_start()
+        return [(start, start + duration) for start in list(rule)[:MAX_OCCURRENCES] if start.date() >= today]
 
     def _validate_series(self) -> bool:
         if self.repeat_until.errors or self.repeat_count.errors:

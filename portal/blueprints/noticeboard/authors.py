@@ -64,11 +64,12 @@ def new():
         form.expires_on.data = services.default_expiry(g.cafe)
     if form.validate_on_submit():
         try:
-            notice = services.create_notice(g.cafe, me(), _data(form))
+            notice = services.create_notice(g.cafe, me(), _data(form), form_key=form.form_key.data)
         except services.Suspended as error:
             return suspended_page(error)
         _held_message(notice)
         return redirect_to(url_for(".detail", notice_id=notice.id))
+    form.issue_key()
     return render("noticeboard/form.html", form=form, counter=False, **_form_limits(False))
 
 
@@ -80,12 +81,18 @@ def new_for_someone():
         form.expires_on.data = services.default_expiry(g.cafe)
     if form.validate_on_submit():
         notice = services.create_counter_notice(
-            g.cafe, me(), form.on_behalf_of.data, _data(form), actor=current_actor()
+            g.cafe,
+            me(),
+            form.on_behalf_of.data,
+            _data(form),
+            actor=current_actor(),
+            form_key=form.form_key.data,
         )
         flash(_("The notice for %(name)s is saved.", name=notice.on_behalf_of), "success")
         if notice.status != NoticeStatus.PUBLISHED:
             flash(_("It contains a blocked word, so it waits for a moderator."), "info")
         return redirect_to(url_for(".detail", notice_id=notice.id))
+    form.issue_key()
     return render("noticeboard/form.html", form=form, counter=True, **_form_limits(True))
 
 

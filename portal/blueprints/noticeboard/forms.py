@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ...forms import FormKeyMixin
 from ...models import NoticeCategory, ReportReason
 from ...phones import PhoneNumber
 from ...text import clean_text, count_links
@@ -14,7 +15,7 @@ def _clean(value):
     return clean_text(value) if value is not None else value
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(FormKeyMixin, FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Give your notice a title.")), Length(min=3, max=120)],
@@ -105,7 +106,7 @@ class RenewForm(FlaskForm):
         NoticeForm.validate_expires_on(self, field)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(FormKeyMixin, FlaskForm):
     message = TextAreaField(
         _l("Your message"),
         validators=[DataRequired(_l("Write your message.")), Length(min=5, max=2000)],

@@ -63,12 +63,14 @@ def suspended_page(error: services.Suspended):
 
 def detail_page(notice: Notice, reply_form=None, renew_form=None, status: int = 200):
     user = me()
+    reply_form = reply_form or ReplyForm(formdata=None)
+    reply_form.issue_key()
     return render(
         "noticeboard/detail.html",
         status=status,
         notice=notice,
         today=services.today_in(g.cafe),
-        reply_form=reply_form or ReplyForm(formdata=None),
+        reply_form=reply_form,
         can_reply=services.can_reply(notice) and notice.is_visible(services.today_in(g.cafe)),
         can_edit=services.can_edit(notice, user, allowed(cafe_role(Role.STAFF))),
         is_author=user is not None and notice.author_id == user.id,

@@ -63,7 +63,7 @@ def reply(notice_id: int):
     if not form.validate_on_submit():
         return detail_page(notice, reply_form=form, status=422)
     try:
-        services.send_reply(g.cafe, notice, me(), form.message.data)
+        services.send_reply(g.cafe, notice, me(), form.message.data, form_key=form.form_key.data)
     except services.Suspended as error:
         return suspended_page(error)
     flash(_("Your message is sent. The author will answer you by email if they wish."), "success")

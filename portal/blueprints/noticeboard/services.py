@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ... import audit
@@ -135,28 +136,71 @@ def _place(cafe: Cafe, notice: Notice, trusted: bool) -> None:
         notice.published_at = notice.published_at or utcnow()
 
 
-def create_notice(cafe: Cafe, author: User, data: NoticeData) -> Notice:
-    """A resident's notice: published at once or sent to the queue, as the café decided."""
+def notice_of_form(cafe: Cafe, poster: User, form_key: str | None) -> Notice | None:
+    """The notice this very form (this browser, this person) already posted, or None."""
+    if not form_key:
+        return None
+    return db.session.scalar(
+        select(Notice).where(
+            Notice.cafe_id == cafe.id, Notice.form_key == form_key, Notice.posted_by_id == poster.id
+        )
+    )
+
+
+def _save_once(cafe: Cafe, notice: Notice, poster: User) -> Notice | None:
+    """Flush the new notice; None when the same form got in first (even at the same instant)."""
+    db.session.add(notice)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if notice_of_form(cafe, poster, notice.form_key) is None:
+            raise
+        return None
+    return notice
+
+
+def create_notice(cafe: Cafe, author: User, data: NoticeData, form_key: str | None = None) -> Notice:
+    """A resident's notice: published at once or sent to the queue, as the café decided.
+
+    The same form sent again (`form_key`, unique in the database) gives back the first notice.
+    """
+    if (same := notice_of_form(cafe, author, form_key)) is not None:
+        return same
     check_not_suspended(cafe, author)
-    notice = Notice(cafe_id=cafe.id, author=author, posted_by=author)
+    notice = Notice(cafe_id=cafe.id, author=author, posted_by=author, form_key=form_key or None)
     notice.author_id = author.id
     _apply(cafe, notice, data)
     _place(cafe, notice, trusted=False)
-    db.session.add(notice)
+    if _save_once(cafe, notice, author) is None:
+        return notice_of_form(cafe, author, form_key)
     db.session.commit()
     return notice
 
 
 def create_counter_notice(
-    cafe: Cafe, staff: User, on_behalf_of: str, data: NoticeData, *, actor: User | None
+    cafe: Cafe,
+    staff: User,
+    on_behalf_of: str,
+    data: NoticeData,
+    form_key: str | None = None,
+    *,
+    actor: User | None,
 ) -> Notice:
-    """A notice typed by staff for someone at the counter: a name, no account."""
-    notice = Notice(cafe_id=cafe.id, on_behalf_of=clean_text(on_behalf_of)[:120], posted_by=staff)
+    """A notice typed by staff for someone at the counter: a name, no account (once per form)."""
+    if (same := notice_of_form(cafe, staff, form_key)) is not None:
+        return same
+    notice = Notice(
+        cafe_id=cafe.id,
+        on_behalf_of=clean_text(on_behalf_of)[:120],
+        posted_by=staff,
+        form_key=form_key or None,
+    )
     data.relay_contact = False
     _apply(cafe, notice, data)
     _place(cafe, notice, trusted=True)
-    db.session.add(notice)
-    db.session.flush()
+    if _save_once(cafe, notice, staff) is None:
+        return notice_of_form(cafe, staff, form_key)
     audit.record(
         "noticeboard.posted_for",
         cafe,
@@ -206,10 +250,27 @@ def can_reply(notice: Notice) -> bool:
     return notice.relay_contact and notice.author is not None and bool(notice.author.email)
 
 
-def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str) -> None:
-    """Email the author a resident's message; the sender sees no address, the author gets theirs."""
+def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str, form_key: str | None = None) -> None:
+    """Email the author a resident's message; the sender sees no address, the author gets theirs.
+
+    The same reply form sent again (`form_key`, unique in the database) sends nothing more.
+    """
     check_not_suspended(cafe, sender)
     # That they replied, not what: the person can find it in their data (and erase it).
-    db.session.add(NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id))
-    db.session.commit()
+    db.session.add(
+        NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id, form_key=form_key or None)
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # this form was already sent: its email went with the first
+        db.session.rollback()
+        if not form_key or not db.session.scalar(
+            select(NoticeReply.id).where(
+                NoticeReply.cafe_id == cafe.id,
+                NoticeReply.sender_id == sender.id,
+                NoticeReply.form_key == form_key,
+            )
+        ):
+            raise
+        return
     notifications.reply_relayed(cafe, notice, sender, clean_text(message))

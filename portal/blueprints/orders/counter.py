@@ -50,10 +50,9 @@ def counter_order(day: str):
     quantities, errors = read_quantities(open_day.products) if request.method == "POST" else ({}, {})
     problem = None
     if request.method == "POST" and form.validate_on_submit() and not errors:
-        person = form.person()
         try:
-            order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
-                cafe, wanted, quantities, **person, actor=current_actor()
+            order, _placed = services.take_order(
+                cafe, wanted, quantities, form.person(), form_key=form.form_key.data, actor=current_actor()
             )
         except OrderRefused as refused:
             if refused.reason == "closed":
@@ -69,6 +68,7 @@ def counter_order(day: str):
             session[COUNTER_LAST] = order.id
             return redirect_to(url_for(".counter_done"))
     status = 200 if request.method == "GET" else 422
+    form.issue_key()
     return render(
         "orders/counter_order.html",
         private=True,

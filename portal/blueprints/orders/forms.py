@@ -1,3 +1,5 @@
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,7 +14,7 @@ from wtforms import (
     TelField,
     TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...models import WEEKDAYS
@@ -44,6 +46,15 @@ class ContactForm(FlaskForm):
         validators=[Optional(), Email(), Length(max=255)],
         description=_l("We send you the order and the link to change it."),
     )
+
+    # A random key given to this browser with the form: sending it twice (a double tap, slow
+    # 3G) makes one order, and only this browser is shown that order again.
+    form_key = HiddenField(validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]*$")])
+
+    def issue_key(self) -> None:
+        """A fresh key when the form is shown (kept when it is shown again with errors)."""
+        if not self.form_key.data:
+            self.form_key.data = secrets.token_urlsafe(18)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -30,10 +30,15 @@ def regular():
             problem = _("Choose at least one item.")
         else:
             standing = services.create_standing_order(
-                cafe, weekdays="".join(form.weekdays.data), quantities=quantities, **form.person()
+                cafe,
+                weekdays="".join(form.weekdays.data),
+                quantities=quantities,
+                form_key=form.form_key.data,
+                **form.person(),
             )
             return redirect_to(url_for(".standing", standing_token=standing.token, new=1))
     status = 422 if request.method == "POST" else 200
+    form.issue_key()
     return render(
         "orders/regular.html",
         private=request.method == "POST",

@@ -22,6 +22,7 @@ def _order_page(template, *, day, status=200, **context):
     cafe = g.cafe
     open_day = services.collection_day(cafe, day) if day else None
     context.setdefault("form", ContactForm())
+    context["form"].issue_key()
     context.setdefault("quantities", {})
     context.setdefault("errors", {})
     alternatives = context.pop("alternatives", None)
@@ -144,18 +145,14 @@ def place():
         return _order_page(
             "orders/day.html", day=wanted, status=422, form=form, quantities=quantities, errors=errors
         )
-    person = form.person()
-    order = services.same_order(cafe, wanted, quantities, **person)
-    if order is None:
-        try:
-            order = services.place_order(cafe, wanted, quantities, **person, actor=current_actor())
-        except OrderRefused as refused:
-            again = services.same_order(cafe, wanted, quantities, **person)
-            if again is None:
-                return _refused(refused, wanted, form, quantities)
-            order = again
-        else:
-            notifications.send_confirmation(cafe, order)
+    try:
+        order, placed = services.take_order(
+            cafe, wanted, quantities, form.person(), form_key=form.form_key.data, actor=current_actor()
+        )
+    except OrderRefused as refused:
+        return _refused(refused, wanted, form, quantities)
+    if placed:
+        notifications.send_confirmation(cafe, order)
     return redirect_to(url_for(".order", order_token=order.token, new=1))
 
 

@@ -21,6 +21,7 @@ from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import audit
@@ -381,9 +382,13 @@ def place_order(
     ordered_by: User | None = None,
     standing_order: StandingOrder | None = None,
     now: datetime | None = None,
+    form_key: str | None = None,
     actor: User | None,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
+
+    `form_key` is unique per café: a second order with the same key raises IntegrityError
+    (nothing saved), see `take_order`.
 
     The cut-off is read from the clock now (not from when the page was opened), and the
     stock of each product is taken by a conditional UPDATE in the same transaction.
@@ -407,6 +412,7 @@ def place_order(
             total_cents=sum(p.price_cents * q for p, q in wanted),
             ordered_by_id=ordered_by.id if ordered_by else None,
             standing_order_id=standing_order.id if standing_order else None,
+            form_key=form_key or None,
             lines=[
                 BreadOrderLine(product_id=p.id, quantity=q, unit_price_cents=p.price_cents) for p, q in wanted
             ],
@@ -428,33 +434,50 @@ def place_order(
     return order
 
 
-def same_order(cafe: Cafe, day: date, quantities: dict[int, int], *, name: str, phone: str, email: str):
-    """The order this person just placed for this day with these quantities, or None.
+def order_of_form(cafe: Cafe, form_key: str | None) -> BreadOrder | None:
+    """The order this very form (this browser) already made, or None.
 
-    A second tap on "order" (slow 3G) shows the first order instead of taking more bread.
+    Only the browser that was given `form_key` (a random hidden field) can send it back:
+    a name and a phone number alone never show anybody's order.
     """
-    if not (phone or email):
+    if not form_key:
         return None
-    recent = utcnow() - timedelta(minutes=10)
-    candidates = db.session.scalars(
+    return db.session.scalar(
         select(BreadOrder)
         .options(selectinload(BreadOrder.lines))
-        .where(
-            BreadOrder.cafe_id == cafe.id,
-            BreadOrder.day == day,
-            BreadOrder.status == PLACED,
-            BreadOrder.created_at >= recent,
-            BreadOrder.phone == phone if phone else BreadOrder.email == (email or "").strip().lower(),
-        )
+        .where(BreadOrder.cafe_id == cafe.id, BreadOrder.form_key == form_key)
     )
-    wanted = {pid: q for pid, q in quantities.items() if q}
-    for order in candidates:
-        if (
-            order.name.strip().casefold() == name.strip().casefold()
-            and {line.product_id: line.quantity for line in order.lines} == wanted
-        ):
-            return order
-    return None
+
+
+def take_order(
+    cafe: Cafe,
+    day: date,
+    quantities: dict[int, int],
+    person: dict,
+    *,
+    form_key: str | None,
+    ordered_by: User | None = None,
+    actor: User | None,
+) -> tuple[BreadOrder, bool]:
+    """Place the order sent from the form `form_key`, once: (order, True) when this request
+    placed it, (the first tap's order, False) when the same form was already sent, even at the
+    same instant (the key is unique in the database). Raises OrderRefused otherwise."""
+    if (same := order_of_form(cafe, form_key)) is not None:
+        return same, False
+    try:
+        order = place_order(
+            cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key, actor=actor
+        )
+        return order, True
+    except OrderRefused:
+        # The first tap may have taken the last loaves: then this tap is that order.
+        if (same := order_of_form(cafe, form_key)) is not None:
+            return same, False
+        raise
+    except IntegrityError:  # the same form, sent at the same moment, won
+        if (same := order_of_form(cafe, form_key)) is None:
+            raise
+        return same, False
 
 
 # --- the person changes or cancels ------------------------------------------------------------------
@@ -590,8 +613,15 @@ def create_standing_order(
     email: str = "",
     created_by: User | None = None,
     now: datetime | None = None,
+    form_key: str | None = None,
 ) -> StandingOrder:
-    """Save a regular order and place its orders for the coming open days."""
+    """Save a regular order and place its orders for the coming open days.
+
+    The same form sent again (`form_key`, unique per café in the database) returns the
+    regular order the first one made, even when both arrive at the same instant.
+    """
+    if (same := _standing_of_form(cafe, form_key)) is not None:
+        return same
     wanted = {pid: q for pid, q in quantities.items() if q and q > 0}
     if not wanted or not weekdays:
         raise OrderRefused("empty")
@@ -615,11 +645,26 @@ def create_standing_order(
         weekdays="".join(sorted(set(weekdays))),
         created_by_id=created_by.id if created_by else None,
         lines=[StandingOrderLine(product_id=p.id, quantity=wanted[p.id]) for p in products],
+        form_key=form_key or None,
     )
     db.session.add(standing)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form, sent at the same moment, won
+        db.session.rollback()
+        if (same := _standing_of_form(cafe, form_key)) is None:
+            raise
+        return same
     place_standing_orders(cafe, now, only=standing)
     return standing
+
+
+def _standing_of_form(cafe: Cafe, form_key: str | None) -> StandingOrder | None:
+    if not form_key:
+        return None
+    return db.session.scalar(
+        select(StandingOrder).where(StandingOrder.cafe_id == cafe.id, StandingOrder.form_key == form_key)
+    )
 
 
 def standing_by_token(cafe: Cafe, token: str) -> StandingOrder | None:
@@ -1071,22 +1116,3 @@ def place_all_standing_orders(now: datetime | None = None) -> int:
     for cafe in db.session.scalars(select(Cafe).where(Cafe.closed_at.is_(None))).all():
         placed += place_standing_orders(cafe, now).placed
     return placed
-
-
-def purge_personal_data(now: datetime | None = None, keep_days: int = 90) -> int:
-    """Blank names and contacts of orders older than `keep_days` (products and counts stay)."""
-    now = now or utcnow()
-    limit = (now - timedelta(days=keep_days)).date()
-    purged = updated_rows(
-        update(BreadOrder)
-        .where(BreadOrder.day < limit, BreadOrder.anonymised_at.is_(None), BreadOrder.status != PLACED)
-        .values(name="", phone="", email="", anonymised_at=now)
-    )
-    purged += updated_rows(
-        update(StandingOrder)
-        .where(StandingOrder.active.is_(False), StandingOrder.updated_at < now - timedelta(days=keep_days))
-        .where(StandingOrder.anonymised_at.is_(None))
-        .values(name="", phone="", email="", anonymised_at=now)
-    )
-    db.session.commit()
-    return purged

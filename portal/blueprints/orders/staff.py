@@ -116,10 +116,15 @@ def staff_order():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit() and not errors and wanted is not None:
-            person = form.person()
             try:
-                order = services.same_order(cafe, wanted, quantities, **person) or services.place_order(
-                    cafe, wanted, quantities, ordered_by=current_user, **person, actor=current_actor()
+                order, placed = services.take_order(
+                    cafe,
+                    wanted,
+                    quantities,
+                    form.person(),
+                    form_key=form.form_key.data,
+                    ordered_by=current_user,
+                    actor=current_actor(),
                 )
             except OrderRefused as refused:
                 status = 409 if refused.reason in ("stock", "closed") else 422
@@ -130,12 +135,14 @@ def staff_order():
                 }.get(refused.reason, _("Choose at least one item."))
                 days = services.open_days(cafe)
             else:
-                notifications.send_confirmation(cafe, order)
+                if placed:
+                    notifications.send_confirmation(cafe, order)
                 flash(
                     _("Order %(code)s recorded for %(name)s.", code=order.code, name=order.name),
                     "success",
                 )
                 return redirect_to(url_for(".staff_day", date=order.day.isoformat()) + f"#order-{order.id}")
+    form.issue_key()
     return render(
         "orders/staff_order.html",
         private=True,

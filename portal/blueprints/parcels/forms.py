@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from ...forms import FormKeyMixin
 from ...models.shop import CARRIERS
 from ...phones import PhoneNumber, parse_phone
 
@@ -18,7 +19,7 @@ def carrier_hint() -> str:
     return gettext("Leave empty for the carrier's usual hold (days): %(days)s.", days=days)
 
 
-class ParcelForm(FlaskForm):
+class ParcelForm(FormKeyMixin, FlaskForm):
     recipient = StringField(_l("Recipient"), validators=[InputRequired(), Length(max=120)])
     phone = TelField(
         _l("Phone (if known)"),

@@ -14,10 +14,12 @@ from .forms import ParcelForm
 
 def _page(form=None, status=200):
     cafe = g.cafe
+    form = form or ParcelForm(formdata=None)
+    form.issue_key()
     return render(
         "parcels/index.html",
         status=status,
-        form=form or ParcelForm(formdata=None),
+        form=form,
         lists=services.counter_lists(cafe),
         today=cafe.today(),
         holds={key: hold for key, (_label, hold) in CARRIERS.items()},
@@ -42,6 +44,7 @@ def record():
         email=form.email.data or "",
         carrier=form.carrier.data,
         keep_until=form.keep_until.data,
+        form_key=form.form_key.data,
         actor=current_actor(),
     )
     if parcel.notified_at is not None:

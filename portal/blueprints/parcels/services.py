@@ -10,13 +10,14 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ... import audit
-from ...claims import claim, updated_rows
+from ...claims import claim
 from ...extensions import db
 from ...models import Cafe, User, utcnow
-from ...models.shop import CARRIERS, HANDED_OVER, RETURNED, WAITING, Parcel, ShopSettings
+from ...models.shop import CARRIERS, HANDED_OVER, RETURNED, WAITING, Parcel
 from ...notify import Recipient
 from ...phones import is_mobile
 
@@ -50,11 +51,18 @@ def record_parcel(
     email: str = "",
     carrier: str = "la_poste",
     keep_until: date | None = None,
+    form_key: str | None = None,
     actor: User | None,
 ) -> Parcel:
-    """Record a parcel that just arrived and tell its owner if we can."""
+    """Record a parcel that just arrived and tell its owner if we can.
+
+    The same form sent again (`form_key`, unique per café in the database, even at the same
+    instant) returns the parcel the first one recorded: one parcel, one message.
+    """
     from .notifications import send_notice
 
+    if (same := _parcel_of_form(cafe, form_key)) is not None:
+        return same
     carrier = carrier if carrier in CARRIERS else "other"
     parcel = Parcel(
         cafe_id=cafe.id,
@@ -65,9 +73,16 @@ def record_parcel(
         keep_until=keep_until or default_keep_until(cafe, carrier),
         status=WAITING,
         received_by_id=actor.id if actor else None,
+        form_key=form_key or None,
     )
     db.session.add(parcel)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form, sent at the same moment, won
+        db.session.rollback()
+        if (same := _parcel_of_form(cafe, form_key)) is None:
+            raise
+        return same
     audit.record("parcels.record", cafe, target=f"parcel:{parcel.id}", carrier=carrier, actor=actor)
     db.session.commit()
     if recipient_of(parcel).reachable:
@@ -75,6 +90,12 @@ def record_parcel(
         parcel.notified_at = utcnow()
         db.session.commit()
     return parcel
+
+
+def _parcel_of_form(cafe: Cafe, form_key: str | None) -> Parcel | None:
+    if not form_key:
+        return None
+    return db.session.scalar(select(Parcel).where(Parcel.cafe_id == cafe.id, Parcel.form_key == form_key))
 
 
 def get_parcel(cafe: Cafe, parcel_id: int) -> Parcel | None:
@@ -224,26 +245,3 @@ def send_reminders(now: datetime | None = None) -> int:
                 send_reminder(cafe, parcel)
                 sent += 1
     return sent
-
-
-def purge_personal_data(now: datetime | None = None) -> int:
-    """Blank names and contacts of parcels gone (collected or returned) for the retention period."""
-    now = now or utcnow()
-    retention = {s.cafe_id: s.parcel_retention_days for s in db.session.scalars(select(ShopSettings))}
-    purged = 0
-    for cafe_id in db.session.scalars(
-        select(Parcel.cafe_id).where(Parcel.anonymised_at.is_(None)).distinct()
-    ).all():
-        limit = now - timedelta(days=retention.get(cafe_id, 30))
-        purged += updated_rows(
-            update(Parcel)
-            .where(
-                Parcel.cafe_id == cafe_id,
-                Parcel.anonymised_at.is_(None),
-                Parcel.status != WAITING,
-                or_(Parcel.handed_over_at <= limit, Parcel.returned_at <= limit),
-            )
-            .values(recipient="", phone="", email="", anonymised_at=now)
-        )
-    db.session.commit()
-    return purged

@@ -19,6 +19,7 @@ from sqlalchemy import Select, false, func, or_, select
 
 from ...extensions import db
 from ...models import Booking, Cafe, Membership, Notice, NoticeReply, Report, Rsvp, User
+from ...models.shop import BreadOrder, Parcel, StandingOrder
 from ...personal_data import MAP
 
 STAFF = "staff"
@@ -154,7 +155,78 @@ BOOKINGS = Kind(
 )
 MEMBERSHIPS = Kind("equipes.csv", _l("Your roles in cafés' teams"), "membership", ("role", "created_at"))
 
-KINDS = (ACCOUNT, NOTICES, REPLIES, REPORTS, RSVPS, BOOKINGS, MEMBERSHIPS)
+
+def _items(order) -> str:
+    """'2 × Baguette, 1 × Croissant': what an order (one day or regular) holds."""
+    return ", ".join(f"{line.quantity} × {line.product.name}" for line in order.lines)
+
+
+BREAD_ORDERS = Kind(
+    "commandes_pain.csv",
+    _l("Your bread orders"),
+    "bread_order",
+    (
+        "code",
+        "day",
+        "name",
+        "phone",
+        "email",
+        "status",
+        "total_cents",
+        "created_at",
+        "collected_at",
+        "ordered_by_id",
+        "collected_by_id",
+    ),
+    extras={"items": (_l("What was ordered: quantity × bread"), _items)},
+)
+STANDING_ORDERS = Kind(
+    "commandes_regulieres.csv",
+    _l("Your regular bread orders"),
+    "standing_order",
+    ("code", "weekdays", "active", "name", "phone", "email", "created_at", "created_by_id"),
+    extras={
+        "items": (_l("What is ordered: quantity × bread"), _items),
+        "pauses": (
+            _l("Pauses (first day to last day)"),
+            lambda order: ", ".join(
+                f"{p.first_day.isoformat()} → {p.last_day.isoformat()}" for p in order.pauses
+            ),
+        ),
+    },
+)
+PARCELS = Kind(
+    "colis.csv",
+    _l("Parcels kept for you at the counter"),
+    "parcel",
+    (
+        "recipient",
+        "phone",
+        "email",
+        "carrier",
+        "keep_until",
+        "status",
+        "created_at",
+        "notified_at",
+        "handed_over_at",
+        "returned_at",
+        "received_by_id",
+        "handed_over_by_id",
+    ),
+)
+
+KINDS = (
+    ACCOUNT,
+    NOTICES,
+    REPLIES,
+    REPORTS,
+    RSVPS,
+    BOOKINGS,
+    MEMBERSHIPS,
+    BREAD_ORDERS,
+    STANDING_ORDERS,
+    PARCELS,
+)
 
 
 def _by_email(column, user: User):
@@ -178,6 +250,14 @@ def queries_for(user: User) -> dict[str, Select]:
         .order_by(Rsvp.id),
         BOOKINGS.filename: select(Booking).where(_by_email(Booking.email, user)).order_by(Booking.id),
         MEMBERSHIPS.filename: select(Membership).where(Membership.user_id == user.id).order_by(Membership.id),
+        # The shop is used without an account: like bookings, the confirmed address is the link.
+        BREAD_ORDERS.filename: select(BreadOrder)
+        .where(_by_email(BreadOrder.email, user))
+        .order_by(BreadOrder.day, BreadOrder.id),
+        STANDING_ORDERS.filename: select(StandingOrder)
+        .where(_by_email(StandingOrder.email, user))
+        .order_by(StandingOrder.id),
+        PARCELS.filename: select(Parcel).where(_by_email(Parcel.email, user)).order_by(Parcel.id),
     }
 
 

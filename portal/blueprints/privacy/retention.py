@@ -5,14 +5,16 @@ What each rule erases is the map's `on_expiry` (portal/personal_data.py); when i
   default, 24 at most) counted from the date, on the café's own calendar;
 - notices: contact details blanked 3 months after the notice expired;
 - accounts unused for 2 years: warned by email, then erased 30 days later unless used;
-- the audit log and the moderation history: people replaced by pseudonyms after 12 months.
+- the audit log and the moderation history: people replaced by pseudonyms after 12 months;
+- the shop: bread orders 90 days after their collection day, regular orders 90 days after
+  they stopped, parcels the café's number of days (30 by default) after they left.
 
 Every change is a conditional UPDATE ("still not anonymised"), so running the command twice,
 even at the same time, anonymises each row once and the second run reports nothing new.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select, update
@@ -20,12 +22,15 @@ from sqlalchemy import func, or_, select, update
 from ...claims import claim, updated_rows
 from ...extensions import db
 from ...models import AuditEntry, Booking, Cafe, ModerationDecision, Notice, Rsvp, User, utcnow
+from ...models.shop import PLACED, WAITING, BreadOrder, Parcel, ShopSettings, StandingOrder
 from ...personal_data import MAP, PSEUDONYMISE, STAMP, pseudonym
 from ...sessions import end_every_session
 from ..impact.services import purge_report_notes
 from . import erasure, notifications
 
 NOTICE_CONTACTS_MONTHS = 3
+SHOP_DAYS = 90  # bread orders after their day, regular orders after they stopped
+DEFAULT_PARCEL_DAYS = 30  # until the café sets its own (ShopSettings.parcel_retention_days)
 UNUSED_ACCOUNT_YEARS = 2
 WARNING_DAYS = 30
 AUDIT_MONTHS = 12
@@ -46,6 +51,9 @@ class Report:
     accounts_warned: int = 0
     accounts_erased: int = 0
     accounts_kept: list[str] = field(default_factory=list)
+    bread_orders: int = 0
+    standing_orders: int = 0
+    parcels: int = 0
 
     def lines(self) -> list[str]:
         lines = [
@@ -55,6 +63,8 @@ class Report:
             f"{self.audit_entries} audit entry(ies) and {self.moderation_decisions} moderation decision(s)"
             " pseudonymised.",
             f"{self.accounts_warned} unused account(s) warned, {self.accounts_erased} erased.",
+            f"{self.bread_orders} bread order(s), {self.standing_orders} regular order(s) and"
+            f" {self.parcels} parcel(s) anonymised.",
         ]
         lines.extend(f"Kept (last manager of a café, or network team): {who}" for who in self.accounts_kept)
         return lines
@@ -109,6 +119,51 @@ def strip_expired_notices(cafe: Cafe, now: datetime) -> int:
     )
     db.session.commit()
     return count
+
+
+def anonymise_shop(cafe: Cafe, now: datetime) -> tuple[int, int, int]:
+    """Names and contacts of this café's shop: bread orders 90 days after their collection day
+    (once collected, cancelled or marked not collected), regular orders 90 days after they
+    stopped, parcels the café's number of days after they left; on the café's calendar."""
+    today = cafe.local_day(now)
+    orders_values = _expiry_values("bread_order", now)
+    orders = updated_rows(
+        update(BreadOrder)
+        .where(
+            BreadOrder.cafe_id == cafe.id,
+            BreadOrder.day < today - timedelta(days=SHOP_DAYS),
+            BreadOrder.status != PLACED,
+            _not_yet("bread_order", orders_values),
+        )
+        .values(**orders_values)
+    )
+    standing_values = _expiry_values("standing_order", now)
+    standing = updated_rows(
+        update(StandingOrder)
+        .where(
+            StandingOrder.cafe_id == cafe.id,
+            StandingOrder.active.is_(False),
+            StandingOrder.updated_at < local_midnight(cafe, today - timedelta(days=SHOP_DAYS)),
+            _not_yet("standing_order", standing_values),
+        )
+        .values(**standing_values)
+    )
+    settings = db.session.get(ShopSettings, cafe.id)
+    days = settings.parcel_retention_days if settings is not None else DEFAULT_PARCEL_DAYS
+    left_before = local_midnight(cafe, today - timedelta(days=days))
+    parcel_values = _expiry_values("parcel", now)
+    parcels = updated_rows(
+        update(Parcel)
+        .where(
+            Parcel.cafe_id == cafe.id,
+            Parcel.status != WAITING,
+            or_(Parcel.handed_over_at < left_before, Parcel.returned_at < left_before),
+            _not_yet("parcel", parcel_values),
+        )
+        .values(**parcel_values)
+    )
+    db.session.commit()
+    return orders, standing, parcels
 
 
 def _pseudonymised_details(details: dict) -> dict:
@@ -252,6 +307,10 @@ def run(now: datetime | None = None) -> Report:
         report.bookings += bookings
         report.rsvps += rsvps
         report.notices += strip_expired_notices(cafe, now)
+        orders, standing, parcels = anonymise_shop(cafe, now)
+        report.bread_orders += orders
+        report.standing_orders += standing
+        report.parcels += parcels
     # Help reports keep their categories (the impact figures); only the helpers' notes go.
     report.report_notes = purge_report_notes(now)
     report.audit_entries = pseudonymise_audit(now)

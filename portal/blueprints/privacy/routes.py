@@ -16,6 +16,7 @@ def _privacy_page(cafe=None):
         "privacy/page.html",
         sections=services.sections(),
         months=services.retention_months(cafe),
+        parcel_days=services.parcel_days(cafe),
         max_months=services.MAX_RETENTION_MONTHS,
         operator=services.operator(),
         privacy_cafe=cafe,

@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEntry, Cafe, Rsvp, RsvpStatus, User, utcnow
+from ...models.shop import PLACED, ShopSettings
 from ...personal_data import MAP
 from ...phones import parse_phone
 from ...sessions import end_every_session
 from . import erasure, export
+from .retention import DEFAULT_PARCEL_DAYS
 
 DEFAULT_RETENTION_MONTHS = 12
 MAX_RETENTION_MONTHS = 24
@@ -36,9 +38,9 @@ class Section:
                     seen.append(spec.about)
         return seen
 
-    def retention(self, months: int) -> list[str]:
+    def retention(self, months: int, parcel_days: int = DEFAULT_PARCEL_DAYS) -> list[str]:
         return [
-            str(MAP[table].retention) % {"months": months}
+            str(MAP[table].retention) % {"months": months, "parcel_days": parcel_days}
             for table in self.tables
             if MAP[table].retention is not None
         ]
@@ -87,6 +89,20 @@ SECTIONS = (
         ("notice", "notice_reply", "report"),
     ),
     Section(
+        "shop",
+        _l("The village shop: bread orders, regular orders and parcels"),
+        _l(
+            "Your name, so the counter knows whose bread or parcel it is; a phone number or an email "
+            "address, to send you the order and its change link, to tell you a parcel has arrived, or to "
+            "call you if something changes. Orders are paid at the counter: no bank details are kept."
+        ),
+        _l(
+            "The staff of this café only. The baker receives the day's totals per bread, never names. "
+            "The network team sees counts per café and month, never names."
+        ),
+        ("bread_order", "standing_order", "parcel"),
+    ),
+    Section(
         "staff",
         _l("What the café's staff record"),
         _l(
@@ -119,6 +135,14 @@ def operator() -> dict:
 
 def retention_months(cafe: Cafe | None) -> int:
     return cafe.retention_months if cafe is not None else DEFAULT_RETENTION_MONTHS
+
+
+def parcel_days(cafe: Cafe | None) -> int:
+    """How long this café keeps a parcel's recipient after it left (the default site-wide)."""
+    if cafe is None:
+        return DEFAULT_PARCEL_DAYS
+    settings = db.session.get(ShopSettings, cafe.id)
+    return settings.parcel_retention_days if settings is not None else DEFAULT_PARCEL_DAYS
 
 
 # --- one record without an account -----------------------------------------------------------------
@@ -157,9 +181,15 @@ def upcoming(user: User) -> dict[str, int]:
     queries = export.queries_for(user)
     bookings = db.session.scalars(queries[export.BOOKINGS.filename]).all()
     rsvps = db.session.scalars(queries[export.RSVPS.filename]).all()
+    orders = db.session.scalars(queries[export.BREAD_ORDERS.filename]).all()
     return {
         "bookings": sum(1 for b in bookings if b.status == "booked" and b.starts_at > now),
         "rsvps": sum(1 for r in rsvps if r.status != RsvpStatus.CANCELLED and r.occurrence_start > now),
+        "bread_orders": sum(
+            1
+            for o in orders
+            if o.status == PLACED and o.day >= db.session.get(Cafe, o.cafe_id).local_day(now)
+        ),
     }
 
 
