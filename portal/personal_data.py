@@ -331,7 +331,7 @@ MAP: dict[str, Table] = {
             **plain(
                 "id title description category for_all_ages starts_at ends_at at_cafe place price"
                 " accessibility capacity rsvp_enabled status cancel_reason recurrence monthly_week"
-                " repeat_until repeat_count copied_from_id cafe_id created_at updated_at"
+                " repeat_until repeat_count copied_from_id form_key cafe_id created_at updated_at"
             ),
             "created_by_id": staff(_l("Staff member who published it")),
         },

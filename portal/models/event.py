@@ -69,6 +69,8 @@ class Event(CafeScoped, Timestamped, db.Model):
             "monthly_week IS NULL OR monthly_week BETWEEN -1 AND 5 AND monthly_week != 0",
             name="event_monthly_week",
         ),
+        # The key of the form that published it: a double tap publishes one event.
+        UniqueConstraint("cafe_id", "form_key", name="uq_event_cafe_form_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,7 @@ class Event(CafeScoped, Timestamped, db.Model):
     repeat_count: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    form_key: Mapped[str | None] = mapped_column(String(64))  # only the publishing browser holds it
 
     cafe: Mapped[Cafe] = relationship()
     created_by: Mapped[User | None] = relationship()

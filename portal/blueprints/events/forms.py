@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...forms import OutsideHoursMixin, SelectField
+from ...forms import FormKeyMixin, OutsideHoursMixin, SelectField
 from ...models import EventCategory, Recurrence, utcnow
 from ...opening_hours import day_warning, series_warning
 from ...phones import PhoneNumber
@@ -48,7 +48,7 @@ def _hours_warning(cafe, local_start: datetime, local_end: datetime) -> str | No
     return day_warning(cafe, local_start.date(), local_start.time(), ends)
 
 
-class EventForm(OutsideHoursMixin, FlaskForm):
+class EventForm(FormKeyMixin, OutsideHoursMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=160)])
     category = SelectField(_l("Category"), choices=EventCategory.choices, default="other")
     description = TextAreaField(

@@ -308,18 +308,40 @@ def feed_events(cafe: Cafe) -> list[Event]:
 # Staff changes --------------------------------------------------------------------------
 
 
+def event_of_form(cafe: Cafe, form_key: str | None) -> Event | None:
+    """The event this very form already published, or None."""
+    if not form_key:
+        return None
+    return db.session.scalar(select(Event).where(Event.cafe_id == cafe.id, Event.form_key == form_key))
+
+
 def create_event(
-    cafe: Cafe, fields: dict, copied_from: Event | None = None, *, actor: User | None
+    cafe: Cafe,
+    fields: dict,
+    copied_from: Event | None = None,
+    form_key: str | None = None,
+    *,
+    actor: User | None,
 ) -> Event:
-    """Publish a new event in the café."""
+    """Publish a new event in the café; the same form sent again (`form_key`, unique in the
+    database, even at the same instant) gives back the event the first one published."""
+    if (same := event_of_form(cafe, form_key)) is not None:
+        return same
     event = Event(
         cafe=cafe,
         created_by=actor,
         copied_from_id=copied_from.id if copied_from is not None else None,
+        form_key=form_key or None,
         **{k: fields[k] for k in EDITABLE},
     )
     db.session.add(event)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if (same := event_of_form(cafe, form_key)) is None:
+            raise
+        return same
     audit.record(
         "events.created",
         cafe,

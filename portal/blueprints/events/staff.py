@@ -47,9 +47,12 @@ def new():
             if copied
             else None
         )
-        event = services.create_event(g.cafe, form.fields(), copied_from=source, actor=current_actor())
+        event = services.create_event(
+            g.cafe, form.fields(), copied_from=source, form_key=form.form_key.data, actor=current_actor()
+        )
         flash(_("The event is published."), "success")
         return redirect_to(url_for(".detail", event_id=event.id))
+    form.issue_key()
     return _event_form_page(form, title=_("New event"))
 
 
@@ -60,6 +63,7 @@ def duplicate(event_id: int):
     data = EventForm.data_from(event, g.cafe.zone)
     data["day"] = None  # a copy needs its own date
     form = EventForm(formdata=None, data=data, zone=g.cafe.zone)
+    form.issue_key()
     return render(
         "events/form.html",
         form=form,

@@ -388,8 +388,8 @@ def place_order(
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
     `form_key` is unique per café: a second order with the same key raises IntegrityError
-    (nothing saved), see `take_order`. The cut-off is read from the clock now (not from when the page was opened), and the
-    stock of each product is taken by a conditional UPDATE in the same transaction.
+    (nothing saved), see `take_order`. The cut-off is read from the clock now (not from when
+    the page was opened); the stock is taken by conditional UPDATEs in the same transaction.
     """
     now = now or utcnow()
     try:
