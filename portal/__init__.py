@@ -88,6 +88,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
+    from . import anonymous_forms
+
+    anonymous_forms.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     from . import ratelimits  # noqa: F401  (registers the database:// limits storage)
 

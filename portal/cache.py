@@ -11,12 +11,15 @@ cafés the flushed rows belong to (every café-owned model has `cafe_id`), and o
 transaction is committed the versions are incremented (in Redis when REDIS_URL is set, else in
 the database's `cache_version` table), so the next request on every host misses and sees the
 change. Bulk UPDATE/DELETE statements count for the request's café (or the whole network).
+Without Redis, each process keeps the versions in memory (`ProcessVersions`): a hit asks
+nothing of the database, a `stat()` of a stamp file tells it another process changed something.
 
 Stored are only 200 answers for anonymous visitors, HTML, Atom or iCalendar, without
 Set-Cookie nor `Cache-Control: no-store/private`. A page with a form carries the visitor's own
 CSRF token: it is stored with a placeholder, and each visitor gets their own token put back
-(a visitor without one yet is a miss, and gets one from the app). ETags make repeat visits a
-304; bodies are stored gzipped too. Any cache error is logged and treated as a miss.
+(a visitor without a session gets the site's anonymous form token, portal/anonymous_forms.py,
+and no cookie). ETags make repeat visits a 304; bodies are stored gzipped too. Any cache error
+is logged and treated as a miss.
 """
 
 import hashlib
@@ -31,8 +34,9 @@ import zlib
 from flask import Flask, g, has_request_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
-from werkzeug.http import dump_cookie, parse_cookie
+from werkzeug.http import parse_cookie
 
+from .anonymous_forms import anonymous_pattern, anonymous_token
 from .extensions import db
 from .models import CacheVersion
 
@@ -52,6 +56,7 @@ HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_R
 TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
 IGNORED_TABLES = {"outbox_message", "job_lease", "audit_entry", "cache_version", "rate_limit_counter"}
 DIRECTORY_TABLES = {"cafe", "cafe_service"}
+READY_ENTRIES = 256  # answers kept ready in each process (a few MB)
 
 
 # --- version stores --------------------------------------------------------------------------------
@@ -92,6 +97,95 @@ class DatabaseVersions:
                     )
                 )
             session.commit()
+
+
+class ProcessVersions:
+    """No Redis: versions in this process's memory, so a cached answer asks nothing of the database.
+
+    - A change made by this process is seen at once (its bump updates the memory).
+    - Other processes on this machine (gunicorn's workers, `flask` commands) append a byte to
+      a stamp file after each bump: a hit costs one `stat()` of it, and reads the versions
+      table again only when it changed.
+    - Other hosts sharing the database without Redis: the table is read again at least every
+      PAGE_CACHE_SYNC_SECONDS (configure Redis to have every host see changes at once).
+    """
+
+    def __init__(self, app: Flask, database: "DatabaseVersions"):
+        self.database = database
+        self.ttl = float(app.config["PAGE_CACHE_SYNC_SECONDS"])
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        self.stamp = app.config.get("PAGE_CACHE_STAMP") or os.path.join(
+            app.instance_path, "page-cache-" + hashlib.sha1(url.encode()).hexdigest()[:12] + ".stamp"
+        )
+        # "generation" counts reads of the table: a read that overlapped a bump is not trusted.
+        self.state = {"versions": None, "seen": None, "synced": 0.0, "generation": 0}
+        self.state["lock"] = threading.Lock()
+
+    def _stamp(self):
+        try:
+            found = os.stat(self.stamp)
+        except OSError:
+            return None
+        return (found.st_size, found.st_mtime_ns, found.st_ino)
+
+    def get(self, names: list[str]) -> list[int]:
+        state = self.state
+        stamp = self._stamp()
+        if (
+            state["versions"] is None
+            or stamp != state["seen"]
+            or time.monotonic() - state["synced"] > self.ttl
+        ):
+            self.sync(stamp)
+        versions = state["versions"]
+        return [versions.get(name, 0) for name in names]
+
+    def sync(self, stamp) -> None:
+        with self.database.engine.connect() as connection:
+            rows = dict(connection.execute(select(CacheVersion.name, CacheVersion.version)).all())
+        with self.state["lock"]:
+            generation = self.state["generation"] + 1
+            self.state.update(versions=rows, seen=stamp, synced=time.monotonic(), generation=generation)
+
+    def bump(self, names: set[str]) -> None:
+        self.database.bump(names)  # first: another process that sees the stamp reads it
+        state = self.state
+        with state["lock"]:
+            if state["versions"] is not None:
+                versions = dict(state["versions"])
+                for name in names:
+                    versions[name] = versions.get(name, 0) + 1
+                state["versions"] = versions
+            generation = state["generation"]
+        self._touch(generation)
+
+    def _touch(self, generation: int) -> None:
+        import fcntl
+
+        try:
+            os.makedirs(os.path.dirname(self.stamp) or ".", exist_ok=True)
+            with open(self.stamp, "ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # appends in turn: "before" and "after" are ours
+                before = os.fstat(handle.fileno())
+                if before.st_size > 65536:
+                    handle.truncate(0)
+                handle.write(b".")
+                handle.flush()
+                after = os.fstat(handle.fileno())
+        except OSError:
+            # The versions are saved: other processes see them within PAGE_CACHE_SYNC_SECONDS.
+            log.warning("Page cache stamp %s not writable", self.stamp, exc_info=True)
+            return
+        state = self.state
+        with state["lock"]:
+            # Nobody else wrote since we last read, and no read overlapped our bump: our memory
+            # is up to date, no need to read the table again.
+            if state["generation"] == generation and state["seen"] == (
+                before.st_size,
+                before.st_mtime_ns,
+                before.st_ino,
+            ):
+                state["seen"] = (after.st_size, after.st_mtime_ns, after.st_ino)
 
 
 class RedisVersions:
@@ -194,13 +288,15 @@ class PageCache:
         if redis_url:
             self.versions = RedisVersions(app, backend._write_client)
         else:
-            self.versions = self.database
+            self.versions = ProcessVersions(app, self.database)
         self.session_cookie = config.get("SESSION_COOKIE_NAME", "session")
         self.remember_cookie = config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.serializer = app.session_interface.get_signing_serializer(app)
         self.max_age = int(app.permanent_session_lifetime.total_seconds())
         self.default_lang = config["BABEL_DEFAULT_LOCALE"]
         self.csrf_secret = config.get("WTF_CSRF_SECRET_KEY") or config["SECRET_KEY"]
+        self._hourly = None  # (hour, serializer) for visitors' form tokens
+        self.ready: dict[tuple, dict] = {}  # answers for visitors without a session token
         self.slug_of: dict[int, str] = {}
         self.pending: set = set()  # bumps that failed (cache down): retried before the next look-up
         self.lock = threading.Lock()
@@ -252,14 +348,16 @@ class PageCache:
     # visitors
 
     def visitor(self, environ) -> dict | None:
-        """The anonymous visitor's language, text size and CSRF token; None: do not cache.
+        """The anonymous visitor's language, text size and form token; None: do not cache.
 
-        Every page carries a CSRF token (the header's forms, htmx's header). A visitor without
-        one yet gets it here, as the app would: a new session cookie holding it, set on the
-        answer, and put into this request's cookies so that the app, on a miss, sees it and
-        leaves the session alone (an answer that sets a cookie is never stored).
+        A visitor without a session (or whose session holds no form token) gets the site's
+        anonymous form token (portal/anonymous_forms.py) and no cookie: nothing is written
+        for them, their page is the same as every such visitor's.
         """
-        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        header = environ.get("HTTP_COOKIE")
+        if not header:
+            return {"lang": self.default_lang, "large": False, "csrf": None}
+        cookies = parse_cookie(header)
         if cookies.get(self.remember_cookie):
             return None
         data = {}
@@ -271,56 +369,37 @@ class PageCache:
                 return None  # the app will replace the bad cookie: let it
             if not isinstance(data, dict) or set(data) - NEUTRAL_SESSION_KEYS or data.get("_fresh"):
                 return None
-        visitor = {
+        return {
             "lang": data.get("lang") or self.default_lang,
             "large": bool(data.get("large_text")),
             "csrf": data.get("csrf_token"),
-            "set_cookie": None,
         }
-        if not visitor["csrf"]:
-            visitor["csrf"] = data["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
-            data["_fresh"] = False  # as Flask-Login would write it: the app leaves the session alone
-            value = self.serializer.dumps(data)
-            visitor["set_cookie"] = self.cookie_header(value, permanent=bool(data.get("_permanent")))
-            others = [f"{k}={v}" for k, v in cookies.items() if k != self.session_cookie]
-            environ["HTTP_COOKIE"] = "; ".join([*others, f"{self.session_cookie}={value}"])
-        return visitor
 
-    def cookie_header(self, value: str, permanent: bool) -> str:
-        app, interface = self.flask_app, self.flask_app.session_interface
-        expires = None
-        if permanent:
-            from datetime import UTC, datetime
-
-            expires = datetime.now(UTC) + app.permanent_session_lifetime
-        return dump_cookie(
-            self.session_cookie,
-            value,
-            expires=expires,
-            domain=interface.get_cookie_domain(app),
-            path=interface.get_cookie_path(app),
-            secure=interface.get_cookie_secure(app),
-            httponly=interface.get_cookie_httponly(app),
-            samesite=interface.get_cookie_samesite(app),
-        )
-
-    def token_for(self, raw: str) -> str:
-        """The form token Flask-WTF would give this visitor (its time part fixed per hour,
-        so one visitor's page keeps its ETag for a while)."""
+    def token_for(self, raw: str | None) -> str:
+        """The form token the app would give this visitor: the anonymous one without a session
+        token, else Flask-WTF's for their session (its time part fixed per hour, so one
+        visitor's page keeps its ETag for a while)."""
         from itsdangerous import URLSafeTimedSerializer
 
+        if not raw:
+            return anonymous_token(self.flask_app)
         hour = int(time.time()) // 3600 * 3600
+        if self._hourly is None or self._hourly[0] != hour:
 
-        class Hourly(URLSafeTimedSerializer):
-            default_signer = type(
-                "HourlySigner", (URLSafeTimedSerializer.default_signer,), {"get_timestamp": lambda self: hour}
-            )
+            signer = URLSafeTimedSerializer.default_signer
 
-        return Hourly(self.csrf_secret, salt="wtf-csrf-token").dumps(raw)
+            class Hourly(URLSafeTimedSerializer):
+                default_signer = type("HourlySigner", (signer,), {"get_timestamp": lambda self: hour})
 
-    def token_pattern(self, raw: str) -> re.Pattern:
+            self._hourly = (hour, Hourly(self.csrf_secret, salt="wtf-csrf-token"))
+        return self._hourly[1].dumps(raw)
+
+    def token_pattern(self, raw: str | None) -> re.Pattern:
         """Any signed token for this raw one (the app's have the time they were made)."""
         from itsdangerous import URLSafeTimedSerializer
+
+        if not raw:
+            return anonymous_pattern(self.flask_app)
 
         head = URLSafeTimedSerializer(self.csrf_secret, salt="wtf-csrf-token").dumps(raw).split(".")[0]
         return re.compile(re.escape(head.encode()) + rb"\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -365,12 +444,16 @@ class PageCache:
         key = None
         try:
             key = self.key(environ, visitor)
+            if not visitor["csrf"]:
+                ready = self.ready.get((key, self.token_for(None)))
+                if ready is not None:  # this process answered it already: the same bytes again
+                    return self.answer(ready, environ, start_response)
             entry = self.backend.get(key)
         except Exception:
             log.warning("Page cache unavailable: computing the page", exc_info=True)
             entry = None
         if entry is not None:
-            return self.serve(entry, environ, start_response, visitor)
+            return self.serve(entry, environ, start_response, visitor, key=key)
         return self.compute(environ, start_response, key, visitor)
 
     def compute(self, environ, start_response, key, visitor):
@@ -394,9 +477,7 @@ class PageCache:
             except Exception:
                 log.warning("Page cache unavailable: page not stored", exc_info=True)
             # Answer as every later visitor will be answered (same ETag, same compression).
-            return self.serve(entry, environ, start_response, visitor, hit=False)
-        if visitor["set_cookie"] and not any(n.lower() == "set-cookie" for n, _v in headers):
-            headers = [*headers, ("Set-Cookie", visitor["set_cookie"])]
+            return self.serve(entry, environ, start_response, visitor, hit=False, key=key)
         return self.send(status, headers, body, environ, start_response)
 
     def storable(self, status: str, headers: list, environ) -> bool:
@@ -415,8 +496,7 @@ class PageCache:
         return environ.get("REQUEST_METHOD") == "GET"
 
     def entry(self, status: str, headers: list, body: bytes, visitor: dict) -> dict:
-        if visitor["csrf"]:
-            body = self.token_pattern(visitor["csrf"]).sub(TOKEN_PLACEHOLDER, body)
+        body = self.token_pattern(visitor["csrf"]).sub(TOKEN_PLACEHOLDER, body)
         kept = [
             (n, v) for n, v in headers if n.lower() not in ("content-length", "etag", "cache-control", "vary")
         ]
@@ -431,28 +511,43 @@ class PageCache:
             "etag": hashlib.sha1(body).hexdigest()[:20],
         }
 
-    def serve(self, entry: dict, environ, start_response, visitor: dict, hit: bool = True):
+    def serve(self, entry: dict, environ, start_response, visitor: dict, hit: bool = True, key=None):
         segments = entry["segments"]
-        headers = list(entry["headers"])
         token = b""
         if len(segments) > 1:
             token = self.token_for(visitor["csrf"]).encode()
         etag = '"' + hashlib.sha1(entry["etag"].encode() + token).hexdigest()[:20] + '"'
-        if visitor["set_cookie"]:
-            headers.append(("Set-Cookie", visitor["set_cookie"]))
-        headers.append(("Cache-Control", "no-cache"))
-        headers.append(("Vary", "Cookie, HX-Request, Accept-Encoding"))
-        headers.append(("ETag", etag))
-        headers.append(("X-Cache", "hit" if hit else "miss"))
-        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        body = token.join(segments)
+        ready = {
+            "status": entry["status"],
+            "headers": [
+                *entry["headers"],
+                ("Cache-Control", "no-cache"),
+                ("Vary", "Cookie, HX-Request, Accept-Encoding"),
+                ("ETag", etag),
+            ],
+            "etag": etag,
+            "body": body,
+            "gzipped": gzip_from_pieces(entry["deflated"], token, body) if entry["deflated"] else None,
+        }
+        if key is not None and not visitor["csrf"]:
+            # Visitors without a session token all get these very bytes: keep them ready.
+            if len(self.ready) >= READY_ENTRIES:
+                self.ready.clear()
+            self.ready[(key, self.token_for(None))] = ready
+        return self.answer(ready, environ, start_response, hit)
+
+    def answer(self, ready: dict, environ, start_response, hit: bool = True):
+        headers = [*ready["headers"], ("X-Cache", "hit" if hit else "miss")]
+        if ready["etag"] in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 Not Modified", [(n, v) for n, v in headers if n.lower() != "content-type"])
             return [b""]
-        body = token.join(segments)
-        if entry["deflated"] is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
-            body = gzip_from_pieces(entry["deflated"], token, body)
+        body = ready["body"]
+        if ready["gzipped"] is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            body = ready["gzipped"]
             headers.append(("Content-Encoding", "gzip"))
         headers.append(("Content-Length", str(len(body))))
-        start_response(entry["status"], headers)
+        start_response(ready["status"], headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     # compression of what is not cached (static files, personal pages)
@@ -529,6 +624,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_SECONDS", 600)
     app.config.setdefault("PAGE_CACHE_ENTRIES", 2000)
     app.config.setdefault("PAGE_CACHE_CLOCK_SECONDS", 60)
+    app.config.setdefault("PAGE_CACHE_SYNC_SECONDS", 2)
     from .edge import EdgeGuard
 
     edge = app.wsgi_app if isinstance(app.wsgi_app, EdgeGuard) else None

@@ -90,14 +90,10 @@ def restore_command(source: Path, yes: bool):
 @with_appcontext
 def send_reminders_command():
     """Remind tomorrow's digital-help appointments (run daily; running twice sends nothing twice)."""
-    from .blueprints.bookings.services import send_reminders
-    from .blueprints.parcels.services import send_reminders as send_parcel_reminders
+    from .jobs import send_all_reminders
 
-    with current_app.test_request_context():
-        sent = send_reminders()
-        parcels = send_parcel_reminders()
-    click.echo(f"{sent} reminder(s) sent.")
-    click.echo(f"{parcels} parcel reminder(s) sent.")
+    for line in send_all_reminders():
+        click.echo(line)
 
 
 @click.command("shop-run")
@@ -119,11 +115,9 @@ def shop_run_command():
 @with_appcontext
 def purge_personal_data_command():
     """Apply every retention rule of the personal-data map (daily; safe to run twice, even at once)."""
-    from .blueprints.privacy.retention import run
+    from .jobs import purge_all_personal_data
 
-    with current_app.test_request_context():
-        report = run()
-    for line in report.lines():
+    for line in purge_all_personal_data():
         click.echo(line)
 
 

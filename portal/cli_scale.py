@@ -262,7 +262,7 @@ def seed_scale(cafes: int, seed: int = 11, batch: int = 5000) -> dict:
             for n in range(counts["notices"]):
                 cafe_id = cafe_ids[n % len(cafe_ids)]
                 posted = now - timedelta(days=rng.randint(0, span // 2), minutes=rng.randint(0, 1440))
-                published = n % 10 != 0
+                published = (n // len(cafe_ids)) % 10 != 0  # 1 in 10 waits, in every café
                 yield {
                     "cafe_id": cafe_id, "author_id": user_ids[rng.randrange(len(user_ids))], "on_behalf_of": "",
                     "posted_by_id": None, "title": f"{rng.choice(NOTICE_TITLES)} ({n})",

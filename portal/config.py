@@ -77,6 +77,8 @@ class Config:
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
     PAGE_CACHE_CLOCK_SECONDS = 60  # "open now" and today's events are at most this late
+    # Without Redis: how late another host's change may be seen (this machine's: at once).
+    PAGE_CACHE_SYNC_SECONDS = float(os.environ.get("PAGE_CACHE_SYNC_SECONDS", "2"))
     # Messages (portal/outbox.py): sent after the commit, retried with an exponential backoff
     # (1 min, 2, 4… at most 1 h between attempts), given up after OUTBOX_MAX_ATTEMPTS.
     OUTBOX_INLINE = False

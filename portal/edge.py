@@ -64,6 +64,7 @@ class EdgeGuard:
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
+        self._trusted: dict[tuple, bool] = {}  # host checks are the same for every request
 
     def __call__(self, environ, start_response):
         config = self.app.config
@@ -78,7 +79,13 @@ class EdgeGuard:
                 checked = checked.removesuffix(":80")
             elif scheme == "https":
                 checked = checked.removesuffix(":443")
-            if len(checked) > 255 or not host_is_trusted(checked, config["TRUSTED_HOSTS"]):
+            memo = (checked, *config["TRUSTED_HOSTS"])
+            trusted = self._trusted.get(memo)
+            if trusted is None:
+                trusted = len(checked) <= 255 and host_is_trusted(checked, config["TRUSTED_HOSTS"])
+                if len(self._trusted) < 256:
+                    self._trusted[memo] = trusted
+            if not trusted:
                 environ[BAD_HOST_KEY] = True
                 environ["HTTP_HOST"] = public_host(config["PUBLIC_BASE_URL"]) or "localhost"
         # PATH_INFO is the URL's bytes read as Latin-1: decode them before looking.

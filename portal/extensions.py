@@ -9,10 +9,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from markupsafe import escape
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .anonymous_forms import CSRFProtect
 
 # Named constraints so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {

@@ -49,21 +49,35 @@ def daily_job(name: str, hour: int, minute: int = 0):
     return register
 
 
-@daily_job("send-reminders", 18)
-def send_reminders_job() -> str:
+def send_all_reminders() -> list[str]:
+    """What `flask send-reminders` and the daily job do: tomorrow's help bookings, parcels kept
+    until tomorrow. One line per kind, for the command's output and the job's log."""
     from .blueprints.bookings.services import send_reminders
+    from .blueprints.parcels.services import send_reminders as send_parcel_reminders
 
     with current_app.test_request_context():
-        return f"{send_reminders()} reminder(s) sent"
+        sent = send_reminders()
+        parcels = send_parcel_reminders()
+    return [f"{sent} reminder(s) sent.", f"{parcels} parcel reminder(s) sent."]
+
+
+def purge_all_personal_data() -> list[str]:
+    """What `flask purge-personal-data` and the daily job do: every retention rule of the
+    personal-data map (portal/blueprints/privacy/retention.py)."""
+    from .blueprints.privacy.retention import run
+
+    with current_app.test_request_context():
+        return run().lines()
+
+
+@daily_job("send-reminders", 18)
+def send_reminders_job() -> str:
+    return " ".join(send_all_reminders())
 
 
 @daily_job("purge-personal-data", 3, 30)
 def purge_personal_data_job() -> str:
-    """Every retention rule of the personal-data map, as `flask purge-personal-data` runs them."""
-    from .blueprints.privacy.retention import run
-
-    with current_app.test_request_context():
-        return " ".join(run().lines())
+    return " ".join(purge_all_personal_data())
 
 
 def holder_name() -> str:

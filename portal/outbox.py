@@ -36,10 +36,11 @@ LOCK = timedelta(minutes=5)  # a worker that dies while sending frees its messag
 
 
 def record(email: str, mobile: str, subject: str, body: str, sms_text: str, cafe=None) -> OutboxMessage:
-    """Add the message to the current transaction (no commit: the caller's commit carries it).
+    """Add the message to the caller's transaction; never commits.
 
-    When the caller has nothing waiting to be committed (what the message announces is already
-    committed), the message is written at once in a transaction of its own.
+    The caller commits once, with what the message announces (a booking, an RSVP, a decision):
+    both are saved, or neither. A message still uncommitted when a page is answered is a bug
+    (`_check_committed`): it would be lost.
     """
     if cafe is None and has_app_context():
         cafe = g.get("cafe")
@@ -53,37 +54,34 @@ def record(email: str, mobile: str, subject: str, body: str, sms_text: str, cafe
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
-    session = db.session()
-    if _has_unsaved_writes(session):
-        session.add(message)
-        return message
-    with Session(db.engine, expire_on_commit=False) as own:
-        own.add(message)
-        own.commit()  # its after_commit hands the message to a sender
+    db.session.add(message)
     return message
 
 
-def _has_unsaved_writes(session) -> bool:
-    return bool(session.new or session.dirty or session.deleted or session.info.get("outbox_wrote"))
+def uncommitted_messages(session) -> int:
+    """Messages added to this session (flushed or not) and not yet committed."""
+    pending = sum(isinstance(obj, OutboxMessage) for obj in session.new)
+    return pending + len(session.info.get("outbox_ids", ()))
+
+
+def _check_committed(response):
+    """A page answered while a message it recorded was never committed: that message is lost."""
+    if response.status_code < 400 and uncommitted_messages(db.session()):
+        if current_app.config.get("TESTING") or current_app.debug:
+            raise RuntimeError("A message was recorded (notify) but its transaction was never committed")
+        log.error("A message was recorded but never committed: it is lost")
+    return response
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context):
-    session.info["outbox_wrote"] = True
     ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
     if ids:
         session.info.setdefault("outbox_ids", []).extend(ids)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _after_statement(state):
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info["outbox_wrote"] = True
-
-
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
-    session.info.pop("outbox_wrote", None)
     ids = session.info.pop("outbox_ids", None)
     if ids:
         dispatch(ids)
@@ -91,7 +89,6 @@ def _after_commit(session):
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session):
-    session.info.pop("outbox_wrote", None)
     session.info.pop("outbox_ids", None)
 
 

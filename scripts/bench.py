@@ -51,8 +51,9 @@ def resolve_pages(app) -> list[tuple[str, str, dict]]:
     """Fill in the event and notice pages with real ids of the bench café."""
     from sqlalchemy import select
 
+    from portal.blueprints.noticeboard.services import board
     from portal.extensions import db
-    from portal.models import Cafe, Event, Notice, NoticeStatus, utcnow
+    from portal.models import Cafe, Event, utcnow
 
     with app.app_context():
         cafe = db.session.scalar(select(Cafe).where(Cafe.slug == "saint-jean-de-cole"))
@@ -61,13 +62,9 @@ def resolve_pages(app) -> list[tuple[str, str, dict]]:
             .where(Event.cafe_id == cafe.id, Event.starts_at > utcnow())
             .order_by(Event.starts_at)
         )
-        notice = db.session.scalar(
-            select(Notice.id)
-            .where(
-                Notice.cafe_id == cafe.id, Notice.status == NoticeStatus.PUBLISHED, Notice.hidden.is_(False)
-            )
-            .order_by(Notice.id.desc())
-        )
+        # A notice that is on the board today (published, not hidden, not expired).
+        on_board = board(cafe)
+        notice = on_board[0].id if on_board else None
     values = {
         "event": f"/c/saint-jean-de-cole/events/{event}" if event else "",
         "notice": f"/c/saint-jean-de-cole/board/{notice}" if notice else "",
@@ -94,7 +91,10 @@ def in_process(app, requests: int, pages) -> None:
     print("| page | bytes | gzip bytes | SQL queries | median ms | p95 ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, url, headers in pages:
-        body = client.get(url, headers=headers).data
+        first = client.get(url, headers=headers)
+        if first.status_code != 200:
+            print(f"{name}: {url} answers {first.status_code}", file=sys.stderr)
+        body = first.data
         statements: list[int] = []
 
         def listener(*args, statements=statements):

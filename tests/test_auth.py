@@ -305,7 +305,12 @@ def test_logout_needs_the_csrf_token(make_app, resident):
     # Another site can't log people out behind their back.
     assert client.post("/account/logout").status_code == 400
     assert is_logged_in(client)
-    assert client.post("/account/logout", data={"csrf_token": token}).status_code == 303
+    # Nor with the form token of pages shown to visitors without a session (the login page's).
+    assert client.post("/account/logout", data={"csrf_token": token}).status_code == 400
+    assert is_logged_in(client)
+    own = form_value(client.get("/").get_data(as_text=True), "csrf_token")  # the logout button's
+    assert own != token
+    assert client.post("/account/logout", data={"csrf_token": own}).status_code == 303
     assert not is_logged_in(client)
 
 

@@ -1,5 +1,6 @@
 """The notifier sends by every channel a person can be reached on."""
 
+from portal.extensions import db
 from portal.notify import Recipient, notify
 
 from .conftest import words
@@ -9,6 +10,7 @@ def test_email_and_sms_when_both_are_known(app, outbox):
     used = notify(
         Recipient(email="a@example.org", mobile="+33612345678"), "Rappel", "Demain 10 h", "Demain 10 h"
     )
+    db.session.commit()  # the caller commits: the message is sent once it is saved
     assert used == ["email", "sms"]
     assert outbox[-1]["To"] == "a@example.org" and outbox[-1]["Subject"] == "Rappel"
     [(phone, sms)] = app.extensions["sms_outbox"]

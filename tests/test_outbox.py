@@ -19,7 +19,7 @@ from portal import outbox as sender
 from portal.extensions import db as _db
 from portal.models import Booking, OutboxMessage, OutboxStatus, Rsvp, utcnow
 from portal.notify import Recipient, notify
-from tests import test_bookings
+from tests import test_bookings, test_orders
 from tests.conftest import make_user
 from tests.redis_server import RedisServer
 from tests.test_bookings import free, resident_post
@@ -27,6 +27,7 @@ from tests.test_events import make_event, rsvp_data
 
 EVENTS = "/c/saint-jean-de-cole/events"
 helpdesk = test_bookings.helpdesk  # a fixture: a topic and a helper every day
+bakery = test_orders.bakery  # a fixture: a café selling bread
 
 
 def closed_port() -> int:
@@ -107,6 +108,7 @@ def test_the_message_belongs_to_the_transaction_of_what_it_announces(app, cafe_a
 def test_sent_once_even_when_two_senders_race(app, cafe_a, outbox):
     app.config.update(OUTBOX_INLINE=False, EMBEDDED_WORKER=False)
     notify(Recipient(email="a@example.org"), "Rappel", "Demain")
+    _db.session.commit()
     [message] = messages()
     assert sender.deliver(message.id) is True
     assert sender.deliver(message.id) is False
@@ -123,6 +125,7 @@ def test_retries_back_off_then_fail_for_good_and_staff_see_it(
     with app.test_request_context():
         g.cafe = team_a.cafe
         notify(Recipient(email="jeanne@example.org"), "Votre atelier", "À jeudi")
+        _db.session.commit()
     now = messages()[0].created_at  # the first attempt came right after the commit
     waits = []
     for _ in range(3):
@@ -177,6 +180,7 @@ def test_an_email_sent_before_an_sms_failed_is_not_sent_again(app, cafe_a, outbo
     try:
         app.config["SMS_BACKEND"] = "broken"
         notify(Recipient(email="a@example.org", mobile="+33612345678"), "Rappel", "Demain", "Demain")
+        _db.session.commit()
         app.config["SMS_BACKEND"] = "memory"
         assert sender.deliver_due(utcnow() + timedelta(minutes=5)) == 1
     finally:
@@ -235,3 +239,116 @@ def test_with_redis_the_commit_enqueues_a_job_and_the_worker_sends_once(
     assert len(outbox) == 1 and [m.status for m in messages()] == [OutboxStatus.SENT]
     assert sender.deliver_due(utcnow() + timedelta(hours=1)) == 0  # the sweep finds nothing left
     assert len(outbox) == 1
+
+
+# --- one transaction: what is announced and its message ----------------------------------------
+
+
+@pytest.fixture
+def commits(app):
+    """The tables each commit wrote new rows to, in order (a list of sets)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    done, current = [], set()
+
+    def flushed(session, flush_context):
+        current.update(type(obj).__tablename__ for obj in session.new)
+
+    def committed(session):
+        if current:
+            done.append(set(current))
+        current.clear()
+
+    def rolled_back(session):
+        current.clear()
+
+    event.listen(Session, "after_flush", flushed)
+    event.listen(Session, "after_commit", committed)
+    event.listen(Session, "after_rollback", rolled_back)
+    yield done
+    event.remove(Session, "after_flush", flushed)
+    event.remove(Session, "after_commit", committed)
+    event.remove(Session, "after_rollback", rolled_back)
+
+
+def saved_together(commits, table: str) -> bool:
+    return any({table, "outbox_message"} <= tables for tables in commits)
+
+
+def test_a_booking_and_its_confirmation_are_committed_together(client, db, helpdesk, commits, outbox):
+    response = resident_post(client, helpdesk, free(helpdesk), phone="", email="jeanne@example.org")
+    assert response.status_code == 303
+    assert saved_together(commits, "booking")
+    assert len(outbox) == 1
+
+
+def test_an_rsvp_and_its_confirmation_are_committed_together(client, cafe_a, commits, outbox):
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=5)
+    assert client.post(f"{EVENTS}/{event.id}/rsvp", data=rsvp_data(event)).status_code == 303
+    assert saved_together(commits, "rsvp")
+    assert len(outbox) == 1
+
+
+def test_an_order_and_its_confirmation_are_committed_together(client, db, bakery, commits, outbox):
+    import time_machine
+
+    from tests.test_orders import BASE, MONDAY_NOON, order_form
+
+    with time_machine.travel(MONDAY_NOON, tick=False):
+        response = client.post(f"{BASE}/order", data=order_form(bakery, email="jeanne@example.org"))
+    assert response.status_code == 303
+    assert saved_together(commits, "bread_order")
+    assert len(outbox) == 1
+
+
+def test_a_moderation_decision_and_its_mail_are_committed_together(
+    client, auth, db, cafe_a, team_a, resident, commits, outbox
+):
+    from portal.models import NoticeStatus
+    from tests.test_noticeboard import add_notice
+
+    notice = add_notice(cafe_a, resident, title="Cherche bois", status=NoticeStatus.PENDING)
+    auth.login(team_a.moderator)
+    commits.clear()
+    response = client.post(f"/c/saint-jean-de-cole/moderation/notices/{notice.id}/approve")
+    assert response.status_code in (200, 303)
+    assert saved_together(commits, "moderation_decision")
+    assert outbox[-1]["To"] == resident.email
+
+
+def test_a_failure_between_a_booking_and_its_message_saves_neither(
+    app, client, db, helpdesk, monkeypatch, outbox
+):
+    """The confirmation cannot be recorded (the process dies, the disk is full…): no booking
+    either, the seat stays free, and the person is told it did not work (not "booked")."""
+    slot = free(helpdesk)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(sender, "record", broken)
+    failed = resident_post(client, helpdesk, slot, phone="", email="jeanne@example.org")
+    assert failed.status_code == 500 and "réservé" not in failed.get_data(as_text=True)
+    assert db.session.scalars(select(Booking)).all() == []
+    assert messages() == []
+    assert test_bookings.seats(db, helpdesk, slot.starts_at) in (None, 0)
+
+    monkeypatch.undo()
+    response = resident_post(app.test_client(), helpdesk, slot, phone="", email="jeanne@example.org")
+    assert response.status_code == 303
+    [booking] = db.session.scalars(select(Booking)).all()
+    [message] = messages()
+    assert booking.code in message.body and len(outbox) == 1
+
+
+def test_a_message_left_uncommitted_by_a_page_is_an_error_not_a_silent_loss(make_app):
+    app = make_app()
+
+    @app.get("/forgot-to-commit")
+    def forgot():
+        notify(Recipient(email="a@example.org"), "Perdu", "Jamais enregistré")
+        return "ok"
+
+    with pytest.raises(RuntimeError, match="never committed"):
+        app.test_client().get("/forgot-to-commit")

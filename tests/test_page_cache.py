@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from portal.extensions import db as _db
+from tests.conftest import PASSWORD
 from tests.test_events import make_event, rsvp_data
 
 CAFE = "/c/saint-jean-de-cole/"
@@ -14,8 +15,10 @@ CAFE = "/c/saint-jean-de-cole/"
 
 @pytest.fixture
 def app(make_app):
-    # The clock's part of the key is tested on its own: here it never turns.
-    app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9)
+    # The clock's part of the key is tested on its own: here it never turns. Nor is the
+    # versions table read again by the clock (PAGE_CACHE_SYNC_SECONDS): changes are seen
+    # at once, in this process and in others, without it.
+    app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, PAGE_CACHE_SYNC_SECONDS=10**6)
     with app.app_context():
         yield app
 
@@ -33,7 +36,10 @@ def closed_port() -> int:
 def test_a_staff_change_on_host_a_shows_on_the_next_anonymous_page_of_host_b(
     make_app, app, client, auth, team_a
 ):
-    host_b = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9).test_client()
+    # Host B: an app of its own (its own cache and memory of the versions), like another process.
+    host_b = make_app(
+        PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, PAGE_CACHE_SYNC_SECONDS=10**6
+    ).test_client()
     assert not hit(host_b.get(CAFE))
     second = host_b.get(CAFE)
     assert hit(second) and "Café de Saint-Jean-de-Côle" in second.get_data(as_text=True)
@@ -90,24 +96,65 @@ def test_language_text_size_and_htmx_are_part_of_the_key(app, client, cafe_a):
     assert "<html" not in fragment.get_data(as_text=True) and "<html" in full.get_data(as_text=True)
 
 
-def test_each_visitor_gets_a_form_token_of_their_own_and_can_use_it(make_app, cafe_a):
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_visitor_without_a_session_gets_no_cookie_and_can_still_send_forms(make_app, cafe_a):
     app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, WTF_CSRF_ENABLED=True)
     event = make_event(cafe_a, rsvp_enabled=True, capacity=5)
     url = f"{CAFE}events/{event.id}"
     first, second = app.test_client(), app.test_client()
-    page_one = first.get(url).get_data(as_text=True)
+    miss = first.get(url)
     response = second.get(url)
     assert hit(response)
-    page_two = response.get_data(as_text=True)
-    token_one = re.search(r'name="csrf_token" value="([^"]+)"', page_one).group(1)
-    token_two = re.search(r'name="csrf_token" value="([^"]+)"', page_two).group(1)
-    assert token_one != token_two
-    answer = second.post(f"{url}/rsvp", data={**rsvp_data(event), "csrf_token": token_two})
+    assert "Set-Cookie" not in miss.headers and "Set-Cookie" not in response.headers
+    token = csrf_token(response.get_data(as_text=True))
+    assert token == csrf_token(miss.get_data(as_text=True))  # one page for all of them
+    answer = second.post(f"{url}/rsvp", data={**rsvp_data(event), "csrf_token": token})
     assert answer.status_code == 303
-    stolen = app.test_client()
-    stolen.get(url)
-    refused = stolen.post(
-        f"{url}/rsvp", data={**rsvp_data(event, email="x@example.org"), "csrf_token": token_one}
+    # The same form sent from another site is refused, whatever the token.
+    elsewhere = app.test_client().post(
+        f"{url}/rsvp",
+        data={**rsvp_data(event, email="x@example.org"), "csrf_token": token},
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert elsewhere.status_code == 400
+    # A made-up token is refused too.
+    forged = app.test_client().post(
+        f"{url}/rsvp", data={**rsvp_data(event, email="y@example.org"), "csrf_token": token[:-4] + "AAAA"}
+    )
+    assert forged.status_code == 400
+
+
+def test_a_visitor_with_a_session_token_needs_their_own(make_app, cafe_a, team_a):
+    app = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, WTF_CSRF_ENABLED=True)
+    event = make_event(cafe_a, rsvp_enabled=True, capacity=5)
+    url = f"{CAFE}events/{event.id}"
+    anonymous_token = csrf_token(app.test_client().get(url).get_data(as_text=True))
+    # A session the app gave a token of its own (before it logged out, say): that one is required.
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["csrf_token"] = "f" * 40
+    visitor.get(url)
+    response = visitor.get(url)
+    assert hit(response)
+    own = csrf_token(response.get_data(as_text=True))
+    assert own != anonymous_token
+    assert visitor.post(
+        f"{url}/rsvp", data={**rsvp_data(event), "csrf_token": anonymous_token}
+    ).status_code == (400)
+    assert visitor.post(f"{url}/rsvp", data={**rsvp_data(event), "csrf_token": own}).status_code == 303
+    # A logged-in person can never use the anonymous token.
+    staff = app.test_client()
+    login_page = staff.get("/account/login").get_data(as_text=True)
+    logged_in = staff.post(
+        "/account/login",
+        data={"email": team_a.manager.email, "password": PASSWORD, "csrf_token": csrf_token(login_page)},
+    )
+    assert logged_in.status_code == 303
+    refused = staff.post(
+        f"{url}/rsvp", data={**rsvp_data(event, email="z@example.org"), "csrf_token": anonymous_token}
     )
     assert refused.status_code == 400
 
@@ -136,14 +183,45 @@ def test_a_cache_outage_never_breaks_a_page(make_app, cafe_a, caplog):
     assert "Pendant la panne" in client.get(f"{CAFE}events/").get_data(as_text=True)
 
 
-def test_a_hit_costs_one_query_whatever_the_page(app, client, cafe_a, count_queries):
+def test_a_hit_asks_nothing_of_the_database(app, client, cafe_a, count_queries):
     for n in range(5):
         make_event(cafe_a, f"Soirée {n}", days=n + 1)
-    for url in (CAFE, f"{CAFE}events/", "/", f"{CAFE}board/"):
+    for url in (CAFE, f"{CAFE}events/", "/", f"{CAFE}board/", f"{CAFE}events.atom", "/?q=saint"):
         client.get(url)
         with count_queries() as counter:
-            assert hit(client.get(url))
-        assert counter.count == 1, (url, counter.statements)  # the versions
+            response = client.get(url)
+            assert hit(response) and "Set-Cookie" not in response.headers
+        assert counter.count == 0, (url, counter.statements)
+    # After a change: the one request that reads the versions again is a miss anyway.
+    make_event(cafe_a, "Loto")
+    with count_queries() as counter:
+        assert not hit(client.get(f"{CAFE}events/"))
+    with count_queries() as counter:
+        assert hit(client.get(f"{CAFE}events/"))
+    assert counter.count == 0
+
+
+def test_without_redis_a_change_by_another_host_is_seen_within_the_sync_interval(make_app, cafe_a):
+    """Another host on the same database, no Redis, no shared stamp file: the versions table
+    is read again every PAGE_CACHE_SYNC_SECONDS (a single-row-per-café read, only then)."""
+    import time
+
+    from sqlalchemy import update
+
+    from portal.models import CacheVersion
+
+    client = make_app(PAGE_CACHE_ENABLED=True, PAGE_CACHE_CLOCK_SECONDS=10**9, PAGE_CACHE_SYNC_SECONDS=0.3)
+    client = client.test_client()
+    client.get(CAFE)
+    assert hit(client.get(CAFE))
+    make_event(cafe_a, "Ailleurs")  # writes the versions row (and this process's stamp)
+    client.get(CAFE)
+    # The other host's bump: only the table changes.
+    _db.session.execute(update(CacheVersion).values(version=CacheVersion.version + 10))
+    _db.session.commit()
+    _db.session.info.pop("cache_changed", None)
+    time.sleep(0.35)
+    assert not hit(client.get(CAFE))
 
 
 def test_etag_gives_a_304_for_pages_and_feeds(app, client, cafe_a):
@@ -193,3 +271,25 @@ def test_pages_that_follow_the_clock_are_recomputed_as_it_turns(make_app, cafe_a
     client.get(CAFE)
     time.sleep(1.05)
     assert not hit(client.get(CAFE))
+
+
+def test_an_unwritable_stamp_file_costs_nothing_but_a_warning(make_app, cafe_a, tmp_path, caplog):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    app = make_app(
+        PAGE_CACHE_ENABLED=True,
+        PAGE_CACHE_CLOCK_SECONDS=10**9,
+        PAGE_CACHE_SYNC_SECONDS=10**6,
+        PAGE_CACHE_STAMP=str(blocker / "stamp"),
+    )
+    client = app.test_client()
+    client.get(f"{CAFE}events/")
+    assert hit(client.get(f"{CAFE}events/"))
+    with app.app_context():  # a change made by this app (this process)
+        from portal.models import Cafe
+
+        make_event(_db.session.get(Cafe, cafe_a.id), "Loto malgré tout")
+    page = client.get(f"{CAFE}events/")
+    assert not hit(page) and "Loto malgré tout" in page.get_data(as_text=True)
+    assert hit(client.get(f"{CAFE}events/"))
+    assert "not writable" in caplog.text

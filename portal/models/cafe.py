@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -63,7 +63,18 @@ def normalise_for_search(text: str) -> str:
 
 
 class Cafe(Timestamped, db.Model):
-    __table_args__ = (CheckConstraint("retention_months BETWEEN 1 AND 24", name="retention_months_range"),)
+    __table_args__ = (
+        CheckConstraint("retention_months BETWEEN 1 AND 24", name="retention_months_range"),
+        # The directory's first page: open cafés in its order, read from the index.
+        Index(
+            "ix_cafe_directory",
+            "department",
+            "village",
+            "name",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)

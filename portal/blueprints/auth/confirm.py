@@ -35,6 +35,7 @@ def send_confirmation(user: User) -> None:
     """Mail the link that confirms the account's address."""
     link = external_url("auth.confirm_email", token=make_token(user))
     notifications.send_confirmation(user, link, CONFIRM_DAYS)
+    db.session.commit()
 
 
 def confirm(token: str) -> User | None:

@@ -43,16 +43,18 @@ def register_user(display_name: str, email: str, password: str) -> User | None:
     if existing is not None:
         check_password_hash(_dummy_hash(), password)  # the time a new account's hash takes
         notifications.send_account_exists(existing)
+        db.session.commit()
         return None
     user = User(display_name=display_name.strip(), email=normalise_email(email))
     user.set_password(password)
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()  # the welcome mail's link needs the account's id
+        notifications.send_welcome(user)
+        db.session.commit()  # the account and its welcome mail together
     except IntegrityError:  # the same address registered at the same moment
         db.session.rollback()
         return None
-    notifications.send_welcome(user)
     return user
 
 
@@ -100,6 +102,7 @@ def send_reset_email(email: str) -> None:
     if user is None:
         return
     notifications.send_reset_link(user, make_reset_token(user))
+    db.session.commit()
 
 
 def set_new_password(user: User, password: str) -> None:

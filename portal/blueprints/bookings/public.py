@@ -11,7 +11,7 @@ from ...extensions import limiter
 from ...htmx import redirect_to, render
 from ...models import Booking
 from ...models.booking import BOOKED
-from . import bp, notifications, services
+from . import bp, services
 from .common import made_here, remember, topic_or_404, unavailable_message, unavailable_status
 from .forms import BookingForm, FindBookingForm
 from .services import SlotNotFound, SlotUnavailable, TooLate
@@ -74,13 +74,13 @@ def book(topic_id: int):
             return _book_page(topic, form, unavailable_status(problem.reason), outcome=problem.reason)
         return _book_page(topic, form, 422, slot=slot)
     try:
-        taken = services.take(g.cafe, topic, form.slot.data or "", form.person(), form_key=form.form_key.data)
+        taken = services.take(
+            g.cafe, topic, form.slot.data or "", form.person(), form_key=form.form_key.data, confirm=True
+        )
     except SlotNotFound:
         abort(404)
     if not taken.ok:
         return _book_page(topic, form, unavailable_status(taken.outcome), outcome=taken.outcome)
-    if taken.outcome == services.BOOKED_NOW:
-        notifications.booking_confirmed(g.cafe, taken.booking)
     return _show_done(taken.booking)
 
 

@@ -335,8 +335,12 @@ def book(
     booked_by: User | None = None,
     overbook: bool = False,
     form_key: str | None = None,
+    confirm: bool = False,
 ) -> Booking:
     """Book `slot` for `topic` and commit, or raise SlotUnavailable("taken") with nothing saved.
+
+    `confirm`: the confirmation mail is recorded in the booking's own transaction, so there
+    is never a booking without its confirmation (nor a confirmation of a booking not made).
 
     `overbook` (staff only) knowingly books a full slot: no seat is taken and the
     booking is marked and audited. `form_key` is unique per café: a second booking with
@@ -365,21 +369,30 @@ def book(
         )
         db.session.add(booking)
         db.session.flush()
-        if booked_by is not None:
-            audit.record(
-                "bookings.overbook" if overbook else "bookings.book_for_someone",
-                cafe,
-                target=f"booking:{booking.id}",
-                actor=booked_by,
-                code=booking.code,
-                topic=topic.name,
-                starts_at=booking.starts_at.isoformat(),
-            )
+        _audit_and_confirm(cafe, topic, booking, booked_by, overbook, confirm)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return booking
+
+
+def _audit_and_confirm(
+    cafe: Cafe, topic: HelpTopic, booking: Booking, booked_by: User | None, overbook: bool, confirm: bool
+) -> None:
+    """In the booking's transaction: staff's booking is audited, the confirmation recorded."""
+    if booked_by is not None:
+        audit.record(
+            "bookings.overbook" if overbook else "bookings.book_for_someone",
+            cafe,
+            target=f"booking:{booking.id}",
+            actor=booked_by,
+            code=booking.code,
+            topic=topic.name,
+            starts_at=booking.starts_at.isoformat(),
+        )
+    if confirm:
+        notifications.booking_confirmed(cafe, booking)
 
 
 def booking_of_form(cafe: Cafe, form_key: str | None) -> Booking | None:
@@ -429,6 +442,7 @@ def take(
     actor: User | None = None,
     overbook: bool = False,
     now: datetime | None = None,
+    confirm: bool = False,
 ) -> Taken:
     """Take a booking of the slot named `key`, from residents (actor None) or staff (`actor`).
 
@@ -448,7 +462,9 @@ def take(
     if full and not overbook:
         return _unless_this_form_booked(cafe, form_key, Taken(FULL, slot=slot))
     try:
-        booking = book(cafe, topic, slot, **person, booked_by=actor, overbook=full, form_key=form_key)
+        booking = book(
+            cafe, topic, slot, **person, booked_by=actor, overbook=full, form_key=form_key, confirm=confirm
+        )
     except SlotUnavailable:
         return _unless_this_form_booked(cafe, form_key, Taken(FULL if actor else TAKEN, slot=slot))
     except IntegrityError:  # the same form, sent at the same moment, won
@@ -701,10 +717,11 @@ def send_reminders(now: datetime | None = None) -> int:
                 .where(Booking.id == booking.id, Booking.reminder_sent_at.is_(None))
                 .values(reminder_sent_at=now)
             )
-            db.session.commit()
             if not claimed:
+                db.session.commit()
                 continue
             notifications.reminder(cafe, booking, recipient)
+            db.session.commit()  # "reminded" and the reminder together
             sent += 1
     return sent
 

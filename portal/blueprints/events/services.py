@@ -377,8 +377,8 @@ def update_event(cafe: Cafe, event: Event, fields: dict, *, actor: User | None) 
     # More seats (or no limit any more): those waiting get them before anyone new.
     promoted = _promote_waiting(cafe, event) if event.rsvp_enabled else []
     audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed, actor=actor)
-    db.session.commit()
     _confirm_promoted(cafe, promoted)
+    db.session.commit()  # the change and the mails it causes together
     return event
 
 
@@ -443,8 +443,8 @@ def cancel_event(cafe: Cafe, event: Event, reason: str, *, actor: User | None) -
     audit.record(
         "events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason, actor=actor
     )
-    db.session.commit()
     _tell_attendees(cafe, event, None, _("Cancelled: %(title)s", title=event.title), event.cancel_reason)
+    db.session.commit()
 
 
 def reinstate_event(cafe: Cafe, event: Event, *, actor: User | None) -> None:
@@ -504,10 +504,10 @@ def cancel_occurrence(
         reason=override.reason,
         actor=actor,
     )
-    db.session.commit()
     _tell_attendees(
         cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
     )
+    db.session.commit()
 
 
 def move_occurrence(
@@ -534,8 +534,8 @@ def move_occurrence(
         reason=override.reason,
         actor=actor,
     )
-    db.session.commit()
     _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
+    db.session.commit()
 
 
 def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime, *, actor: User | None) -> None:
@@ -704,17 +704,19 @@ def answer(
         user_id=user.id if user is not None else None,
         form_key=form_key or None,
     )
-    _save_once(event, rsvp, known_codes)
-    _confirm(cafe, rsvp, occurrence)
+    _save_once(event, rsvp, known_codes, lambda: _confirm(cafe, rsvp, occurrence))
     return rsvp
 
 
-def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str]) -> None:
-    """Commit the answer, unless the same form (its key) or the same contact got in at the
-    same moment: the database's unique indexes decide, and this request's seats go back."""
+def _save_once(event: Event, rsvp: Rsvp, known_codes: Collection[str], confirm) -> None:
+    """Commit the answer with its confirmation (one transaction), unless the same form (its
+    key) or the same contact got in at the same moment: the database's unique indexes decide,
+    and this request's seats go back."""
     start, email, phone, form_key = rsvp.occurrence_start, rsvp.email, rsvp.phone, rsvp.form_key or ""
     db.session.add(rsvp)
     try:
+        db.session.flush()
+        confirm()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -12,7 +12,7 @@ from ...paging import page_arg
 from ...tenancy import get_cafe_owned_or_404
 from ...urls import external_url
 from ..cafes.services import upcoming_exceptions, weekly_table
-from . import bp, notifications, services
+from . import bp, services
 from .forms import (
     CafeProfileForm,
     HoursExceptionForm,
@@ -148,8 +148,6 @@ def invite():
         g.cafe, Role.parse(form.role.data), form.email.data or "", actor=current_actor()
     )
     link = external_url("cafe.manage.join", cafe_slug=g.cafe.slug, token=token)
-    if invitation.email:
-        notifications.invitation_sent(g.cafe, invitation, link)
     # The link is shown once, right now: only its hash is stored.
     if invitation.email:
         flash(

@@ -147,7 +147,10 @@ def open_invitations(cafe: Cafe) -> list[Invitation]:
 def create_invitation(
     cafe: Cafe, role: Role, email: str = "", *, actor: User | None
 ) -> tuple[Invitation, str]:
-    """A one-time invitation; the raw token is returned once and only its hash is kept."""
+    """A one-time invitation; the raw token is returned once and only its hash is kept.
+
+    With an address, the invitation mail is recorded in the same transaction as the invitation.
+    """
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
         cafe=cafe,
@@ -158,13 +161,13 @@ def create_invitation(
         created_by=actor,
     )
     db.session.add(invitation)
-    audit.record(
-        "team.invited",
-        cafe,
-        target=invitation.email or role.name.lower(),
-        role=role.name.lower(),
-        actor=actor,
-    )
+    target = invitation.email or role.name.lower()
+    audit.record("team.invited", cafe, target=target, role=role.name.lower(), actor=actor)
+    if invitation.email:
+        from ...urls import external_url
+        from .notifications import invitation_sent
+
+        invitation_sent(cafe, invitation, external_url("cafe.manage.join", cafe_slug=cafe.slug, token=token))
     db.session.commit()
     return invitation, token
 

@@ -223,8 +223,8 @@ def approve(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
     notice.published_at = notice.published_at or now
     notice.held_because = ""
     _decide(cafe, "approved", notice, subject=notice.author, actor=actor)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "approved")
+    db.session.commit()  # the decision and its mail together
 
 
 def reject(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> None:
@@ -237,8 +237,8 @@ def reject(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> No
     notice.reject_reason = reason
     _resolve_reports(notice, actor=actor)
     _decide(cafe, "rejected", notice, reason=reason, subject=notice.author, actor=actor)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "rejected", reason)
+    db.session.commit()
 
 
 def hide(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> None:
@@ -253,8 +253,8 @@ def hide(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> None
     notice.hidden_reason = reason
     _resolve_reports(notice, actor=actor)
     _decide(cafe, "hidden", notice, reason=reason, subject=notice.author, actor=actor)
-    db.session.commit()
     notifications.notice_decided(cafe, notice, "hidden", reason)
+    db.session.commit()
 
 
 def restore(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
@@ -269,9 +269,9 @@ def restore(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
     notice.hidden_reason = ""
     _resolve_reports(notice, actor=actor)
     _decide(cafe, "restored", notice, subject=notice.author, actor=actor)
-    db.session.commit()
     if was_hidden:
         notifications.notice_decided(cafe, notice, "restored")
+    db.session.commit()
 
 
 def visitor_key(session_token: str) -> str:
@@ -362,9 +362,10 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
         actor=None,
         reports=count,
     )
-    db.session.commit()
-    db.session.refresh(notice)
+    db.session.flush()
+    db.session.refresh(notice)  # the conditional UPDATE changed it behind the session's back
     notifications.notice_decided(cafe, notice, "auto_hidden")
+    db.session.commit()
 
 
 def suspend(
@@ -382,8 +383,8 @@ def suspend(
     suspension = Suspension(cafe_id=cafe.id, user_id=user.id, until=until, reason=reason, by_id=actor.id)
     db.session.add(suspension)
     _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good", actor=actor)
-    db.session.commit()
     notifications.suspended(cafe, user, reason, until)
+    db.session.commit()
     return suspension
 
 

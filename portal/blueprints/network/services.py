@@ -22,9 +22,7 @@ from ...models import (
 )
 from ...models.booking import CANCELLED
 from ...models.cafe import normalise_for_search
-from ...urls import external_url
 from ..auth.services import find_user_by_email
-from ..manage.notifications import invitation_sent
 from ..manage.services import create_invitation, membership_of
 
 PER_PAGE = 50
@@ -249,9 +247,9 @@ def invite_manager(cafe: Cafe, email: str, *, actor: User | None) -> Invitation 
     )
     if waiting is not None:
         return None
-    invitation, token = create_invitation(cafe, Role.MANAGER, email, actor=actor)
-    link = external_url("cafe.manage.join", cafe_slug=cafe.slug, token=token)
-    invitation_sent(cafe, invitation, link)
+    invitation, _token = create_invitation(
+        cafe, Role.MANAGER, email, actor=actor
+    )  # mailed in its transaction
     return invitation
 
 

@@ -261,7 +261,7 @@ def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str, form_key:
         NoticeReply(cafe_id=cafe.id, notice_id=notice.id, sender_id=sender.id, form_key=form_key or None)
     )
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # this form was already sent: its email went with the first
         db.session.rollback()
         if not form_key or not db.session.scalar(
@@ -274,3 +274,4 @@ def send_reply(cafe: Cafe, notice: Notice, sender: User, message: str, form_key:
             raise
         return
     notifications.reply_relayed(cafe, notice, sender, clean_text(message))
+    db.session.commit()

@@ -9,7 +9,7 @@ from ...access import current_actor
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
-from . import bp, notifications, services
+from . import bp, services
 from .forms import (
     ContactForm,
 )
@@ -146,13 +146,17 @@ def place():
             "orders/day.html", day=wanted, status=422, form=form, quantities=quantities, errors=errors
         )
     try:
-        order, placed = services.take_order(
-            cafe, wanted, quantities, form.person(), form_key=form.form_key.data, actor=current_actor()
+        order, _placed = services.take_order(
+            cafe,
+            wanted,
+            quantities,
+            form.person(),
+            form_key=form.form_key.data,
+            confirm=True,
+            actor=current_actor(),
         )
     except OrderRefused as refused:
         return _refused(refused, wanted, form, quantities)
-    if placed:
-        notifications.send_confirmation(cafe, order)
     return redirect_to(url_for(".order", order_token=order.token, new=1))
 
 

@@ -383,13 +383,14 @@ def place_order(
     standing_order: StandingOrder | None = None,
     now: datetime | None = None,
     form_key: str | None = None,
+    confirm: bool = False,
     actor: User | None,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
-    `form_key` is unique per café: a second order with the same key raises IntegrityError
-    (nothing saved), see `take_order`. The cut-off is read from the clock now (not from when
-    the page was opened); the stock is taken by conditional UPDATEs in the same transaction.
+    The cut-off is read from the clock now, the stock taken by a conditional UPDATE in the
+    same transaction; `confirm` records the confirmation mail in it too. `form_key` is unique
+    per café: a second order with the same key raises IntegrityError, see `take_order`.
     """
     now = now or utcnow()
     try:
@@ -417,9 +418,7 @@ def place_order(
         )
         db.session.add(order)
         db.session.flush()
-        if ordered_by is not None:
-            target = f"bread_order:{order.id}"
-            audit.record("orders.order_for_someone", cafe, target=target, code=order.code, actor=actor)
+        _audit_and_confirm(cafe, order, ordered_by, confirm, actor)
         db.session.commit()
     except OrderRefused as refused:
         db.session.rollback()
@@ -430,6 +429,19 @@ def place_order(
         db.session.rollback()
         raise
     return order
+
+
+def _audit_and_confirm(
+    cafe: Cafe, order: BreadOrder, ordered_by: User | None, confirm: bool, actor: User | None
+) -> None:
+    """In the order's transaction: an order taken by staff is audited, the confirmation recorded."""
+    if ordered_by is not None:
+        target = f"bread_order:{order.id}"
+        audit.record("orders.order_for_someone", cafe, target=target, code=order.code, actor=actor)
+    if confirm:
+        from .notifications import send_confirmation
+
+        send_confirmation(cafe, order)
 
 
 def order_of_form(cafe: Cafe, form_key: str | None) -> BreadOrder | None:
@@ -455,6 +467,7 @@ def take_order(
     *,
     form_key: str | None,
     ordered_by: User | None = None,
+    confirm: bool = False,
     actor: User | None,
 ) -> tuple[BreadOrder, bool]:
     """Place the order sent from the form `form_key`, once: (order, True) when this request
@@ -463,10 +476,17 @@ def take_order(
     if (same := order_of_form(cafe, form_key)) is not None:
         return same, False
     try:
-        order = place_order(
-            cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key, actor=actor
+        placed = place_order(
+            cafe,
+            day,
+            quantities,
+            **person,
+            ordered_by=ordered_by,
+            form_key=form_key,
+            confirm=confirm,
+            actor=actor,
         )
-        return order, True
+        return placed, True
     except OrderRefused:
         # The first tap may have taken the last loaves: then this tap is that order.
         if (same := order_of_form(cafe, form_key)) is not None:
@@ -743,8 +763,8 @@ def _note_shortfall(cafe: Cafe, standing: StandingOrder, day: date, now: datetim
     if not insert_or_ignore(StandingShortfall, values, ["standing_order_id", "day"]):
         db.session.rollback()
         return
+    send_shortfall(cafe, standing, day)  # the message is committed with the row
     db.session.commit()
-    send_shortfall(cafe, standing, day)
 
 
 def _days_done(cafe: Cafe, standing_orders: list[StandingOrder], first: date) -> set[tuple[int, date]]:
@@ -1085,8 +1105,8 @@ def send_baker_lists(now: datetime | None = None) -> int:
         ):
             db.session.rollback()
             continue
-        db.session.commit()
         send_baker_list(cafe, settings_for(cafe), listing)
+        db.session.commit()  # "sent" and the mail together
         sent += 1
     return sent
 

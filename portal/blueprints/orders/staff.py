@@ -10,7 +10,7 @@ from ...access import cafe_role, current_actor, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Role
-from . import bp, notifications, services
+from . import bp, services
 from .forms import (
     StaffOrderForm,
 )
@@ -117,13 +117,14 @@ def staff_order():
         status = 422
         if form.validate_on_submit() and not errors and wanted is not None:
             try:
-                order, placed = services.take_order(
+                order, _placed = services.take_order(
                     cafe,
                     wanted,
                     quantities,
                     form.person(),
                     form_key=form.form_key.data,
                     ordered_by=current_user,
+                    confirm=True,
                     actor=current_actor(),
                 )
             except OrderRefused as refused:
@@ -135,8 +136,6 @@ def staff_order():
                 }.get(refused.reason, _("Choose at least one item."))
                 days = services.open_days(cafe)
             else:
-                if placed:
-                    notifications.send_confirmation(cafe, order)
                 flash(
                     _("Order %(code)s recorded for %(name)s.", code=order.code, name=order.name),
                     "success",

@@ -84,11 +84,10 @@ def record_parcel(
             raise
         return same
     audit.record("parcels.record", cafe, target=f"parcel:{parcel.id}", carrier=carrier, actor=actor)
-    db.session.commit()
     if recipient_of(parcel).reachable:
         send_notice(cafe, parcel)
         parcel.notified_at = utcnow()
-        db.session.commit()
+    db.session.commit()  # the parcel and its notice together
     return parcel
 
 
@@ -130,11 +129,9 @@ def return_to_carrier(cafe: Cafe, parcel: Parcel, *, actor: User) -> bool:
     done = _claim(cafe, parcel, status=RETURNED, returned_at=utcnow(), handed_over_by_id=actor.id)
     if done:
         audit.record("parcels.return", cafe, target=f"parcel:{parcel.id}", actor=actor)
-    db.session.commit()
-    if done:
-        db.session.refresh(parcel)
         if recipient_of(parcel).reachable:
-            send_returned(cafe, parcel)
+            send_returned(cafe, parcel)  # committed with the return
+    db.session.commit()
     return done
 
 
@@ -240,8 +237,8 @@ def send_reminders(now: datetime | None = None) -> int:
                 .where(Parcel.id == parcel.id, Parcel.reminder_sent_at.is_(None))
                 .values(reminder_sent_at=now)
             )
-            db.session.commit()
             if won:
                 send_reminder(cafe, parcel)
                 sent += 1
+            db.session.commit()
     return sent

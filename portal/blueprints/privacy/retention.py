@@ -253,9 +253,9 @@ def warn_unused_accounts(now: datetime) -> int:
             .values(inactivity_warned_at=now)
         ):
             continue
-        db.session.commit()
         user = db.session.get(User, user_id)
         _send_warning(user, now)
+        db.session.commit()  # "warned" and the warning together
         warned += 1
     return warned
 
