@@ -1,14 +1,14 @@
 """Bookings remember the key of the form that last moved them (a double tap moves once)
 
 Revision ID: i8_booking_move_key
-Revises: i9_event_form_key
+Revises: i11_hot_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i8_booking_move_key"
-down_revision = "i9_event_form_key"
+down_revision = "i11_hot_indexes"
 branch_labels = None
 depends_on = None
 
