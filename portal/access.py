@@ -38,6 +38,13 @@ def role_of(user: User | None, cafe: Cafe) -> Role | None:
     )
 
 
+def current_actor() -> User | None:
+    """The logged-in user, for routes to pass to services as `actor` (None when anonymous)."""
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
 def current_role() -> Role | None:
     """The current user's role in g.cafe, looked up once per request."""
     if "cafe_role" not in g:

@@ -212,7 +212,7 @@ def seed_demo_shop(cafe: Cafe) -> None:
         ]:
             if day < len(days):
                 with contextlib.suppress(orders.OrderRefused):
-                    orders.place_order(cafe, days[day].day, quantities, name=name, phone=phone)
+                    orders.place_order(cafe, days[day].day, quantities, name=name, phone=phone, actor=None)
     if "post_relay" in keys or "parcel_pickup" in keys:
         today = cafe.today()
         db.session.add_all(

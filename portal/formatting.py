@@ -70,6 +70,11 @@ def short_date(day: date) -> str:
     return babel_format_date(day, "short" if locale() == "fr" else "medium", locale=locale())
 
 
+def long_date(day: date) -> str:
+    """'12 décembre 2026' / 'December 12, 2026' ('1er décembre 2026')."""
+    return first_of_month(babel_format_date(day, "long", locale=locale()), locale())
+
+
 def month_year(day: date) -> str:
     return format_date(day, "MMMM y")
 
@@ -116,6 +121,8 @@ def init_app(app: Flask) -> None:
     filters["day_month"] = lambda d: first_of_month(format_date(d, "EEEE d MMMM"), locale())
     filters["datetime_medium"] = lambda d: format_datetime(d, "medium")
     filters["month_year"] = month_year
+    # A date, or a moment read as the current café's date: '12 décembre 2026'.
+    filters["long_date"] = lambda d: long_date(_current_cafe().local_day(d) if isinstance(d, datetime) else d)
     filters["short_date"] = short_date
     filters["number"] = number
     filters["impact_number"] = lambda value: number(value or 0)

@@ -40,7 +40,7 @@ def record(email: str, mobile: str, subject: str, body: str, sms_text: str, cafe
 
     The caller commits once, with what the message announces (a booking, an RSVP, a decision):
     both are saved, or neither. A message still uncommitted when a page is answered is a bug
-    (`_check_committed`): it would be lost.
+    (`check_committed`): it would be lost.
     """
     if cafe is None and has_app_context():
         cafe = g.get("cafe")
@@ -64,7 +64,7 @@ def uncommitted_messages(session) -> int:
     return pending + len(session.info.get("outbox_ids", ()))
 
 
-def _check_committed(response):
+def check_committed(response):
     """A page answered while a message it recorded was never committed: that message is lost."""
     if response.status_code < 400 and uncommitted_messages(db.session()):
         if current_app.config.get("TESTING") or current_app.debug:

@@ -305,6 +305,8 @@ MAP: dict[str, Table] = {
             "code": no(_l("The appointment's code")),
             # A random key only the booking browser's form holds (a second tap finds this row).
             "form_key": no(),
+            # The same for the form that last moved it (a second tap moves it once).
+            "move_key": no(),
             "status": personal(
                 _l("Booked, attended, did not come or cancelled"), on_delete=CATEGORY, on_expiry=CATEGORY
             ),
@@ -428,6 +430,9 @@ MAP: dict[str, Table] = {
     ),
     "standing_order_pause": Table(
         _l("Pauses of a regular order"), plain("id standing_order_id first_day last_day")
+    ),
+    "standing_shortfall": Table(
+        _l("Days a regular order could not be met"), plain("id standing_order_id day noted_at cafe_id")
     ),
     "bread_order_line": Table(
         _l("Lines of a bread order"), plain("id order_id product_id quantity unit_price_cents")

@@ -73,9 +73,9 @@ def _start_web_sender() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from .outbox import _check_committed
+    from .outbox import check_committed
 
-    app.after_request(_check_committed)
+    app.after_request(check_committed)
     embedded = not app.config.get("REDIS_URL") and not app.config.get("OUTBOX_INLINE")
     if embedded and app.config.get("EMBEDDED_WORKER", True):
         app.before_request(_start_web_sender)

@@ -111,3 +111,49 @@ def test_bookings_routes_are_small_and_thin():
             if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 60
         ]
         assert long == [], f"{path.name}: {long}"
+
+
+def test_no_module_borrows_another_modules_private_helpers():
+    """What two modules share lives in a module of its own, under a public name."""
+    offenders = [
+        f"{rel}:{node.lineno} {alias.name}"
+        for _path, rel, text in _files(".py")
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert offenders == [], "move the shared helper to a module of its own: " + ", ".join(offenders)
+
+
+def test_no_function_over_sixty_lines_outside_the_demo_data():
+    """Small, named steps (the demo and network-scale data generators are long lists of data)."""
+    long = [
+        f"{rel}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for _path, rel, text in _files(".py")
+        if rel not in {"demo.py", "cli_scale.py"}
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert long == [], "split into named steps: " + ", ".join(long)
+
+
+def test_services_take_the_acting_user_as_an_argument():
+    """No service reads the request's user: the route passes it (`actor=`), so a service runs the
+    same from a command, a job or a test; every audit entry names its actor explicitly."""
+
+    def request_side(rel: str) -> bool:  # routes (and the access rules) may ask who is logged in
+        routes = rel.startswith("blueprints/") and not rel.endswith(("services.py", "notifications.py"))
+        return routes or rel in {"access.py", "sessions.py", "anonymous_forms.py"}
+
+    readers = _offenders(r"\bcurrent_user\b|\bcurrent_actor\(", (".py",), skip=request_side)
+    assert readers == [], "take `actor` as an argument: " + ", ".join(readers)
+    unnamed = [
+        f"{rel}:{node.lineno}"
+        for _path, rel, text in _files(".py")
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "audit.record"
+        and not any(k.arg == "actor" for k in node.keywords)
+    ]
+    assert unnamed == [], "audit.record(..., actor=...): " + ", ".join(unnamed)

@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -487,6 +488,34 @@ def test_resident_moves_the_appointment(client, db, helpdesk, booked):
     assert seats(db, helpdesk, target.starts_at) == 1
 
 
+def _move_key(client) -> str:
+    page = client.get(f"{BASE}/change/booking").get_data(as_text=True)
+    return re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+
+
+def test_a_second_tap_or_a_replay_of_the_move_form_moves_once(client, db, helpdesk, booked):
+    find(client, booked.booking.code, "jeanne@example.org")
+    target = free(helpdesk, index=2)
+    data = {"slot": target.key, "form_key": _move_key(client)}
+    assert client.post(f"{BASE}/change/move", data=data).status_code == 303
+    again = client.post(f"{BASE}/change/move", data=data, follow_redirects=True)
+    assert again.status_code == 200
+    page = again.get_data(as_text=True)
+    assert "Votre rendez-vous est déplacé." in page and "plus disponible" not in page
+    db.session.expire_all()
+    booking = db.session.get(Booking, booked.booking.id)
+    assert booking.starts_at == target.starts_at and booking.status == "booked"
+    assert seats(db, helpdesk, booked.slot.starts_at) == 0
+    assert seats(db, helpdesk, target.starts_at) == 1
+    # A new page (a new key) can move it again: the key only stops repeats of one form.
+    other = free(helpdesk, index=4)
+    data = {"slot": other.key, "form_key": _move_key(client)}
+    assert client.post(f"{BASE}/change/move", data=data).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Booking, booked.booking.id).starts_at == other.starts_at
+    assert seats(db, helpdesk, target.starts_at) == 0
+
+
 def test_moving_to_a_taken_slot_keeps_the_old_one(app, client, db, helpdesk, booked):
     target = free(helpdesk, index=0)
     resident_post(app.test_client(), helpdesk, target, name="Paul")
@@ -577,8 +606,7 @@ def test_day_view_shows_who_and_the_people_to_phone(any_day, client, auth, db, h
     tomorrow_slots = [
         s
         for s in services.free_slots(helpdesk.cafe, helpdesk.topic)
-        if s.starts_at.astimezone(helpdesk.cafe.zone).date()
-        == helpdesk.cafe.today() + timedelta(days=1)
+        if s.starts_at.astimezone(helpdesk.cafe.zone).date() == helpdesk.cafe.today() + timedelta(days=1)
     ]
     assert len(tomorrow_slots) >= 2  # the clock is pinned: tomorrow always has free slots
     services.book(
@@ -941,6 +969,35 @@ def _cancelled_meanwhile(db, helpdesk, booking, slot):
         )
 
 
+def test_the_losing_tap_of_a_double_tap_on_move_answers_moved(db, helpdesk):
+    slot, stale = _two_on_one_slot(db, helpdesk)
+    target = free(helpdesk, index=3)
+    # The first tap moved it already (recording its form's key); this one read it before.
+    with db.engine.begin() as other:
+        other.execute(
+            update(Booking)
+            .where(Booking.id == stale.id)
+            .values(starts_at=target.starts_at, ends_at=target.ends_at, move_key="same-form")
+        )
+        other.execute(
+            Slot.__table__.insert().values(
+                cafe_id=helpdesk.cafe.id,
+                helper_id=helpdesk.helper.id,
+                starts_at=target.starts_at,
+                capacity=2,
+                seats_taken=1,
+            )
+        )
+        other.execute(
+            update(Slot).where(Slot.starts_at == slot.starts_at).values(seats_taken=Slot.seats_taken - 1)
+        )
+    services.move(helpdesk.cafe, stale, target.key, form_key="same-form")  # no error: it is moved
+    assert stale.starts_at == target.starts_at
+    db.session.expire_all()
+    assert seats(db, helpdesk, slot.starts_at) == 1
+    assert seats(db, helpdesk, target.starts_at) == 1
+
+
 def test_a_double_cancel_gives_the_seat_back_once(db, helpdesk):
     slot, stale = _two_on_one_slot(db, helpdesk)
     assert stale.status == "booked"
@@ -954,7 +1011,7 @@ def test_staff_cancel_at_the_same_time_as_the_person_gives_the_seat_back_once(db
     slot, stale = _two_on_one_slot(db, helpdesk)
     _cancelled_meanwhile(db, helpdesk, stale, slot)
     with pytest.raises(services.NotAllowed):
-        services.mark(helpdesk.cafe, stale, "cancelled_by_cafe", "Malade")
+        services.mark(helpdesk.cafe, stale, "cancelled_by_cafe", "Malade", actor=None)
     db.session.expire_all()
     assert seats(db, helpdesk, slot.starts_at) == 1
 

@@ -170,7 +170,13 @@ def test_a_moved_date_keeps_its_place_status_and_category_and_tells_subscribers(
     original = belote.starts_at + timedelta(days=7)
     with app.test_request_context():
         services.move_occurrence(
-            cafe, belote, original, original + timedelta(days=1), original + timedelta(days=1, hours=2), ""
+            cafe,
+            belote,
+            original,
+            original + timedelta(days=1),
+            original + timedelta(days=1, hours=2),
+            "",
+            actor=None,
         )
     assert belote.updated_at > before
     calendar = icalendar.Calendar.from_ical(client.get("/c/village/events.ics").data)

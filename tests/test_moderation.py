@@ -1,7 +1,8 @@
 """Moderation: the three modes, blocked words, link limits, reports, the queue, suspensions."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -364,6 +365,18 @@ def test_suspend_for_some_days_then_lift(client, auth, db, cafe_a, team_a, resid
     assert moderation.active_suspension(cafe_a, resident) is None
     actions = db.session.scalars(select(ModerationDecision.action).order_by(ModerationDecision.id)).all()
     assert actions == ["suspended", "lifted"]
+
+
+def test_the_suspension_email_gives_the_end_date_in_words(
+    client, auth, db, cafe_a, team_a, resident, outbox, clock
+):
+    clock.move_to(datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo("Europe/Paris")))
+    notice = add_notice(cafe_a, resident)
+    auth.login(team_a.moderator)
+    client.post(f"{QUEUE}notices/{notice.id}/suspend", data={"days": "7", "reason": "Spam"})
+    body = outbox[-1].get_content()
+    assert "jusqu’au 12 décembre 2026" in body
+    assert "2026-12-12" not in body
 
 
 def test_suspend_for_good(client, auth, db, cafe_a, team_a, resident):

@@ -305,7 +305,9 @@ def test_the_cut_off_is_18h_the_day_before_to_the_minute_in_the_cafes_zone(
     assert services.cutoff_at(cafe, day) == last_minute_utc + timedelta(minutes=1)
     assert cafe.local(services.cutoff_at(cafe, day)).time() == time(18, 0)
     last_second = last_minute_utc + timedelta(seconds=59)
-    order = services.place_order(cafe, day, {product.id: 1}, name="A", phone="+33553123456", now=last_second)
+    order = services.place_order(
+        cafe, day, {product.id: 1}, name="A", phone="+33553123456", now=last_second, actor=None
+    )
     assert order.day == day
     with pytest.raises(OrderRefused) as refused:
         services.place_order(
@@ -315,6 +317,7 @@ def test_the_cut_off_is_18h_the_day_before_to_the_minute_in_the_cafes_zone(
             name="B",
             phone="+33553123456",
             now=last_minute_utc + timedelta(minutes=1),
+            actor=None,
         )
     assert refused.value.reason == "closed"
     assert [d.day for d in services.open_days(cafe, last_second)][0] == day
@@ -377,6 +380,7 @@ def test_the_database_refuses_more_than_the_delivery(db, bakery):
         {bakery.baguette.id: 3},
         name="A",
         phone="+33553123456",
+        actor=None,
     )
     with pytest.raises(IntegrityError):
         db.session.execute(update(BreadStock).values(taken=BreadStock.taken + 1))
@@ -409,7 +413,9 @@ def test_twenty_people_at_once_for_the_last_three_baguettes_get_exactly_three(db
 
 
 def test_a_day_quantity_set_by_staff_applies_and_never_goes_below_what_is_ordered(db, bakery, monday_noon):
-    services.place_order(bakery.cafe, TUESDAY, {bakery.baguette.id: 2}, name="A", phone="+33553123456")
+    services.place_order(
+        bakery.cafe, TUESDAY, {bakery.baguette.id: 2}, name="A", phone="+33553123456", actor=None
+    )
     assert not services.set_day_quantity(bakery.cafe, bakery.baguette, TUESDAY, 1)
     assert services.set_day_quantity(bakery.cafe, bakery.baguette, TUESDAY, 10)
     assert services.stock_left(bakery.cafe, TUESDAY)[bakery.baguette.id] == 8
@@ -525,7 +531,7 @@ def test_a_day_a_regular_cancelled_is_not_placed_again(client, db, bakery, monda
         bakery.cafe, weekdays="0123456", quantities={bakery.croissant.id: 1}, name="P", phone="+33612345678"
     )
     first = services.standing_upcoming(bakery.cafe, standing)[0]
-    services.cancel_order(bakery.cafe, first)
+    services.cancel_order(bakery.cafe, first, actor=None)
     assert services.place_all_standing_orders() == 0
     assert db.session.get(BreadOrder, first.id).status == "cancelled"
 
@@ -539,12 +545,23 @@ def day_of_orders(db, bakery, monday_noon):
     db.session.commit()
     cafe = bakery.cafe
     services.place_order(
-        cafe, TUESDAY, {bakery.baguette.id: 2, bakery.croissant.id: 1}, name="Ana", phone="+33553000001"
+        cafe,
+        TUESDAY,
+        {bakery.baguette.id: 2, bakery.croissant.id: 1},
+        name="Ana",
+        phone="+33553000001",
+        actor=None,
     )
-    services.place_order(cafe, TUESDAY, {bakery.baguette.id: 1}, name="Bob", email="bob@example.org")
-    services.place_order(cafe, TUESDAY, {bakery.croissant.id: 4}, name="Cléo", phone="+33553000003")
-    cancelled = services.place_order(cafe, TUESDAY, {bakery.baguette.id: 5}, name="Dan", phone="+33553000004")
-    services.cancel_order(cafe, cancelled)
+    services.place_order(
+        cafe, TUESDAY, {bakery.baguette.id: 1}, name="Bob", email="bob@example.org", actor=None
+    )
+    services.place_order(
+        cafe, TUESDAY, {bakery.croissant.id: 4}, name="Cléo", phone="+33553000003", actor=None
+    )
+    cancelled = services.place_order(
+        cafe, TUESDAY, {bakery.baguette.id: 5}, name="Dan", phone="+33553000004", actor=None
+    )
+    services.cancel_order(cafe, cancelled, actor=None)
     return bakery
 
 
@@ -698,7 +715,9 @@ def test_another_cafes_ids_are_404(client, auth, db, bakery, team_b, monday_noon
     other = Product(cafe_id=team_b.cafe.id, name="Pain", price_cents=100, daily_quantity=9)
     db.session.add(other)
     db.session.commit()
-    order = services.place_order(team_b.cafe, TUESDAY, {other.id: 1}, name="X", phone="+33553000009")
+    order = services.place_order(
+        team_b.cafe, TUESDAY, {other.id: 1}, name="X", phone="+33553000009", actor=None
+    )
     auth.login(bakery.team.staff)
     assert client.post(f"{BASE}/staff/orders/{order.id}/collected").status_code == 404
     assert client.post(f"{BASE}/staff/orders/{order.id}/cancel").status_code == 404
@@ -731,6 +750,7 @@ def test_the_day_list_query_count_does_not_grow_with_the_orders(
                 {bakery.baguette.id: 1, bakery.croissant.id: 1},
                 name=f"P{i}",
                 phone="+33553000000",
+                actor=None,
             )
 
     add(2)
@@ -757,8 +777,8 @@ def test_the_network_gets_counts_per_cafe_and_month_never_names(app, db, day_of_
     services.mark_collected(cafe, ana, day_of_orders.team.staff)
     services.close_day(cafe, TUESDAY)
     with app.test_request_context():
-        parcels.record_parcel(cafe, recipient="Jeanne", email="j@example.org")
-        parcels.record_parcel(team_b.cafe, recipient="Paul", email="p@example.org")
+        parcels.record_parcel(cafe, recipient="Jeanne", email="j@example.org", actor=None)
+        parcels.record_parcel(team_b.cafe, recipient="Paul", email="p@example.org", actor=None)
     rows = [r.as_dict() for r in shop_activity(date(2026, 12, 1), date(2026, 12, 31))]
     assert rows == [
         {

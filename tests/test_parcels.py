@@ -202,7 +202,9 @@ def test_parcels_are_for_the_cafes_staff_only(client, auth, db, team_a, team_b, 
 
 def test_another_cafes_parcels_are_404(app, client, auth, db, team_a, team_b):
     with app.test_request_context():
-        other = services.record_parcel(team_b.cafe, recipient="Zéphyrin Autrecafé", email="x@example.org")
+        other = services.record_parcel(
+            team_b.cafe, recipient="Zéphyrin Autrecafé", email="x@example.org", actor=None
+        )
     auth.login(team_a.staff)
     for action in ("collected", "returned", "phoned"):
         assert client.post(f"{BASE}/{other.id}/{action}").status_code == 404

@@ -2,7 +2,7 @@
 network's help reports summed per day (impact_daily), filled from the reports
 
 Revision ID: i10_impact_at_scale
-Revises: i11_hot_indexes
+Revises: i14_standing_shortfall
 Create Date: 2026-11-29
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'i10_impact_at_scale'
-down_revision = 'i11_hot_indexes'
+down_revision = 'i14_standing_shortfall'
 branch_labels = None
 depends_on = None
 

@@ -48,6 +48,7 @@ from .shop import (
     StandingOrder,
     StandingOrderLine,
     StandingOrderPause,
+    StandingShortfall,
 )
 from .types import utcnow
 from .user import Invitation, Membership, Role, User
@@ -106,6 +107,7 @@ __all__ = [
     "StandingOrder",
     "StandingOrderLine",
     "StandingOrderPause",
+    "StandingShortfall",
     "Suspension",
     "User",
     "WeeklyHours",

@@ -186,6 +186,7 @@ class Booking(CafeScoped, Timestamped, db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     form_key: Mapped[str | None] = mapped_column(String(64))  # only the booking browser holds it
+    move_key: Mapped[str | None] = mapped_column(String(64))  # the form that last moved it
 
     topic: Mapped[HelpTopic] = relationship()
     helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])

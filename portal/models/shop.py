@@ -171,6 +171,25 @@ class StandingOrderPause(db.Model):
     standing_order: Mapped[StandingOrder] = relationship(back_populates="pauses")
 
 
+class StandingShortfall(CafeScoped, db.Model):
+    """A day a regular order could not be placed because too little bread was left.
+
+    One row per regular order and day: the person is told once, staff see it on the day list,
+    and the day is not tried again (bread never appears on a day they were told it would not).
+    """
+
+    __table_args__ = (UniqueConstraint("standing_order_id", "day", name="uq_standing_shortfall_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standing_order_id: Mapped[int] = mapped_column(
+        ForeignKey("standing_order.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(index=True)
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    standing_order: Mapped[StandingOrder] = relationship()
+
+
 class BreadOrder(CafeScoped, Timestamped, db.Model):
     """One person's bread for one collection day (never moved to another day)."""
 

@@ -1,5 +1,8 @@
 """Residents: book digital help without an account, see it, cancel or move it (/c/<slug>/help/)."""
 
+import re
+import secrets
+
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
@@ -124,7 +127,14 @@ def _change_page(booking: Booking, status: int = 200, problem: str | None = None
         days=days,
         problem=problem,
         notice_hours=services.settings_for(g.cafe).cancel_notice_hours,
+        move_key=secrets.token_urlsafe(18),
     )
+
+
+def _move_key() -> str:
+    """The moving form's random key (a second tap of the same form moves once)."""
+    key = request.form.get("form_key", "")
+    return key if len(key) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]*", key) else ""
 
 
 @bp.get("/change/booking")
@@ -172,8 +182,7 @@ def move():
     if booking is None:
         return redirect_to(url_for(".find"))
     try:
-        slot = services.find_slot(g.cafe, booking.topic, request.form.get("slot", ""))
-        services.reschedule(g.cafe, booking, slot)
+        services.move(g.cafe, booking, request.form.get("slot", ""), form_key=_move_key())
     except SlotNotFound:
         abort(404)
     except TooLate:

@@ -543,8 +543,14 @@ def cancel_by_person(cafe: Cafe, booking: Booking, now: datetime | None = None) 
         raise
 
 
-def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None) -> None:
-    """Move the booking to `slot`: the new seat is taken before the old one is given back."""
+def reschedule(
+    cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | None = None, form_key: str = ""
+) -> None:
+    """Move the booking to `slot`: the new seat is taken before the old one is given back.
+
+    The move records `form_key` (the moving form's random key) in the same UPDATE, so
+    `move` can tell a second tap of the same form from another move.
+    """
     if not can_change(cafe, booking, now):
         raise TooLate
     try:
@@ -558,6 +564,7 @@ def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | Non
             ends_at=slot.ends_at,
             overbooked=False,
             reminder_sent_at=None,
+            move_key=form_key or None,
         )
         if not moved:  # cancelled or moved by another request meanwhile
             raise TooLate
@@ -566,6 +573,31 @@ def reschedule(cafe: Cafe, booking: Booking, slot: FreeSlot, now: datetime | Non
         db.session.commit()
     except Exception:
         db.session.rollback()
+        raise
+
+
+def _moved_by(booking: Booking, form_key: str) -> bool:
+    return bool(form_key) and booking.move_key == form_key
+
+
+def move(
+    cafe: Cafe, booking: Booking, slot_key: str, form_key: str = "", now: datetime | None = None
+) -> None:
+    """The person moves their booking to the slot named `slot_key`, once per form.
+
+    A second tap or a replay of the same form (same `form_key`) finds the booking already
+    moved by it and answers as the first did, instead of moving it again or saying the seat is
+    taken (by this very booking). Raises SlotNotFound, SlotUnavailable or TooLate otherwise.
+    """
+    if _moved_by(booking, form_key):
+        return
+    try:
+        reschedule(cafe, booking, find_slot(cafe, booking.topic, slot_key, now), now, form_key=form_key)
+    except (TooLate, SlotUnavailable):
+        db.session.rollback()
+        db.session.refresh(booking)
+        if _moved_by(booking, form_key):  # the other tap of this form won the race
+            return
         raise
 
 
@@ -620,7 +652,7 @@ def people_to_phone(cafe: Cafe, day: date) -> list[Booking]:
     return [b for b in bookings_between(cafe, day) if b.status == BOOKED and not recipient_of(b).reachable]
 
 
-def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
+def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "", *, actor: User | None) -> None:
     """Staff mark a booking attended, no-show, back to booked, or cancel it with a reason."""
     if status not in STAFF_MARKS or booking.is_cancelled:
         raise NotAllowed
@@ -638,6 +670,7 @@ def mark(cafe: Cafe, booking: Booking, status: str, reason: str = "") -> None:
         target=f"booking:{booking.id}",
         code=booking.code,
         reason=reason.strip(),
+        actor=actor,
     )
     db.session.commit()
 
@@ -762,7 +795,9 @@ def _check_helper(cafe: Cafe, helper_id: int | None) -> None:
         raise NotAllowed
 
 
-def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) -> HelpTopic:
+def add_topic(
+    cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str, *, actor: User | None
+) -> HelpTopic:
     """A new help topic, listed last."""
     last = db.session.scalar(select(func.max(HelpTopic.position)).where(HelpTopic.cafe_id == cafe.id)) or 0
     topic = HelpTopic(
@@ -774,41 +809,43 @@ def add_topic(cafe: Cafe, name: str, duration_minutes: int, what_to_bring: str) 
     )
     db.session.add(topic)
     db.session.flush()
-    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name)
+    audit.record("bookings.add_topic", cafe, target=f"topic:{topic.id}", name=topic.name, actor=actor)
     db.session.commit()
     return topic
 
 
-def toggle_topic(cafe: Cafe, topic: HelpTopic) -> None:
+def toggle_topic(cafe: Cafe, topic: HelpTopic, *, actor: User | None) -> None:
     """Offer a topic again, or stop offering it (its past bookings stay)."""
     topic.active = not topic.active
-    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active)
+    audit.record("bookings.toggle_topic", cafe, target=f"topic:{topic.id}", active=topic.active, actor=actor)
     db.session.commit()
 
 
-def add_rule(cafe: Cafe, **values) -> AvailabilityRule:
+def add_rule(cafe: Cafe, *, actor: User | None, **values) -> AvailabilityRule:
     """A weekly opening period for a helper of this café."""
     _check_helper(cafe, values.get("helper_id"))
     rule = AvailabilityRule(cafe_id=cafe.id, **values)
     db.session.add(rule)
     db.session.flush()
-    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday)
+    audit.record("bookings.add_rule", cafe, target=f"rule:{rule.id}", weekday=rule.weekday, actor=actor)
     db.session.commit()
     return rule
 
 
-def add_extra(cafe: Cafe, **values) -> ExtraOpening:
+def add_extra(cafe: Cafe, *, actor: User | None, **values) -> ExtraOpening:
     """A one-off opening of a helper of this café."""
     _check_helper(cafe, values.get("helper_id"))
     extra = ExtraOpening(cafe_id=cafe.id, **values)
     db.session.add(extra)
     db.session.flush()
-    audit.record("bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat())
+    audit.record(
+        "bookings.add_extra", cafe, target=f"extra:{extra.id}", day=extra.day.isoformat(), actor=actor
+    )
     db.session.commit()
     return extra
 
 
-def add_closure(cafe: Cafe, **values) -> Closure:
+def add_closure(cafe: Cafe, *, actor: User | None, **values) -> Closure:
     """Days without help: the whole café (no helper) or one helper's absence."""
     _check_helper(cafe, values.get("helper_id"))
     closure = Closure(cafe_id=cafe.id, **values)
@@ -820,19 +857,22 @@ def add_closure(cafe: Cafe, **values) -> Closure:
         target=f"closure:{closure.id}",
         first_day=closure.first_day.isoformat(),
         last_day=closure.last_day.isoformat(),
+        actor=actor,
     )
     db.session.commit()
     return closure
 
 
-def delete_setup_row(cafe: Cafe, row) -> None:
+def delete_setup_row(cafe: Cafe, row, *, actor: User | None) -> None:
     """Remove a rule, an extra opening or a closure (bookings already made stay)."""
-    audit.record(f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}")
+    audit.record(
+        f"bookings.delete_{row.__tablename__}", cafe, target=f"{row.__tablename__}:{row.id}", actor=actor
+    )
     db.session.delete(row)
     db.session.commit()
 
 
-def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
+def save_settings(cafe: Cafe, *, actor: User | None, **values) -> CafeBookingSettings:
     """The café's booking window, notices and retention period (the café's, for RSVPs too)."""
     settings = db.session.get(CafeBookingSettings, cafe.id)
     if settings is None:
@@ -840,6 +880,6 @@ def save_settings(cafe: Cafe, **values) -> CafeBookingSettings:
         db.session.add(settings)
     for key, value in values.items():
         setattr(cafe if key == "retention_months" else settings, key, value)
-    audit.record("bookings.save_settings", cafe, target="settings", **values)
+    audit.record("bookings.save_settings", cafe, target="settings", **values, actor=actor)
     db.session.commit()
     return settings

@@ -3,7 +3,7 @@
 from flask import abort, flash, g, url_for
 from flask_babel import gettext as _
 
-from ...access import cafe_role, requires
+from ...access import cafe_role, current_actor, requires
 from ...forms import ActionForm, with_id_prefix
 from ...htmx import redirect_to, render
 from ...models import WEEKDAYS, AvailabilityRule, Closure, ExtraOpening, HelpTopic, Role
@@ -61,7 +61,13 @@ def add_topic():
     form = TopicForm()
     if not form.validate_on_submit():
         return _setup_page(422, topic_form=form)
-    services.add_topic(g.cafe, form.name.data, form.duration_minutes.data, form.what_to_bring.data or "")
+    services.add_topic(
+        g.cafe,
+        form.name.data,
+        form.duration_minutes.data,
+        form.what_to_bring.data or "",
+        actor=current_actor(),
+    )
     flash(_("The topic is added."), "success")
     return redirect_to(url_for(".setup"))
 
@@ -69,7 +75,7 @@ def add_topic():
 @bp.post("/staff/setup/topics/<int:topic_id>/toggle")
 @staff_only
 def toggle_topic(topic_id: int):
-    services.toggle_topic(g.cafe, get_cafe_owned_or_404(HelpTopic, topic_id))
+    services.toggle_topic(g.cafe, get_cafe_owned_or_404(HelpTopic, topic_id), actor=current_actor())
     return redirect_to(url_for(".setup"))
 
 
@@ -80,7 +86,7 @@ def _add_setup_row(form, adder, name: str, **extra_values):
     values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "helper", "outside_hours_ok")}
     helper_id = form.helper.data or None
     try:
-        adder(g.cafe, helper_id=helper_id, **values, **extra_values)
+        adder(g.cafe, helper_id=helper_id, **values, **extra_values, actor=current_actor())
     except services.NotAllowed:
         abort(404)
     flash(_("Saved."), "success")
@@ -111,7 +117,7 @@ SETUP_ROWS = {"rules": AvailabilityRule, "extras": ExtraOpening, "closures": Clo
 @bp.post("/staff/setup/<any(rules, extras, closures):kind>/<int:row_id>/delete")
 @staff_only
 def delete_setup_row(kind: str, row_id: int):
-    services.delete_setup_row(g.cafe, get_cafe_owned_or_404(SETUP_ROWS[kind], row_id))
+    services.delete_setup_row(g.cafe, get_cafe_owned_or_404(SETUP_ROWS[kind], row_id), actor=current_actor())
     flash(_("Removed."), "success")
     return redirect_to(url_for(".setup"))
 
@@ -128,6 +134,7 @@ def save_settings():
         min_notice_hours=form.min_notice_hours.data,
         cancel_notice_hours=form.cancel_notice_hours.data,
         retention_months=form.retention_months.data,
+        actor=current_actor(),
     )
     flash(_("The booking settings are saved."), "success")
     return redirect_to(url_for(".setup"))

@@ -6,7 +6,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import allowed, cafe_role, requires
+from ...access import allowed, cafe_role, current_actor, requires
 from ...htmx import redirect_to, render
 from ...models import Booking, Role
 from ...tenancy import get_cafe_owned_or_404
@@ -84,7 +84,7 @@ def mark(booking_id: int):
         flash(_("Give the reason for the cancellation, so the person can be told."), "error")
         return redirect_to(back)
     try:
-        services.mark(g.cafe, booking, form.status.data, form.reason.data or "")
+        services.mark(g.cafe, booking, form.status.data, form.reason.data or "", actor=current_actor())
     except services.NotAllowed:
         flash(_("This booking is cancelled: it cannot be marked any more."), "error")
         return redirect_to(back)

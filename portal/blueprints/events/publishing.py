@@ -16,7 +16,7 @@ from ...tenancy import get_cafe_owned_or_404
 from ...urls import external_url
 from ..cafes.services import weekly_table
 from . import bp, feeds, services
-from .routes import _by_day
+from .routes import by_day
 
 
 def _ics_response(body: bytes, filename: str):
@@ -74,7 +74,7 @@ def programme():
         offset=offset,
         first=first,
         last=last,
-        days=_by_day(occurrences),
+        days=by_day(occurrences),
         months=[services.programme_window(g.cafe, "month", n)[0] for n in (0, 1)],
         hours=weekly_table(g.cafe),
         weekdays=WEEKDAYS,

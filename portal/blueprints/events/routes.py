@@ -25,7 +25,7 @@ def _local_day(occurrence):
     return g.cafe.local_day(occurrence.starts_at)
 
 
-def _by_day(occurrences):
+def by_day(occurrences):
     return [(day, list(items)) for day, items in groupby(occurrences, key=_local_day)]
 
 
@@ -74,7 +74,7 @@ def index():
         "events/index.html",
         block=block,
         result=result,
-        days=_by_day(result.occurrences),
+        days=by_day(result.occurrences),
         category=category,
         all_ages=all_ages,
         past=past,
@@ -83,7 +83,7 @@ def index():
     )
 
 
-def _occurrence_or_404(event: Event, key: str | None):
+def occurrence_or_404(event: Event, key: str | None):
     original = parse_occurrence_key(key) if key else None
     if key and original is None:
         abort(404)
@@ -127,7 +127,7 @@ RSVP_CODES_KEY = "rsvp_codes"
 @bp.get("/events/<int:event_id>")
 def detail(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
-    return _detail_page(event, _occurrence_or_404(event, request.args.get("on")))
+    return _detail_page(event, occurrence_or_404(event, request.args.get("on")))
 
 
 @bp.post("/events/<int:event_id>/rsvp")
@@ -136,7 +136,7 @@ def detail(event_id: int):
 def rsvp(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
     form = RsvpForm()
-    occurrence = _occurrence_or_404(event, form.occurrence.data or None)
+    occurrence = occurrence_or_404(event, form.occurrence.data or None)
     if not form.validate_on_submit():
         return _detail_page(event, occurrence, form, status=422)
     user = current_user._get_current_object() if current_user.is_authenticated else None

@@ -319,8 +319,9 @@ def create_event(
     cafe: Cafe,
     fields: dict,
     copied_from: Event | None = None,
-    actor: User | None = None,
     form_key: str | None = None,
+    *,
+    actor: User | None,
 ) -> Event:
     """Publish a new event in the café; the same form sent again (`form_key`, unique in the
     database, even at the same instant) gives back the event the first one published."""
@@ -328,7 +329,7 @@ def create_event(
         return same
     event = Event(
         cafe=cafe,
-        created_by=actor or audit.current_actor(),
+        created_by=actor,
         copied_from_id=copied_from.id if copied_from is not None else None,
         form_key=form_key or None,
         **{k: fields[k] for k in EDITABLE},
@@ -342,13 +343,17 @@ def create_event(
             raise
         return same
     audit.record(
-        "events.created", cafe, target=f"#{event.id} {event.title}", starts_at=event.starts_at.isoformat()
+        "events.created",
+        cafe,
+        target=f"#{event.id} {event.title}",
+        starts_at=event.starts_at.isoformat(),
+        actor=actor,
     )
     db.session.commit()
     return event
 
 
-def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
+def update_event(cafe: Cafe, event: Event, fields: dict, *, actor: User | None) -> Event:
     """Save a staff edit; the capacity may not go below the seats already taken."""
     new_capacity = fields["capacity"]
     taken = (
@@ -371,7 +376,7 @@ def update_event(cafe: Cafe, event: Event, fields: dict) -> Event:
     )
     # More seats (or no limit any more): those waiting get them before anyone new.
     promoted = _promote_waiting(cafe, event) if event.rsvp_enabled else []
-    audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed)
+    audit.record("events.updated", cafe, target=f"#{event.id} {event.title}", changed=changed, actor=actor)
     _confirm_promoted(cafe, promoted)
     db.session.commit()  # the change and the mails it causes together
     return event
@@ -431,20 +436,22 @@ def _follow_dates(event: Event, mapping: dict[datetime, datetime]) -> None:
     db.session.expire(event, ["overrides"])
 
 
-def cancel_event(cafe: Cafe, event: Event, reason: str) -> None:
+def cancel_event(cafe: Cafe, event: Event, reason: str, *, actor: User | None) -> None:
     """Cancel the whole event (every occurrence); it stays on the page with the reason."""
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()
-    audit.record("events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason)
+    audit.record(
+        "events.cancelled", cafe, target=f"#{event.id} {event.title}", reason=event.cancel_reason, actor=actor
+    )
     _tell_attendees(cafe, event, None, _("Cancelled: %(title)s", title=event.title), event.cancel_reason)
     db.session.commit()
 
 
-def reinstate_event(cafe: Cafe, event: Event) -> None:
+def reinstate_event(cafe: Cafe, event: Event, *, actor: User | None) -> None:
     """Undo a cancellation."""
     event.status = EventStatus.SCHEDULED
     event.cancel_reason = ""
-    audit.record("events.reinstated", cafe, target=f"#{event.id} {event.title}")
+    audit.record("events.reinstated", cafe, target=f"#{event.id} {event.title}", actor=actor)
     db.session.commit()
 
 
@@ -460,9 +467,9 @@ def people_answered(cafe: Cafe, event: Event) -> int:
     )
 
 
-def delete_event(cafe: Cafe, event: Event) -> None:
+def delete_event(cafe: Cafe, event: Event, *, actor: User | None) -> None:
     """Remove an event, its exceptions and its RSVPs."""
-    audit.record("events.deleted", cafe, target=f"#{event.id} {event.title}")
+    audit.record("events.deleted", cafe, target=f"#{event.id} {event.title}", actor=actor)
     db.session.execute(delete(Rsvp).where(Rsvp.event_id == event.id))
     db.session.execute(delete(OccurrenceSeats).where(OccurrenceSeats.event_id == event.id))
     db.session.delete(event)
@@ -481,7 +488,9 @@ def _override(event: Event, original_start: datetime) -> EventOccurrenceOverride
     return override
 
 
-def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason: str) -> None:
+def cancel_occurrence(
+    cafe: Cafe, event: Event, original_start: datetime, reason: str, *, actor: User | None
+) -> None:
     """Cancel one date of a series, the others untouched."""
     override = _override(event, original_start)
     override.cancelled = True
@@ -493,6 +502,7 @@ def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason
         target=f"#{event.id} {event.title}",
         occurrence=occurrence_key(original_start),
         reason=override.reason,
+        actor=actor,
     )
     _tell_attendees(
         cafe, event, original_start, _("Cancelled: %(title)s", title=event.title), override.reason
@@ -501,7 +511,14 @@ def cancel_occurrence(cafe: Cafe, event: Event, original_start: datetime, reason
 
 
 def move_occurrence(
-    cafe: Cafe, event: Event, original_start: datetime, starts_at: datetime, ends_at: datetime, reason: str
+    cafe: Cafe,
+    event: Event,
+    original_start: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    *,
+    actor: User | None,
 ) -> None:
     """Move one date of a series; RSVPs follow it."""
     override = _override(event, original_start)
@@ -515,12 +532,13 @@ def move_occurrence(
         occurrence=occurrence_key(original_start),
         starts_at=starts_at.isoformat(),
         reason=override.reason,
+        actor=actor,
     )
     _tell_attendees(cafe, event, original_start, _("New date: %(title)s", title=event.title), override.reason)
     db.session.commit()
 
 
-def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> None:
+def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime, *, actor: User | None) -> None:
     """Put a cancelled or moved date back as the rule has it."""
     event.updated_at = utcnow()
     for existing in list(event.overrides):
@@ -531,21 +549,30 @@ def restore_occurrence(cafe: Cafe, event: Event, original_start: datetime) -> No
         cafe,
         target=f"#{event.id} {event.title}",
         occurrence=occurrence_key(original_start),
+        actor=actor,
     )
     db.session.commit()
 
 
-def copy_to_cafes(cafes: list[Cafe], fields: dict, local_start: datetime, local_end: datetime) -> list[Event]:
+def copy_to_cafes(
+    cafes: list[Cafe], fields: dict, local_start: datetime, local_end: datetime, *, actor: User | None
+) -> list[Event]:
     """A network-wide event: each café gets its own copy, at the same wall-clock time in its zone."""
     copies = []
     for cafe in cafes:
         own = dict(fields, starts_at=to_utc(local_start, cafe.zone), ends_at=to_utc(local_end, cafe.zone))
-        event = Event(cafe=cafe, created_by=audit.current_actor(), **{k: own[k] for k in EDITABLE})
+        event = Event(cafe=cafe, created_by=actor, **{k: own[k] for k in EDITABLE})
         db.session.add(event)
         db.session.flush()
-        audit.record("events.network_copy", cafe, target=f"#{event.id} {event.title}")
+        audit.record("events.network_copy", cafe, target=f"#{event.id} {event.title}", actor=actor)
         copies.append(event)
-    audit.record("events.published_to_network", None, target=fields["title"], cafes=[c.slug for c in cafes])
+    audit.record(
+        "events.published_to_network",
+        None,
+        target=fields["title"],
+        cafes=[c.slug for c in cafes],
+        actor=actor,
+    )
     db.session.commit()
     return copies
 
@@ -761,9 +788,9 @@ def _promote(cafe: Cafe, waiting: list[Rsvp]) -> list[Rsvp]:
     return promoted
 
 
-def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp) -> None:
+def staff_cancel_rsvp(cafe: Cafe, rsvp: Rsvp, *, actor: User | None) -> None:
     """Staff take someone off the list (they called the café)."""
-    audit.record("events.rsvp_cancelled", cafe, target=f"#{rsvp.event_id} {rsvp.name}")
+    audit.record("events.rsvp_cancelled", cafe, target=f"#{rsvp.event_id} {rsvp.name}", actor=actor)
     cancel_rsvp(cafe, rsvp)
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from ...access import cafe_role, network_admin, requires
+from ...access import cafe_role, current_actor, network_admin, requires
 from ...confirm import is_confirmed
 from ...extensions import db
 from ...formatting import span_in_words
@@ -17,7 +17,7 @@ from ...tenancy import get_cafe_owned_or_404
 from . import bp, services
 from .forms import CancelForm, EventForm, NetworkEventForm, OccurrenceForm
 from .recurrence import occurrence_key, parse_occurrence_key
-from .routes import _occurrence_or_404
+from .routes import occurrence_or_404
 
 
 @bp.get("/events/manage/")
@@ -47,7 +47,9 @@ def new():
             if copied
             else None
         )
-        event = services.create_event(g.cafe, form.fields(), copied_from=source, form_key=form.form_key.data)
+        event = services.create_event(
+            g.cafe, form.fields(), copied_from=source, form_key=form.form_key.data, actor=current_actor()
+        )
         flash(_("The event is published."), "success")
         return redirect_to(url_for(".detail", event_id=event.id))
     form.issue_key()
@@ -83,7 +85,7 @@ def edit(event_id: int):
         )
     if form.validate_on_submit():
         try:
-            services.update_event(g.cafe, event, form.fields())
+            services.update_event(g.cafe, event, form.fields(), actor=current_actor())
         except services.CapacityTooSmall as error:
             form.capacity.errors.append(
                 _(
@@ -103,7 +105,7 @@ def cancel(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
     form = CancelForm()
     if form.validate_on_submit():
-        services.cancel_event(g.cafe, event, form.reason.data)
+        services.cancel_event(g.cafe, event, form.reason.data, actor=current_actor())
         flash(_("The event is cancelled; the reason is shown on its page."), "success")
         return redirect_to(url_for(".detail", event_id=event.id))
     return render("events/cancel.html", form=form, event=event)
@@ -114,7 +116,7 @@ def cancel(event_id: int):
 def reinstate(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
     if ActionForm().validate_on_submit():
-        services.reinstate_event(g.cafe, event)
+        services.reinstate_event(g.cafe, event, actor=current_actor())
         flash(_("The event is back on."), "success")
     return redirect_to(url_for(".detail", event_id=event.id))
 
@@ -125,7 +127,7 @@ def delete(event_id: int):
     """Deleting asks first, with or without JavaScript, saying who is affected."""
     event = get_cafe_owned_or_404(Event, event_id)
     if request.method == "POST" and is_confirmed() and ActionForm().validate_on_submit():
-        services.delete_event(g.cafe, event)
+        services.delete_event(g.cafe, event, actor=current_actor())
         flash(_("The event is deleted."), "success")
         return redirect_to(url_for(".manage"))
     people = services.people_answered(g.cafe, event)
@@ -165,15 +167,20 @@ def occurrences(event_id: int):
     if form.validate_on_submit():
         original = parse_occurrence_key(form.occurrence.data)
         if form.action.data == "cancel":
-            services.cancel_occurrence(g.cafe, event, original, form.reason.data)
+            services.cancel_occurrence(g.cafe, event, original, form.reason.data, actor=current_actor())
             flash(_("This date is cancelled; the others are unchanged."), "success")
         elif form.action.data == "move":
             services.move_occurrence(
-                g.cafe, event, original, *form.new_times(g.cafe.zone), form.reason.data or ""
+                g.cafe,
+                event,
+                original,
+                *form.new_times(g.cafe.zone),
+                form.reason.data or "",
+                actor=current_actor(),
             )
             flash(_("This date is moved; the others are unchanged."), "success")
         else:
-            services.restore_occurrence(g.cafe, event, original)
+            services.restore_occurrence(g.cafe, event, original, actor=current_actor())
             flash(_("This date is back as usual."), "success")
         return redirect_to(url_for(".occurrences", event_id=event.id))
     return render("events/occurrences.html", form=form, event=event, coming=coming)
@@ -183,7 +190,7 @@ def occurrences(event_id: int):
 @requires(cafe_role(Role.STAFF))
 def attendees(event_id: int):
     event = get_cafe_owned_or_404(Event, event_id)
-    occurrence = _occurrence_or_404(event, request.args.get("on"))
+    occurrence = occurrence_or_404(event, request.args.get("on"))
     people = services.attendees(g.cafe, event, occurrence.original_start)
     going = [p for p in people if p.status == RsvpStatus.GOING]
     return render(
@@ -204,7 +211,7 @@ def attendees(event_id: int):
 def staff_cancel_rsvp(rsvp_id: int):
     answer = get_cafe_owned_or_404(Rsvp, rsvp_id)
     if ActionForm().validate_on_submit():
-        services.staff_cancel_rsvp(g.cafe, answer)
+        services.staff_cancel_rsvp(g.cafe, answer, actor=current_actor())
         flash(_("%(name)s is taken off the list.", name=answer.name), "success")
     return redirect_to(
         url_for(".attendees", event_id=answer.event_id, on=occurrence_key(answer.occurrence_start))
@@ -221,7 +228,9 @@ def network_copy():
         form.cafes.data = [g.cafe.id]
     if form.validate_on_submit():
         chosen = [c for c in cafes if c.id in set(form.cafes.data)]
-        copies = services.copy_to_cafes(chosen, form.fields(), form.local_start(), form.local_end())
+        copies = services.copy_to_cafes(
+            chosen, form.fields(), form.local_start(), form.local_end(), actor=current_actor()
+        )
         flash(_("The event is published in %(count)d cafés.", count=len(copies)), "success")
         return redirect_to(url_for(".manage"))
     return render(

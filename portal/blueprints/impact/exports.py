@@ -22,7 +22,7 @@ from ...models.impact import (
     HelpReport,
     HelpReportChoice,
 )
-from .figures import Scope, _report_filter
+from .figures import Scope, report_filter
 from .periods import Period
 
 # The Coop's activity export columns (without the mediator's name: we never export people).
@@ -74,7 +74,7 @@ def report_rows(scope: Scope, period: Period):
     rows = db.session.execute(
         select(HelpReport, Cafe)
         .join(Cafe, Cafe.id == HelpReport.cafe_id)
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .order_by(HelpReport.day, HelpReport.id)
     ).all()
     choices: dict[int, dict[str, list[str]]] = defaultdict(lambda: {THEME: [], EQUIPMENT_CHOICE: []})
@@ -82,7 +82,7 @@ def report_rows(scope: Scope, period: Period):
         for report_id, dimension, value in db.session.execute(
             select(HelpReportChoice.report_id, HelpReportChoice.dimension, HelpReportChoice.value)
             .join(HelpReport, HelpReport.id == HelpReportChoice.report_id)
-            .where(_report_filter(scope, period))
+            .where(report_filter(scope, period))
         ):
             choices[report_id][dimension].append(value)
     for report, cafe in rows:

@@ -251,7 +251,7 @@ def shares(dimension: str, counts: dict[str, int], coop_labels: bool = False) ->
     return out
 
 
-def _report_filter(scope: Scope, period: Period):
+def report_filter(scope: Scope, period: Period):
     return and_(scope.report_where(), HelpReport.day.between(period.start, period.end))
 
 
@@ -314,7 +314,7 @@ def _categories_query(scope: Scope, period: Period):
     )
     return (
         select(*columns, func.sum(HelpReport.participants))
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(*columns)
     )
 
@@ -324,7 +324,7 @@ def _choices_query(scope: Scope, period: Period):
     return (
         select(HelpReportChoice.dimension, HelpReportChoice.value, func.sum(HelpReport.participants))
         .join(HelpReport, HelpReport.id == HelpReportChoice.report_id)
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(HelpReportChoice.dimension, HelpReportChoice.value)
     )
 
@@ -595,7 +595,7 @@ def _per_cafe_query(scope: Scope, period: Period):
             func.sum(case((HelpReport.walk_in.is_(True), 1), else_=0)).label("walk_ins"),
             func.sum(case((HelpReport.kind == COLLECTIVE, 1), else_=0)).label("workshops"),
         )
-        .where(_report_filter(scope, period))
+        .where(report_filter(scope, period))
         .group_by(HelpReport.cafe_id)
         .subquery()
     )

@@ -4,8 +4,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import requires
-from ...audit import current_actor
+from ...access import current_actor, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models.impact import ADMIN_THEMES, DIGITAL_THEMES, THEMES

@@ -3,8 +3,7 @@
 from flask import abort, flash, g, url_for
 from flask_babel import gettext as _
 
-from ...access import allowed, requires
-from ...audit import current_actor
+from ...access import allowed, current_actor, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models.impact import ADMIN_THEMES, DIGITAL_THEMES, WORKSHOP_LEVELS

@@ -4,7 +4,7 @@ from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, logged_in, login_required_response, requires
+from ...access import cafe_role, current_actor, logged_in, login_required_response, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import HoursException, Invitation, Membership, Role
@@ -41,6 +41,7 @@ def profile():
             form.phone.data or "",
             form.email.data or "",
             form.description.data or "",
+            actor=current_actor(),
         )
         flash(_("The café's details are saved."), "success")
         return redirect_to(url_for(".index"))
@@ -66,7 +67,9 @@ def hours():
     form = WeeklyHoursForm() if request.method == "POST" else WeeklyHoursForm(data=_weekly_form_data())
     exception_form = HoursExceptionForm()
     if form.validate_on_submit():
-        services.replace_weekly_hours(g.cafe, [day.form.periods() for day in form.days])
+        services.replace_weekly_hours(
+            g.cafe, [day.form.periods() for day in form.days], actor=current_actor()
+        )
         flash(_("The opening hours are saved."), "success")
         return redirect_to(url_for(".hours"))
     context = dict(form=form, exception_form=exception_form, exceptions=upcoming_exceptions(g.cafe, days=366))
@@ -85,6 +88,7 @@ def add_exception():
             exception_form.opens.data,
             exception_form.closes.data,
             exception_form.label.data or "",
+            actor=current_actor(),
         )
         flash(_("The exceptional day is saved."), "success")
         return redirect_to(url_for(".hours"))
@@ -100,7 +104,7 @@ def add_exception():
 @requires(cafe_role(Role.MANAGER))
 def delete_exception(exception_id: int):
     exception = get_cafe_owned_or_404(HoursException, exception_id)
-    services.delete_hours_exception(g.cafe, exception)
+    services.delete_hours_exception(g.cafe, exception, actor=current_actor())
     flash(_("The exceptional day is removed."), "success")
     return redirect_to(url_for(".hours"))
 
@@ -110,7 +114,7 @@ def delete_exception(exception_id: int):
 def services_offered():
     form = ServicesForm(data={"services": g.cafe.service_keys} if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.set_services(g.cafe, form.services.data or [])
+        services.set_services(g.cafe, form.services.data or [], actor=current_actor())
         flash(_("The services are saved."), "success")
         return redirect_to(url_for(".index"))
     return render("manage/services.html", form=form)
@@ -140,7 +144,9 @@ def invite():
     form = InvitationForm()
     if not form.validate_on_submit():
         return _team_page(form)
-    invitation, token = services.create_invitation(g.cafe, Role.parse(form.role.data), form.email.data or "")
+    invitation, token = services.create_invitation(
+        g.cafe, Role.parse(form.role.data), form.email.data or "", actor=current_actor()
+    )
     link = external_url("cafe.manage.join", cafe_slug=g.cafe.slug, token=token)
     # The link is shown once, right now: only its hash is stored.
     if invitation.email:
@@ -160,7 +166,7 @@ def invite():
 @requires(cafe_role(Role.MANAGER))
 def revoke_invitation(invitation_id: int):
     invitation = get_cafe_owned_or_404(Invitation, invitation_id)
-    services.revoke_invitation(g.cafe, invitation)
+    services.revoke_invitation(g.cafe, invitation, actor=current_actor())
     flash(_("The invitation is cancelled."), "success")
     return redirect_to(url_for(".team"))
 
@@ -174,7 +180,7 @@ def change_role(membership_id: int):
         flash(_("Choose one of the roles in the list."), "error")
         return redirect_to(url_for(".team"))
     try:
-        services.change_role(g.cafe, membership, Role.parse(form.role.data))
+        services.change_role(g.cafe, membership, Role.parse(form.role.data), actor=current_actor())
     except services.LastManagerError:
         flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
     else:
@@ -195,7 +201,7 @@ def remove_member(membership_id: int):
     membership = get_cafe_owned_or_404(Membership, membership_id)
     name = membership.user.display_name
     try:
-        services.remove_member(g.cafe, membership)
+        services.remove_member(g.cafe, membership, actor=current_actor())
     except services.LastManagerError:
         flash(_("The café must keep at least one manager. Appoint another manager first."), "error")
     else:

@@ -35,7 +35,9 @@ class LastManagerError(Exception):
     """A café must always keep at least one manager."""
 
 
-def update_profile(cafe: Cafe, name: str, address: str, phone: str, email: str, description: str) -> None:
+def update_profile(
+    cafe: Cafe, name: str, address: str, phone: str, email: str, description: str, *, actor: User | None
+) -> None:
     """Save the café's public details."""
     cafe.name = name.strip()
     cafe.address = address.strip()
@@ -43,11 +45,11 @@ def update_profile(cafe: Cafe, name: str, address: str, phone: str, email: str, 
     cafe.email = email.strip().lower()
     cafe.description = description.strip()
     cafe.refresh_search_text()
-    audit.record("cafe.profile_updated", cafe, target=cafe.name)
+    audit.record("cafe.profile_updated", cafe, target=cafe.name, actor=actor)
     db.session.commit()
 
 
-def replace_weekly_hours(cafe: Cafe, days: list[list[tuple[time, time]]]) -> None:
+def replace_weekly_hours(cafe: Cafe, days: list[list[tuple[time, time]]], *, actor: User | None) -> None:
     """Replace the usual week with `days` (Monday first, a list of periods each)."""
     cafe.weekly_hours.clear()
     for weekday, periods in enumerate(days):
@@ -57,12 +59,20 @@ def replace_weekly_hours(cafe: Cafe, days: list[list[tuple[time, time]]]) -> Non
         "cafe.hours_updated",
         cafe,
         week=[[f"{o:%H:%M}-{c:%H:%M}" for o, c in periods] for periods in days],
+        actor=actor,
     )
     db.session.commit()
 
 
 def save_hours_exception(
-    cafe: Cafe, day: date, closed: bool, opens: time | None, closes: time | None, label: str
+    cafe: Cafe,
+    day: date,
+    closed: bool,
+    opens: time | None,
+    closes: time | None,
+    label: str,
+    *,
+    actor: User | None,
 ) -> HoursException:
     """Add an exceptional day, or replace the one already set for that date."""
     exception = db.session.scalar(
@@ -76,20 +86,25 @@ def save_hours_exception(
     exception.closes = None if closed else closes
     exception.label = label.strip()
     audit.record(
-        "cafe.hours_exception_saved", cafe, target=day.isoformat(), closed=closed, label=exception.label
+        "cafe.hours_exception_saved",
+        cafe,
+        target=day.isoformat(),
+        closed=closed,
+        label=exception.label,
+        actor=actor,
     )
     db.session.commit()
     return exception
 
 
-def delete_hours_exception(cafe: Cafe, exception: HoursException) -> None:
+def delete_hours_exception(cafe: Cafe, exception: HoursException, *, actor: User | None) -> None:
     """Remove an exceptional day: the usual hours apply again."""
-    audit.record("cafe.hours_exception_deleted", cafe, target=exception.day.isoformat())
+    audit.record("cafe.hours_exception_deleted", cafe, target=exception.day.isoformat(), actor=actor)
     db.session.delete(exception)
     db.session.commit()
 
 
-def set_services(cafe: Cafe, keys: list[str]) -> None:
+def set_services(cafe: Cafe, keys: list[str], *, actor: User | None) -> None:
     """Make the café offer exactly the known services in `keys`."""
     wanted = [key for key in SERVICES if key in set(keys)]
     current = {service.key: service for service in cafe.services}
@@ -99,7 +114,7 @@ def set_services(cafe: Cafe, keys: list[str]) -> None:
     for key in wanted:
         if key not in current:
             cafe.services.append(CafeService(key=key))
-    audit.record("cafe.services_updated", cafe, services=wanted)
+    audit.record("cafe.services_updated", cafe, services=wanted, actor=actor)
     db.session.commit()
 
 
@@ -129,7 +144,9 @@ def open_invitations(cafe: Cafe) -> list[Invitation]:
     )
 
 
-def create_invitation(cafe: Cafe, role: Role, email: str = "") -> tuple[Invitation, str]:
+def create_invitation(
+    cafe: Cafe, role: Role, email: str = "", *, actor: User | None
+) -> tuple[Invitation, str]:
     """A one-time invitation; the raw token is returned once and only its hash is kept.
 
     With an address, the invitation mail is recorded in the same transaction as the invitation.
@@ -141,10 +158,11 @@ def create_invitation(cafe: Cafe, role: Role, email: str = "") -> tuple[Invitati
         email=email.strip().lower(),
         token_hash=Invitation.hash_token(token),
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
-        created_by=audit.current_actor(),
+        created_by=actor,
     )
     db.session.add(invitation)
-    audit.record("team.invited", cafe, target=invitation.email or role.name.lower(), role=role.name.lower())
+    target = invitation.email or role.name.lower()
+    audit.record("team.invited", cafe, target=target, role=role.name.lower(), actor=actor)
     if invitation.email:
         from ...urls import external_url
         from .notifications import invitation_sent
@@ -190,8 +208,10 @@ def accept_invitation(cafe: Cafe, invitation: Invitation, user: User) -> Members
     return membership
 
 
-def revoke_invitation(cafe: Cafe, invitation: Invitation) -> None:
-    audit.record("team.invitation_revoked", cafe, target=invitation.email or invitation.role.name.lower())
+def revoke_invitation(cafe: Cafe, invitation: Invitation, *, actor: User | None) -> None:
+    audit.record(
+        "team.invitation_revoked", cafe, target=invitation.email or invitation.role.name.lower(), actor=actor
+    )
     db.session.delete(invitation)
     db.session.commit()
 
@@ -213,7 +233,7 @@ def _manager_count(cafe: Cafe) -> int:
     )
 
 
-def change_role(cafe: Cafe, membership: Membership, role: Role) -> None:
+def change_role(cafe: Cafe, membership: Membership, role: Role, *, actor: User | None) -> None:
     """Give a member another role; the last manager cannot be demoted."""
     if membership.role == Role.MANAGER and role != Role.MANAGER and _manager_count(cafe) <= 1:
         raise LastManagerError
@@ -225,15 +245,18 @@ def change_role(cafe: Cafe, membership: Membership, role: Role) -> None:
         target=membership.user.email,
         previous=previous.name.lower(),
         role=role.name.lower(),
+        actor=actor,
     )
     db.session.commit()
 
 
-def remove_member(cafe: Cafe, membership: Membership) -> None:
+def remove_member(cafe: Cafe, membership: Membership, *, actor: User | None) -> None:
     """Take someone off the team; the last manager cannot be removed."""
     if membership.role == Role.MANAGER and _manager_count(cafe) <= 1:
         raise LastManagerError
-    audit.record("team.removed", cafe, target=membership.user.email, role=membership.role.name.lower())
+    audit.record(
+        "team.removed", cafe, target=membership.user.email, role=membership.role.name.lower(), actor=actor
+    )
     user = membership.user
     db.session.delete(membership)
     db.session.commit()

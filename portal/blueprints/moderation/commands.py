@@ -22,7 +22,7 @@ def add_command(email: str):
     """Let the account EMAIL moderate the noticeboards of every café."""
     user = _user(email)
     user.is_network_moderator = True
-    audit.record("moderation.network_moderator_added", None, target=user.email)
+    audit.record("moderation.network_moderator_added", None, target=user.email, actor=None)
     db.session.commit()
     click.echo(f"{user.email} moderates every café's noticeboard.")
 
@@ -33,6 +33,6 @@ def remove_command(email: str):
     """Take the network moderator flag away from EMAIL."""
     user = _user(email)
     user.is_network_moderator = False
-    audit.record("moderation.network_moderator_removed", None, target=user.email)
+    audit.record("moderation.network_moderator_removed", None, target=user.email, actor=None)
     db.session.commit()
     click.echo(f"{user.email} no longer moderates the network.")

@@ -1,8 +1,11 @@
 """What moderation tells people: the author of a notice hears each decision about it, and a
 suspended resident hears why. Texts in templates/moderation/email/; sent by portal.notify."""
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
+from ...formatting import long_date
 from ...grammar import of_place
 from ...messages import render_text
 from ...models import Cafe, Notice, User
@@ -27,9 +30,11 @@ def notice_decided(cafe: Cafe, notice: Notice, decision: str, reason: str = "") 
     notify(Recipient(email=notice.author.email), SUBJECTS[decision](notice.title), body)
 
 
-def suspended(cafe: Cafe, user: User, reason: str, until: str) -> None:
+def suspended(cafe: Cafe, user: User, reason: str, until: datetime | None) -> None:
+    """'… suspended you until 12 décembre 2026' (the café's date), or for good."""
     if not user.email:
         return
+    until = _("until %(date)s", date=long_date(cafe.local_day(until))) if until else _("for good")
     notify(
         Recipient(email=user.email),
         _("You can no longer post on the board %(of_cafe)s", of_cafe=of_place(cafe.name)),

@@ -5,7 +5,7 @@ from contextlib import suppress
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
-from ...access import allowed, network_moderator
+from ...access import allowed, current_actor, network_moderator
 from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import is_partial, redirect_to, render
@@ -79,14 +79,18 @@ def _act(notice_id: int, action, message: str, form_class=ReasonForm, form_name=
 
 @bp.post("/notices/<int:notice_id>/approve")
 def approve(notice_id: int):
-    return _act(notice_id, lambda c, n, f: services.approve(c, n), _("Approved: the notice is on the board."))
+    return _act(
+        notice_id,
+        lambda c, n, f: services.approve(c, n, actor=current_actor()),
+        _("Approved: the notice is on the board."),
+    )
 
 
 @bp.post("/notices/<int:notice_id>/reject")
 def reject(notice_id: int):
     return _act(
         notice_id,
-        lambda c, n, f: services.reject(c, n, f.reason.data.strip()),
+        lambda c, n, f: services.reject(c, n, f.reason.data.strip(), actor=current_actor()),
         _("Rejected: the author has been told why."),
         RejectForm,
         "reject_form",
@@ -97,7 +101,7 @@ def reject(notice_id: int):
 def hide(notice_id: int):
     return _act(
         notice_id,
-        lambda c, n, f: services.hide(c, n, (f.reason.data or "").strip()),
+        lambda c, n, f: services.hide(c, n, (f.reason.data or "").strip(), actor=current_actor()),
         _("Hidden: the notice is off the board."),
     )
 
@@ -105,7 +109,9 @@ def hide(notice_id: int):
 @bp.post("/notices/<int:notice_id>/restore")
 def restore(notice_id: int):
     return _act(
-        notice_id, lambda c, n, f: services.restore(c, n), _("Restored: the notice is back on the board.")
+        notice_id,
+        lambda c, n, f: services.restore(c, n, actor=current_actor()),
+        _("Restored: the notice is back on the board."),
     )
 
 
@@ -119,7 +125,7 @@ def suspend(notice_id: int):
         return _after_action(notice, _("Please correct the field marked."), status=422, suspend_form=form)
     author = db.session.get(User, notice.author_id)
     days = int(form.days.data) or None
-    services.suspend(g.cafe, author, days, form.reason.data.strip(), notice=notice)
+    services.suspend(g.cafe, author, days, form.reason.data.strip(), notice=notice, actor=current_actor())
     return _after_action(notice, _("%(name)s can no longer post on this board.", name=author.display_name))
 
 
@@ -128,7 +134,7 @@ def lift(suspension_id: int):
     suspension = get_cafe_owned_or_404(Suspension, suspension_id)
     if ActionForm().validate_on_submit():
         with suppress(services.NotAllowed):  # already lifted: nothing to do
-            services.lift(g.cafe, suspension)
+            services.lift(g.cafe, suspension, actor=current_actor())
         flash(_("The suspension is lifted."), "success")
     return redirect_to(url_for(".queue"))
 
@@ -162,6 +168,7 @@ def settings():
             form.report_threshold.data,
             form.blocked_words.data or "",
             form.max_links_new_posters.data,
+            actor=current_actor(),
         )
         flash(_("The moderation settings are saved."), "success")
         return redirect_to(url_for(".queue"))

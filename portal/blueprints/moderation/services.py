@@ -10,7 +10,6 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -71,6 +70,8 @@ def save_settings(
     report_threshold: int,
     blocked_words: str,
     max_links_new_posters: int,
+    *,
+    actor: User | None,
 ) -> ModerationSettings:
     """Change how the café's board is moderated."""
     settings = settings_for(cafe)
@@ -90,6 +91,7 @@ def save_settings(
         report_threshold=report_threshold,
         blocked_words=len(words),
         max_links=max_links_new_posters,
+        actor=actor,
     )
     db.session.commit()
     return settings
@@ -173,11 +175,11 @@ def _decide(
     notice: Notice | None = None,
     reason: str = "",
     subject: User | None = None,
-    actor: User | None = None,
+    *,
+    actor: User | None,
     **details,
 ) -> None:
     """Write one decision to the history and the audit log (the caller commits)."""
-    actor = actor if actor is not None else audit.current_actor()
     db.session.add(
         ModerationDecision(
             cafe_id=cafe.id,
@@ -192,13 +194,11 @@ def _decide(
     audit.record(f"moderation.{action}", cafe, target=target, actor=actor, reason=reason, **details)
 
 
-def _resolve_reports(notice: Notice) -> None:
+def _resolve_reports(notice: Notice, *, actor: User | None) -> None:
     db.session.execute(
         update(Report)
         .where(Report.notice_id == notice.id, Report.resolved_at.is_(None))
-        .values(
-            resolved_at=utcnow(), resolved_by_id=audit.current_actor().id if audit.current_actor() else None
-        )
+        .values(resolved_at=utcnow(), resolved_by_id=actor.id if actor else None)
         .execution_options(synchronize_session=False)
     )
 
@@ -211,7 +211,7 @@ def _claim(notice: Notice, still, **values) -> None:
         raise NotAllowed
 
 
-def approve(cafe: Cafe, notice: Notice) -> None:
+def approve(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
     """Publish a notice that waited for approval, and count it for its author."""
     if notice.status != NoticeStatus.PENDING:
         raise NotAllowed
@@ -219,15 +219,15 @@ def approve(cafe: Cafe, notice: Notice) -> None:
     now = utcnow()
     notice.status = NoticeStatus.PUBLISHED
     notice.approved_at = now
-    notice.approved_by_id = audit.current_actor().id
+    notice.approved_by_id = actor.id
     notice.published_at = notice.published_at or now
     notice.held_because = ""
-    _decide(cafe, "approved", notice, subject=notice.author)
+    _decide(cafe, "approved", notice, subject=notice.author, actor=actor)
     notifications.notice_decided(cafe, notice, "approved")
     db.session.commit()  # the decision and its mail together
 
 
-def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
+def reject(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> None:
     """Turn a notice down for good, telling its author why."""
     if notice.status not in (NoticeStatus.PENDING, NoticeStatus.PUBLISHED):
         raise NotAllowed
@@ -235,13 +235,13 @@ def reject(cafe: Cafe, notice: Notice, reason: str) -> None:
     reason = clean_text(reason)[:500]
     notice.status = NoticeStatus.REJECTED
     notice.reject_reason = reason
-    _resolve_reports(notice)
-    _decide(cafe, "rejected", notice, reason=reason, subject=notice.author)
+    _resolve_reports(notice, actor=actor)
+    _decide(cafe, "rejected", notice, reason=reason, subject=notice.author, actor=actor)
     notifications.notice_decided(cafe, notice, "rejected", reason)
     db.session.commit()
 
 
-def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
+def hide(cafe: Cafe, notice: Notice, reason: str, *, actor: User | None) -> None:
     """Take a published notice off the board until a moderator restores it."""
     if notice.status != NoticeStatus.PUBLISHED or notice.hidden:
         raise NotAllowed
@@ -249,15 +249,15 @@ def hide(cafe: Cafe, notice: Notice, reason: str) -> None:
     reason = clean_text(reason)[:500]
     notice.hidden = True
     notice.hidden_at = utcnow()
-    notice.hidden_by_id = audit.current_actor().id
+    notice.hidden_by_id = actor.id
     notice.hidden_reason = reason
-    _resolve_reports(notice)
-    _decide(cafe, "hidden", notice, reason=reason, subject=notice.author)
+    _resolve_reports(notice, actor=actor)
+    _decide(cafe, "hidden", notice, reason=reason, subject=notice.author, actor=actor)
     notifications.notice_decided(cafe, notice, "hidden", reason)
     db.session.commit()
 
 
-def restore(cafe: Cafe, notice: Notice) -> None:
+def restore(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
     """Put a hidden (or reported) notice back on the board and close its reports."""
     if notice.status != NoticeStatus.PUBLISHED:
         raise NotAllowed
@@ -267,8 +267,8 @@ def restore(cafe: Cafe, notice: Notice) -> None:
     notice.hidden_at = None
     notice.hidden_by_id = None
     notice.hidden_reason = ""
-    _resolve_reports(notice)
-    _decide(cafe, "restored", notice, subject=notice.author)
+    _resolve_reports(notice, actor=actor)
+    _decide(cafe, "restored", notice, subject=notice.author, actor=actor)
     if was_hidden:
         notifications.notice_decided(cafe, notice, "restored")
     db.session.commit()
@@ -369,29 +369,32 @@ def _maybe_hide_automatically(cafe: Cafe, notice: Notice) -> None:
 
 
 def suspend(
-    cafe: Cafe, user: User, days: int | None, reason: str, notice: Notice | None = None
+    cafe: Cafe,
+    user: User,
+    days: int | None,
+    reason: str,
+    notice: Notice | None = None,
+    *,
+    actor: User | None,
 ) -> Suspension:
     """Stop someone posting and replying on this café's board, for `days` or for good."""
     until = utcnow() + timedelta(days=days) if days else None
     reason = clean_text(reason)[:500]
-    suspension = Suspension(
-        cafe_id=cafe.id, user_id=user.id, until=until, reason=reason, by_id=audit.current_actor().id
-    )
+    suspension = Suspension(cafe_id=cafe.id, user_id=user.id, until=until, reason=reason, by_id=actor.id)
     db.session.add(suspension)
-    _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good")
-    until_words = _("until %(date)s", date=until.date().isoformat()) if until else _("for good")
-    notifications.suspended(cafe, user, reason, until_words)
+    _decide(cafe, "suspended", notice, reason=reason, subject=user, days=days or "for good", actor=actor)
+    notifications.suspended(cafe, user, reason, until)
     db.session.commit()
     return suspension
 
 
-def lift(cafe: Cafe, suspension: Suspension) -> None:
+def lift(cafe: Cafe, suspension: Suspension, *, actor: User | None) -> None:
     """End a suspension early."""
     if suspension.lifted_at is not None:
         raise NotAllowed
     suspension.lifted_at = utcnow()
-    suspension.lifted_by_id = audit.current_actor().id
-    _decide(cafe, "lifted", reason="", subject=suspension.user)
+    suspension.lifted_by_id = actor.id
+    _decide(cafe, "lifted", reason="", subject=suspension.user, actor=actor)
     db.session.commit()
 
 

@@ -242,7 +242,7 @@ def _plan_managers(lines: list[Line], existing: dict) -> None:
         line.manager_action = "appoint" if email in accounts else "invite"
 
 
-def run(raw: bytes) -> list[Line]:
+def run(raw: bytes, *, actor: User | None) -> list[Line]:
     """Import the file: create the new cafés, appoint or invite their managers; skip the rest."""
     from . import services
 
@@ -253,7 +253,7 @@ def run(raw: bytes) -> list[Line]:
         v = line.values
         if line.action == "create":
             cafe = services.create_cafe(
-                v["name"], line.slug, v["village"], v["postcode"], v["department"], v["timezone"]
+                v["name"], line.slug, v["village"], v["postcode"], v["department"], v["timezone"], actor=actor
             )
             if v["address"]:
                 cafe.address = v["address"][:255]
@@ -261,7 +261,7 @@ def run(raw: bytes) -> list[Line]:
         else:
             cafe = db.session.scalar(select(Cafe).where(Cafe.slug == line.slug))
         if line.manager_action == "appoint":
-            services.appoint_manager(cafe, v["manager_email"])
+            services.appoint_manager(cafe, v["manager_email"], actor=actor)
         elif line.manager_action == "invite":
-            services.invite_manager(cafe, v["manager_email"])
+            services.invite_manager(cafe, v["manager_email"], actor=actor)
     return lines

@@ -6,6 +6,7 @@ import binascii
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 
+from ...access import current_actor
 from ...extensions import db
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -66,6 +67,7 @@ def new_cafe():
                 form.postcode.data,
                 form.department.data,
                 form.timezone.data,
+                actor=current_actor(),
             )
             flash(_("The café %(name)s is open on Comptoir.", name=cafe.name), "success")
             if form.manager_email.data:
@@ -76,7 +78,7 @@ def new_cafe():
 
 
 def _appoint_or_invite(cafe: Cafe, email: str) -> None:
-    user, invitation = services.appoint_or_invite(cafe, email)
+    user, invitation = services.appoint_or_invite(cafe, email, actor=current_actor())
     if user is not None:
         flash(_("%(name)s now manages %(cafe)s.", name=user.display_name, cafe=cafe.name), "success")
     elif invitation is not None:
@@ -100,7 +102,7 @@ def close_cafe(cafe_id: int):
         return render("network/close_cafe.html", target=cafe, form=ActionForm())
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.close_cafe(cafe)
+    services.close_cafe(cafe, actor=current_actor())
     flash(_("%(name)s is closed: it no longer appears in the directory.", name=cafe.name), "success")
     return redirect_to(url_for(".index"))
 
@@ -108,7 +110,7 @@ def close_cafe(cafe_id: int):
 @bp.post("/cafes/<int:cafe_id>/reopen")
 def reopen_cafe(cafe_id: int):
     cafe = _cafe_or_404(cafe_id)
-    services.reopen_cafe(cafe)
+    services.reopen_cafe(cafe, actor=current_actor())
     flash(_("%(name)s is open again.", name=cafe.name), "success")
     return redirect_to(url_for(".index"))
 
@@ -134,7 +136,7 @@ def import_cafes():
         return render("network/import.html", form=form, lines=None, status=422)
     confirmed = request.form.get("confirm") == "1"
     try:
-        lines = imports.run(raw) if confirmed else imports.plan(raw)
+        lines = imports.run(raw, actor=current_actor()) if confirmed else imports.plan(raw)
     except imports.ImportFileError as error:
         form.file.errors = [str(error)]
         return render("network/import.html", form=form, lines=None, status=422)

@@ -197,7 +197,9 @@ def slug_taken(slug: str) -> bool:
     return db.session.scalar(select(Cafe.id).where(Cafe.slug == slug)) is not None
 
 
-def create_cafe(name: str, slug: str, village: str, postcode: str, department: str, timezone: str) -> Cafe:
+def create_cafe(
+    name: str, slug: str, village: str, postcode: str, department: str, timezone: str, *, actor: User | None
+) -> Cafe:
     """Open a new café in the network."""
     cafe = Cafe(
         name=name.strip(),
@@ -210,25 +212,25 @@ def create_cafe(name: str, slug: str, village: str, postcode: str, department: s
     cafe.refresh_search_text()
     db.session.add(cafe)
     db.session.flush()
-    audit.record("network.cafe_created", cafe, target=slug, village=cafe.village)
+    audit.record("network.cafe_created", cafe, target=slug, village=cafe.village, actor=actor)
     db.session.commit()
     return cafe
 
 
-def close_cafe(cafe: Cafe) -> None:
+def close_cafe(cafe: Cafe, *, actor: User | None) -> None:
     """Take a café out of the directory; its data stays for the records."""
     cafe.closed_at = utcnow()
-    audit.record("network.cafe_closed", cafe, target=cafe.slug)
+    audit.record("network.cafe_closed", cafe, target=cafe.slug, actor=actor)
     db.session.commit()
 
 
-def reopen_cafe(cafe: Cafe) -> None:
+def reopen_cafe(cafe: Cafe, *, actor: User | None) -> None:
     cafe.closed_at = None
-    audit.record("network.cafe_reopened", cafe, target=cafe.slug)
+    audit.record("network.cafe_reopened", cafe, target=cafe.slug, actor=actor)
     db.session.commit()
 
 
-def invite_manager(cafe: Cafe, email: str) -> Invitation | None:
+def invite_manager(cafe: Cafe, email: str, *, actor: User | None) -> Invitation | None:
     """Email a one-time link that makes whoever opens it the café's manager (pending until claimed).
 
     None when an invitation to that address is already waiting (inviting twice changes nothing).
@@ -245,19 +247,21 @@ def invite_manager(cafe: Cafe, email: str) -> Invitation | None:
     )
     if waiting is not None:
         return None
-    invitation, _token = create_invitation(cafe, Role.MANAGER, email)  # mailed in its transaction
+    invitation, _token = create_invitation(
+        cafe, Role.MANAGER, email, actor=actor
+    )  # mailed in its transaction
     return invitation
 
 
-def appoint_or_invite(cafe: Cafe, email: str) -> tuple[User | None, Invitation | None]:
+def appoint_or_invite(cafe: Cafe, email: str, *, actor: User | None) -> tuple[User | None, Invitation | None]:
     """An existing account becomes manager at once; anyone else gets an invitation by email."""
-    user = appoint_manager(cafe, email)
+    user = appoint_manager(cafe, email, actor=actor)
     if user is not None:
         return user, None
-    return None, invite_manager(cafe, email)
+    return None, invite_manager(cafe, email, actor=actor)
 
 
-def appoint_manager(cafe: Cafe, email: str) -> User | None:
+def appoint_manager(cafe: Cafe, email: str, *, actor: User | None) -> User | None:
     """Make the account with `email` a manager of the café; None if there is no such account."""
     user = find_user_by_email(email)
     if user is None:
@@ -267,7 +271,7 @@ def appoint_manager(cafe: Cafe, email: str) -> User | None:
         db.session.add(Membership(cafe=cafe, user=user, role=Role.MANAGER))
     else:
         membership.role = Role.MANAGER
-    audit.record("network.manager_appointed", cafe, target=user.email)
+    audit.record("network.manager_appointed", cafe, target=user.email, actor=actor)
     db.session.commit()
     return user
 

@@ -4,7 +4,7 @@ at the counter for someone without an account (/c/<slug>/board/)."""
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
-from ...access import allowed, cafe_role, logged_in, requires
+from ...access import allowed, cafe_role, current_actor, logged_in, requires
 from ...formatting import short_date
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -13,12 +13,12 @@ from ...tenancy import get_cafe_owned_or_404
 from ..auth import confirm
 from . import bp, services
 from .forms import CounterNoticeForm, NoticeForm, RenewForm
-from .routes import _detail_page, _me, _post_limit_for_account, _suspended_page, rate_limited
+from .pages import detail_page, me, post_limit_for_account, rate_limited, suspended_page
 
 
 def _editable_or_404(notice_id: int) -> Notice:
     notice = get_cafe_owned_or_404(Notice, notice_id)
-    if not services.can_edit(notice, _me(), allowed(cafe_role(Role.STAFF))):
+    if not services.can_edit(notice, me(), allowed(cafe_role(Role.STAFF))):
         abort(404)
     return notice
 
@@ -38,7 +38,7 @@ def _form_limits(trusted: bool) -> dict:
     return {
         "today": services.today_in(g.cafe),
         "latest": services.latest_expiry(g.cafe),
-        "link_limit": services.link_limit(g.cafe, _me(), trusted),
+        "link_limit": services.link_limit(g.cafe, me(), trusted),
     }
 
 
@@ -51,22 +51,22 @@ def _held_message(notice: Notice) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(logged_in)
-@rate_limited("POST", user_limit=_post_limit_for_account)
+@rate_limited("POST", user_limit=post_limit_for_account)
 def new():
-    if not _me().email_confirmed:
+    if not me().email_confirmed:
         return confirm.needed_page()
     try:
-        services.check_not_suspended(g.cafe, _me())
+        services.check_not_suspended(g.cafe, me())
     except services.Suspended as error:
-        return _suspended_page(error)
+        return suspended_page(error)
     form = NoticeForm(**_form_limits(trusted=False))
     if request.method == "GET":
         form.expires_on.data = services.default_expiry(g.cafe)
     if form.validate_on_submit():
         try:
-            notice = services.create_notice(g.cafe, _me(), _data(form), form_key=form.form_key.data)
+            notice = services.create_notice(g.cafe, me(), _data(form), form_key=form.form_key.data)
         except services.Suspended as error:
-            return _suspended_page(error)
+            return suspended_page(error)
         _held_message(notice)
         return redirect_to(url_for(".detail", notice_id=notice.id))
     form.issue_key()
@@ -81,7 +81,12 @@ def new_for_someone():
         form.expires_on.data = services.default_expiry(g.cafe)
     if form.validate_on_submit():
         notice = services.create_counter_notice(
-            g.cafe, _me(), form.on_behalf_of.data, _data(form), form_key=form.form_key.data
+            g.cafe,
+            me(),
+            form.on_behalf_of.data,
+            _data(form),
+            actor=current_actor(),
+            form_key=form.form_key.data,
         )
         flash(_("The notice for %(name)s is saved.", name=notice.on_behalf_of), "success")
         if notice.status != NoticeStatus.PUBLISHED:
@@ -93,7 +98,7 @@ def new_for_someone():
 
 @bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
 @requires(logged_in)
-@rate_limited("POST", user_limit=_post_limit_for_account)
+@rate_limited("POST", user_limit=post_limit_for_account)
 def edit(notice_id: int):
     notice = _editable_or_404(notice_id)
     counter = notice.author_id is None
@@ -107,9 +112,9 @@ def edit(notice_id: int):
         form = form_class(relay_possible=not counter, **limits)
     if form.validate_on_submit():
         try:
-            services.update_notice(g.cafe, notice, _data(form), _me(), trusted=counter)
+            services.update_notice(g.cafe, notice, _data(form), me(), trusted=counter, actor=current_actor())
         except services.Suspended as error:
-            return _suspended_page(error)
+            return suspended_page(error)
         if notice.status == NoticeStatus.PENDING:
             flash(_("Your changes are saved. The notice waits for a moderator."), "info")
         else:
@@ -124,9 +129,9 @@ def renew(notice_id: int):
     notice = _editable_or_404(notice_id)
     if notice.author_id is not None:
         try:
-            services.check_not_suspended(g.cafe, _me())
+            services.check_not_suspended(g.cafe, me())
         except services.Suspended as error:
-            return _suspended_page(error)
+            return suspended_page(error)
     form = RenewForm(today=services.today_in(g.cafe), latest=services.latest_expiry(g.cafe))
     if form.validate_on_submit():
         services.renew(g.cafe, notice, form.expires_on.data)
@@ -135,7 +140,7 @@ def renew(notice_id: int):
             "success",
         )
         return redirect_to(url_for(".detail", notice_id=notice.id))
-    return _detail_page(notice, renew_form=form, status=422)
+    return detail_page(notice, renew_form=form, status=422)
 
 
 @bp.post("/<int:notice_id>/withdraw")
@@ -143,7 +148,7 @@ def renew(notice_id: int):
 def withdraw(notice_id: int):
     notice = _editable_or_404(notice_id)
     if ActionForm().validate_on_submit():
-        services.withdraw(g.cafe, notice)
+        services.withdraw(g.cafe, notice, actor=current_actor())
         flash(_("Your notice is withdrawn from the board."), "success")
     return redirect_to(url_for(".mine") if notice.author_id else url_for(".index"))
 
@@ -153,7 +158,7 @@ def withdraw(notice_id: int):
 def mine():
     return render(
         "noticeboard/mine.html",
-        notices=services.my_notices(g.cafe, _me()),
+        notices=services.my_notices(g.cafe, me()),
         today=services.today_in(g.cafe),
         action_form=ActionForm(),
     )

@@ -179,7 +179,13 @@ def create_notice(cafe: Cafe, author: User, data: NoticeData, form_key: str | No
 
 
 def create_counter_notice(
-    cafe: Cafe, staff: User, on_behalf_of: str, data: NoticeData, form_key: str | None = None
+    cafe: Cafe,
+    staff: User,
+    on_behalf_of: str,
+    data: NoticeData,
+    form_key: str | None = None,
+    *,
+    actor: User | None,
 ) -> Notice:
     """A notice typed by staff for someone at the counter: a name, no account (once per form)."""
     if (same := notice_of_form(cafe, staff, form_key)) is not None:
@@ -200,12 +206,15 @@ def create_counter_notice(
         cafe,
         target=f"notice {notice.id}: {notice.title}"[:255],
         on_behalf_of=notice.on_behalf_of,
+        actor=actor,
     )
     db.session.commit()
     return notice
 
 
-def update_notice(cafe: Cafe, notice: Notice, data: NoticeData, editor: User, trusted: bool) -> None:
+def update_notice(
+    cafe: Cafe, notice: Notice, data: NoticeData, editor: User, trusted: bool, *, actor: User | None
+) -> None:
     """Save an edit; a published notice goes through the same checks as a new one."""
     if notice.author_id is not None:
         check_not_suspended(cafe, editor)
@@ -214,7 +223,9 @@ def update_notice(cafe: Cafe, notice: Notice, data: NoticeData, editor: User, tr
     if notice.status == NoticeStatus.PUBLISHED and not notice.hidden:
         _place(cafe, notice, trusted)
     if notice.author_id is None:
-        audit.record("noticeboard.edited_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255])
+        audit.record(
+            "noticeboard.edited_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255], actor=actor
+        )
     db.session.commit()
 
 
@@ -224,11 +235,13 @@ def renew(cafe: Cafe, notice: Notice, expires_on: date) -> None:
     db.session.commit()
 
 
-def withdraw(cafe: Cafe, notice: Notice) -> None:
+def withdraw(cafe: Cafe, notice: Notice, *, actor: User | None) -> None:
     """The author takes their notice off the board; it stays in the history."""
     notice.status = NoticeStatus.WITHDRAWN
     if notice.author_id is None:
-        audit.record("noticeboard.withdrawn_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255])
+        audit.record(
+            "noticeboard.withdrawn_for", cafe, target=f"notice {notice.id}: {notice.title}"[:255], actor=actor
+        )
     db.session.commit()
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/bread")
 
-from . import counter, regular, routes, setup, staff  # noqa: E402,F401
+from . import counter, regular, regulars, routes, setup, staff  # noqa: E402,F401

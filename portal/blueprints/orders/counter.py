@@ -3,7 +3,7 @@
 from flask import abort, flash, g, request, session, url_for
 from flask_babel import gettext as _
 
-from ...access import Check, cafe_role, counter_mode, requires
+from ...access import Check, cafe_role, counter_mode, current_actor, requires
 from ...htmx import redirect_to, render
 from ...models import Role
 from . import bp, services
@@ -52,7 +52,7 @@ def counter_order(day: str):
     if request.method == "POST" and form.validate_on_submit() and not errors:
         try:
             order, _placed = services.take_order(
-                cafe, wanted, quantities, form.person(), form_key=form.form_key.data
+                cafe, wanted, quantities, form.person(), form_key=form.form_key.data, actor=current_actor()
             )
         except OrderRefused as refused:
             if refused.reason == "closed":

@@ -3,6 +3,7 @@
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
+from ...access import current_actor
 from ...extensions import limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -67,6 +68,7 @@ def _show_standing(standing, status=200, pause_form=None, **context):
         status=status,
         standing=standing,
         upcoming=upcoming,
+        short=services.shortfalls(cafe, standing=standing, since=cafe.today()),
         headlines={o.day: services.collect_headline(cafe, o.day) for o in upcoming},
         pause_form=pause_form or PauseForm(),
         action_form=ActionForm(),
@@ -87,7 +89,9 @@ def pause(standing_token: str):
     form = PauseForm()
     if not form.validate_on_submit():
         return _show_standing(standing, status=422, pause_form=form)
-    services.pause_standing_order(g.cafe, standing, form.first_day.data, form.last_day.data)
+    services.pause_standing_order(
+        g.cafe, standing, form.first_day.data, form.last_day.data, actor=current_actor()
+    )
     flash(_("Paused: no bread on those days."), "success")
     return redirect_to(url_for(".standing", standing_token=token))
 
@@ -98,7 +102,7 @@ def unpause(standing_token: str, pause_id: int):
     standing = _standing_or_404(token)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not services.remove_pause(g.cafe, standing, pause_id):
+    if not services.remove_pause(g.cafe, standing, pause_id, actor=current_actor()):
         abort(404)
     flash(_("The pause is removed."), "success")
     return redirect_to(url_for(".standing", standing_token=token))
@@ -110,6 +114,6 @@ def stop(standing_token: str):
     standing = _standing_or_404(token)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.stop_standing_order(g.cafe, standing)
+    services.stop_standing_order(g.cafe, standing, actor=current_actor())
     flash(_("Your regular order is stopped."), "success")
     return redirect_to(url_for(".standing", standing_token=token))

@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
+from ...access import current_actor
 from ...extensions import db, limiter
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
@@ -146,7 +147,13 @@ def place():
         )
     try:
         order, _placed = services.take_order(
-            cafe, wanted, quantities, form.person(), form_key=form.form_key.data, confirm=True
+            cafe,
+            wanted,
+            quantities,
+            form.person(),
+            form_key=form.form_key.data,
+            confirm=True,
+            actor=current_actor(),
         )
     except OrderRefused as refused:
         return _refused(refused, wanted, form, quantities)
@@ -220,7 +227,7 @@ def cancel(order_token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_order(g.cafe, order)
+        services.cancel_order(g.cafe, order, actor=current_actor())
     except OrderRefused:
         db.session.expire_all()
         return _show_order(

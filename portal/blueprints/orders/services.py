@@ -22,7 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ... import audit
 from ...claims import claim, insert_or_ignore, updated_rows
@@ -45,6 +45,7 @@ from ...models.shop import (
     StandingOrder,
     StandingOrderLine,
     StandingOrderPause,
+    StandingShortfall,
 )
 
 
@@ -383,6 +384,7 @@ def place_order(
     now: datetime | None = None,
     form_key: str | None = None,
     confirm: bool = False,
+    actor: User | None,
 ) -> BreadOrder:
     """Order bread for `day` and commit, or raise OrderRefused with nothing saved.
 
@@ -416,7 +418,7 @@ def place_order(
         )
         db.session.add(order)
         db.session.flush()
-        _audit_and_confirm(cafe, order, ordered_by, confirm)
+        _audit_and_confirm(cafe, order, ordered_by, confirm, actor)
         db.session.commit()
     except OrderRefused as refused:
         db.session.rollback()
@@ -429,10 +431,13 @@ def place_order(
     return order
 
 
-def _audit_and_confirm(cafe: Cafe, order: BreadOrder, ordered_by: User | None, confirm: bool) -> None:
+def _audit_and_confirm(
+    cafe: Cafe, order: BreadOrder, ordered_by: User | None, confirm: bool, actor: User | None
+) -> None:
     """In the order's transaction: an order taken by staff is audited, the confirmation recorded."""
     if ordered_by is not None:
-        audit.record("orders.order_for_someone", cafe, target=f"bread_order:{order.id}", code=order.code)
+        target = f"bread_order:{order.id}"
+        audit.record("orders.order_for_someone", cafe, target=target, code=order.code, actor=actor)
     if confirm:
         from .notifications import send_confirmation
 
@@ -463,6 +468,7 @@ def take_order(
     form_key: str | None,
     ordered_by: User | None = None,
     confirm: bool = False,
+    actor: User | None,
 ) -> tuple[BreadOrder, bool]:
     """Place the order sent from the form `form_key`, once: (order, True) when this request
     placed it, (the first tap's order, False) when the same form was already sent, even at the
@@ -471,7 +477,14 @@ def take_order(
         return same, False
     try:
         placed = place_order(
-            cafe, day, quantities, **person, ordered_by=ordered_by, form_key=form_key, confirm=confirm
+            cafe,
+            day,
+            quantities,
+            **person,
+            ordered_by=ordered_by,
+            form_key=form_key,
+            confirm=confirm,
+            actor=actor,
         )
         return placed, True
     except OrderRefused:
@@ -575,7 +588,9 @@ def _release(cafe: Cafe, order: BreadOrder) -> None:
         _give_back(cafe, line.product_id, order.day, line.quantity)
 
 
-def cancel_order(cafe: Cafe, order: BreadOrder, by: User | None = None, now: datetime | None = None) -> bool:
+def cancel_order(
+    cafe: Cafe, order: BreadOrder, by: User | None = None, now: datetime | None = None, *, actor: User | None
+) -> bool:
     """Cancel and give the bread back; the person until the cut-off, staff any time before collection.
 
     Returns False when it was already cancelled (a double tap is not an error).
@@ -593,7 +608,9 @@ def cancel_order(cafe: Cafe, order: BreadOrder, by: User | None = None, now: dat
             return False
         _release(cafe, order)
         if by is not None:
-            audit.record("orders.cancel", cafe, target=f"bread_order:{order.id}", code=order.code)
+            audit.record(
+                "orders.cancel", cafe, target=f"bread_order:{order.id}", code=order.code, actor=actor
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -716,6 +733,7 @@ def _standing_quantities(standing: StandingOrder, open_day: CollectionDay, done:
 
 
 def _place_standing(cafe: Cafe, standing: StandingOrder, day: date, quantities, now, result) -> None:
+    """Place the regular's order of `day`; a day without enough bread left is noted and told."""
     try:
         place_order(
             cafe,
@@ -726,12 +744,45 @@ def _place_standing(cafe: Cafe, standing: StandingOrder, day: date, quantities, 
             email=standing.email,
             standing_order=standing,
             now=now,
+            actor=None,
         )
         result.placed += 1
-    except OrderRefused:
-        result.short.append((standing, day))
+    except OrderRefused as refused:
+        if refused.reason == "stock":
+            result.short.append((standing, day))
+            _note_shortfall(cafe, standing, day, now)
     except Exception:  # the same day placed by another run meanwhile (unique key)
         db.session.rollback()
+
+
+def _note_shortfall(cafe: Cafe, standing: StandingOrder, day: date, now: datetime) -> None:
+    """Record that `day` could not be met and tell the person, once (whatever runs at the same time)."""
+    from .notifications import send_shortfall
+
+    values = {"cafe_id": cafe.id, "standing_order_id": standing.id, "day": day, "noted_at": now}
+    if not insert_or_ignore(StandingShortfall, values, ["standing_order_id", "day"]):
+        db.session.rollback()
+        return
+    send_shortfall(cafe, standing, day)  # the message is committed with the row
+    db.session.commit()
+
+
+def _days_done(cafe: Cafe, standing_orders: list[StandingOrder], first: date) -> set[tuple[int, date]]:
+    """(regular order, day) already placed, cancelled by the person, or noted as short."""
+    ids = [s.id for s in standing_orders]
+    placed = db.session.execute(
+        select(BreadOrder.standing_order_id, BreadOrder.day).where(
+            BreadOrder.cafe_id == cafe.id, BreadOrder.standing_order_id.in_(ids), BreadOrder.day >= first
+        )
+    ).all()
+    short = db.session.execute(
+        select(StandingShortfall.standing_order_id, StandingShortfall.day).where(
+            StandingShortfall.cafe_id == cafe.id,
+            StandingShortfall.standing_order_id.in_(ids),
+            StandingShortfall.day >= first,
+        )
+    ).all()
+    return {tuple(row) for row in [*placed, *short]}
 
 
 def place_standing_orders(
@@ -740,7 +791,8 @@ def place_standing_orders(
     """Turn standing orders into orders for every open day ahead (idempotent).
 
     Paused days, holidays and closures get nothing; a day already done (even cancelled
-    by the person) is never placed again; a day without enough stock is reported.
+    by the person) is never placed again; a day without enough bread left is noted, the
+    person told once, and not tried again.
     """
     now = now or utcnow()
     result = StandingResult()
@@ -757,15 +809,7 @@ def place_standing_orders(
     standing_orders = db.session.scalars(query).all()
     if not standing_orders:
         return result
-    done = set(
-        db.session.execute(
-            select(BreadOrder.standing_order_id, BreadOrder.day).where(
-                BreadOrder.cafe_id == cafe.id,
-                BreadOrder.standing_order_id.in_([s.id for s in standing_orders]),
-                BreadOrder.day >= days[0].day,
-            )
-        ).all()
-    )
+    done = _days_done(cafe, standing_orders, days[0].day)
     for standing in standing_orders:
         for open_day in days:
             quantities = _standing_quantities(standing, open_day, done)
@@ -800,7 +844,13 @@ def _drop_open_orders(
 
 
 def pause_standing_order(
-    cafe: Cafe, standing: StandingOrder, first_day: date, last_day: date, now: datetime | None = None
+    cafe: Cafe,
+    standing: StandingOrder,
+    first_day: date,
+    last_day: date,
+    now: datetime | None = None,
+    *,
+    actor: User | None,
 ) -> StandingOrderPause:
     """No bread from `first_day` to `last_day`; orders already placed for those days go away."""
     now = now or utcnow()
@@ -808,17 +858,25 @@ def pause_standing_order(
     db.session.add(pause)
     db.session.flush()
     _drop_open_orders(cafe, standing, first_day, last_day, now)
+    target = f"standing_order:{standing.id}"
+    audit.record(
+        "orders.regular_paused", cafe, target=target, first=str(first_day), last=str(last_day), actor=actor
+    )
     db.session.commit()
     return pause
 
 
-def remove_pause(cafe: Cafe, standing: StandingOrder, pause_id: int, now: datetime | None = None) -> bool:
+def remove_pause(
+    cafe: Cafe, standing: StandingOrder, pause_id: int, now: datetime | None = None, *, actor: User | None
+) -> bool:
     """End a pause early: its days get their bread again (where still open)."""
     deleted = updated_rows(
         delete(StandingOrderPause).where(
             StandingOrderPause.id == pause_id, StandingOrderPause.standing_order_id == standing.id
         )
     )
+    if deleted:
+        audit.record("orders.regular_unpaused", cafe, target=f"standing_order:{standing.id}", actor=actor)
     db.session.commit()
     db.session.expire(standing)
     if deleted:
@@ -826,12 +884,63 @@ def remove_pause(cafe: Cafe, standing: StandingOrder, pause_id: int, now: dateti
     return bool(deleted)
 
 
-def stop_standing_order(cafe: Cafe, standing: StandingOrder, now: datetime | None = None) -> None:
+def stop_standing_order(
+    cafe: Cafe, standing: StandingOrder, now: datetime | None = None, *, actor: User | None
+) -> None:
     """Stop a standing order; the days not yet past their cut-off are cancelled."""
     now = now or utcnow()
     standing.active = False
     _drop_open_orders(cafe, standing, cafe.local_day(now), None, now)
+    audit.record("orders.regular_stopped", cafe, target=f"standing_order:{standing.id}", actor=actor)
     db.session.commit()
+
+
+def standing_orders(cafe: Cafe) -> list[StandingOrder]:
+    """The café's regular orders for staff: running ones first, then stopped, by name (3 queries)."""
+    return list(
+        db.session.scalars(
+            select(StandingOrder)
+            .options(
+                selectinload(StandingOrder.lines).joinedload(StandingOrderLine.product),
+                selectinload(StandingOrder.pauses),
+            )
+            .where(StandingOrder.cafe_id == cafe.id, StandingOrder.anonymised_at.is_(None))
+            .order_by(StandingOrder.active.desc(), func.lower(StandingOrder.name), StandingOrder.id)
+        )
+    )
+
+
+def get_standing(cafe: Cafe, standing_id: int) -> StandingOrder | None:
+    return db.session.scalar(
+        select(StandingOrder).where(
+            StandingOrder.cafe_id == cafe.id,
+            StandingOrder.id == standing_id,
+            StandingOrder.anonymised_at.is_(None),
+        )
+    )
+
+
+def shortfalls(
+    cafe: Cafe, day: date | None = None, standing: StandingOrder | None = None, since: date | None = None
+):
+    """Days regular orders could not be met: of one `day` (the staff list) or of one regular order."""
+    query = (
+        select(StandingShortfall)
+        .options(
+            joinedload(StandingShortfall.standing_order)
+            .selectinload(StandingOrder.lines)
+            .joinedload(StandingOrderLine.product)
+        )
+        .where(StandingShortfall.cafe_id == cafe.id)
+        .order_by(StandingShortfall.day, StandingShortfall.id)
+    )
+    if day is not None:
+        query = query.where(StandingShortfall.day == day)
+    if standing is not None:
+        query = query.where(StandingShortfall.standing_order_id == standing.id)
+    if since is not None:
+        query = query.where(StandingShortfall.day >= since)
+    return list(db.session.scalars(query).unique())
 
 
 # --- the counter -------------------------------------------------------------------------------------
@@ -843,6 +952,7 @@ class DayList:
     orders: list[BreadOrder]
     totals: list[tuple[Product, int]]
     amount_cents: int
+    short: list[StandingShortfall] = field(default_factory=list)  # regulars not met this day
 
     @property
     def to_collect(self) -> list[BreadOrder]:
@@ -850,7 +960,8 @@ class DayList:
 
 
 def day_list(cafe: Cafe, day: date) -> DayList:
-    """The day's orders (not cancelled) and the totals per product for the baker. Two queries."""
+    """The day's orders (not cancelled), the totals per product for the baker, and the regulars
+    who could not be served. A fixed number of queries, however many orders."""
     orders = list(
         db.session.scalars(
             select(BreadOrder)
@@ -869,7 +980,8 @@ def day_list(cafe: Cafe, day: date) -> DayList:
             entry = totals.setdefault(line.product_id, [line.product, 0])
             entry[1] += line.quantity
     ordered = sorted(totals.values(), key=lambda e: (e[0].position, e[0].name, e[0].id))
-    return DayList(day, orders, [(p, q) for p, q in ordered], sum(o.total_cents for o in orders))
+    short = shortfalls(cafe, day=day)
+    return DayList(day, orders, [(p, q) for p, q in ordered], sum(o.total_cents for o in orders), short)
 
 
 def mark_collected(cafe: Cafe, order: BreadOrder, by: User, collected: bool = True) -> bool:
@@ -936,23 +1048,23 @@ def day_stock(cafe: Cafe, day: date) -> list[tuple[Product, int, int]]:
 # --- staff setup ---------------------------------------------------------------------------------------
 
 
-def save_settings(cafe: Cafe, **values) -> ShopSettings:
+def save_settings(cafe: Cafe, *, actor: User | None, **values) -> ShopSettings:
     settings = settings_for(cafe)
     for key, value in values.items():
         setattr(settings, key, value)
     db.session.add(settings)
-    audit.record("orders.settings", cafe, **{k: str(v) for k, v in values.items()})
+    audit.record("orders.settings", cafe, **{k: str(v) for k, v in values.items()}, actor=actor)
     db.session.commit()
     return settings
 
 
-def save_product(cafe: Cafe, product: Product | None = None, **values) -> Product:
+def save_product(cafe: Cafe, product: Product | None = None, *, actor: User | None, **values) -> Product:
     product = product or Product(cafe_id=cafe.id)
     for key, value in values.items():
         setattr(product, key, value)
     db.session.add(product)
     db.session.flush()
-    audit.record("orders.product", cafe, target=f"product:{product.id}", name=product.name)
+    audit.record("orders.product", cafe, target=f"product:{product.id}", name=product.name, actor=actor)
     db.session.commit()
     return product
 
@@ -1022,4 +1134,3 @@ def place_all_standing_orders(now: datetime | None = None) -> int:
     for cafe in db.session.scalars(select(Cafe).where(Cafe.closed_at.is_(None))).all():
         placed += place_standing_orders(cafe, now).placed
     return placed
-

@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
+from ...access import current_actor
 from ...htmx import redirect_to, render
 from . import bp, services
 from .forms import (
@@ -55,6 +56,7 @@ def save_settings():
         days_ahead=form.days_ahead.data,
         baker_email=(form.baker_email.data or "").strip().lower(),
         parcel_retention_days=form.parcel_retention_days.data,
+        actor=current_actor(),
     )
     flash(_("Settings saved."), "success")
     return redirect_to(url_for(".setup"))
@@ -76,7 +78,7 @@ def add_product():
     form = ProductForm()
     if not form.validate_on_submit():
         return _setup_page(422, product_form=form)
-    services.save_product(g.cafe, **_product_values(form))
+    services.save_product(g.cafe, **_product_values(form), actor=current_actor())
     flash(_("Product added."), "success")
     return redirect_to(url_for(".setup"))
 
@@ -90,7 +92,7 @@ def edit_product(product_id: int):
     if request.method == "POST":
         form = ProductForm()
         if form.validate_on_submit():
-            services.save_product(g.cafe, product, **_product_values(form))
+            services.save_product(g.cafe, product, **_product_values(form), actor=current_actor())
             flash(_("Product saved."), "success")
             return redirect_to(url_for(".setup"))
     else:

@@ -6,7 +6,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...access import cafe_role, requires
+from ...access import cafe_role, current_actor, requires
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models import Role
@@ -79,7 +79,7 @@ def staff_cancel(order_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_order(g.cafe, order, by=current_user)
+        services.cancel_order(g.cafe, order, by=current_user, actor=current_actor())
     except OrderRefused:
         flash(_("This order can no longer be cancelled."), "error")
     return redirect_to(url_for(".staff_day", date=order.day.isoformat()))
@@ -125,6 +125,7 @@ def staff_order():
                     form_key=form.form_key.data,
                     ordered_by=current_user,
                     confirm=True,
+                    actor=current_actor(),
                 )
             except OrderRefused as refused:
                 status = 409 if refused.reason in ("stock", "closed") else 422

@@ -1,4 +1,5 @@
-"""What a parcel's owner is told: it has arrived, and the day before the deadline, a reminder.
+"""What a parcel's owner is told: it has arrived; the day before the deadline, a reminder; and
+when it went back to the carrier.
 
 Texts live in templates/parcels/email/; the link to the café's page (its hours) is absolute,
 built from the public address.
@@ -65,5 +66,22 @@ def send_reminder(cafe: Cafe, parcel: Parcel) -> list[str]:
             "Reminder: your parcel at %(cafe)s must be collected by tomorrow, %(day)s. Then it goes back.",
             cafe=cafe.name,
             day=context["day"],
+        ),
+    )
+
+
+def send_returned(cafe: Cafe, parcel: Parcel) -> list[str]:
+    """Not collected in time: it went back to the carrier (and how to get it)."""
+    context = _context(cafe, parcel)
+    return notify(
+        recipient_of(parcel),
+        _("Your parcel went back to the carrier (%(cafe)s)", cafe=cafe.name),
+        render_template("parcels/email/returned.txt", **context),
+        _(
+            "%(cafe)s: your parcel was not collected by %(day)s and went back to the carrier "
+            "(%(carrier)s). Contact them to get it.",
+            cafe=cafe.name,
+            day=context["day"],
+            carrier=parcel.carrier_label,
         ),
     )

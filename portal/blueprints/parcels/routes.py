@@ -2,8 +2,9 @@
 
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import ngettext
 
+from ...access import current_actor
 from ...forms import ActionForm
 from ...htmx import redirect_to, render
 from ...models.shop import CARRIERS
@@ -43,8 +44,8 @@ def record():
         email=form.email.data or "",
         carrier=form.carrier.data,
         keep_until=form.keep_until.data,
-        received_by=current_user,
         form_key=form.form_key.data,
+        actor=current_actor(),
     )
     if parcel.notified_at is not None:
         flash(_("Parcel for %(name)s recorded; they have been told.", name=parcel.recipient), "success")
@@ -73,7 +74,7 @@ def _parcel_or_404(parcel_id: int):
 @bp.post("/<int:parcel_id>/collected")
 def collected(parcel_id: int):
     parcel = _parcel_or_404(parcel_id)
-    if not services.hand_over(g.cafe, parcel, current_user):
+    if not services.hand_over(g.cafe, parcel, actor=current_actor()):
         flash(_("This parcel is no longer waiting."), "error")
     return redirect_to(url_for(".index"))
 
@@ -81,9 +82,26 @@ def collected(parcel_id: int):
 @bp.post("/<int:parcel_id>/returned")
 def returned(parcel_id: int):
     parcel = _parcel_or_404(parcel_id)
-    if not services.return_to_carrier(g.cafe, parcel, current_user):
+    if not services.return_to_carrier(g.cafe, parcel, actor=current_actor()):
         flash(_("This parcel is no longer waiting."), "error")
     return redirect_to(url_for(".index"))
+
+
+@bp.post("/return-overdue")
+def return_overdue():
+    """The carrier's pick-up: every parcel past its deadline goes back, each owner told."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.return_overdue(g.cafe, actor=current_actor())
+    flash(
+        ngettext(
+            "%(num)d parcel returned to the carrier; its owner is told when we can.",
+            "%(num)d parcels returned to the carrier; their owners are told when we can.",
+            count,
+        ),
+        "success",
+    )
+    return redirect_to(url_for(".index") + "#gone-heading")
 
 
 @bp.post("/<int:parcel_id>/phoned")

@@ -51,8 +51,8 @@ def record_parcel(
     email: str = "",
     carrier: str = "la_poste",
     keep_until: date | None = None,
-    received_by: User | None = None,
     form_key: str | None = None,
+    actor: User | None,
 ) -> Parcel:
     """Record a parcel that just arrived and tell its owner if we can.
 
@@ -72,7 +72,7 @@ def record_parcel(
         carrier=carrier,
         keep_until=keep_until or default_keep_until(cafe, carrier),
         status=WAITING,
-        received_by_id=received_by.id if received_by else None,
+        received_by_id=actor.id if actor else None,
         form_key=form_key or None,
     )
     db.session.add(parcel)
@@ -83,7 +83,7 @@ def record_parcel(
         if (same := _parcel_of_form(cafe, form_key)) is None:
             raise
         return same
-    audit.record("parcels.record", cafe, target=f"parcel:{parcel.id}", carrier=carrier)
+    audit.record("parcels.record", cafe, target=f"parcel:{parcel.id}", carrier=carrier, actor=actor)
     if recipient_of(parcel).reachable:
         send_notice(cafe, parcel)
         parcel.notified_at = utcnow()
@@ -110,22 +110,46 @@ def _claim(cafe: Cafe, parcel: Parcel, **values) -> bool:
     )
 
 
-def hand_over(cafe: Cafe, parcel: Parcel, by: User) -> bool:
+def hand_over(cafe: Cafe, parcel: Parcel, *, actor: User) -> bool:
     """The owner collected it: who handed it over, and when."""
-    done = _claim(cafe, parcel, status=HANDED_OVER, handed_over_at=utcnow(), handed_over_by_id=by.id)
+    done = _claim(cafe, parcel, status=HANDED_OVER, handed_over_at=utcnow(), handed_over_by_id=actor.id)
     if done:
-        audit.record("parcels.hand_over", cafe, target=f"parcel:{parcel.id}")
+        audit.record("parcels.hand_over", cafe, target=f"parcel:{parcel.id}", actor=actor)
     db.session.commit()
     return done
 
 
-def return_to_carrier(cafe: Cafe, parcel: Parcel, by: User) -> bool:
-    """Nobody came by the deadline: the parcel goes back to the carrier."""
-    done = _claim(cafe, parcel, status=RETURNED, returned_at=utcnow(), handed_over_by_id=by.id)
+def return_to_carrier(cafe: Cafe, parcel: Parcel, *, actor: User) -> bool:
+    """Nobody came by the deadline: the parcel goes back to the carrier, and its owner is told.
+
+    False when it was no longer waiting (collected, or returned by another tap meanwhile).
+    """
+    from .notifications import send_returned
+
+    done = _claim(cafe, parcel, status=RETURNED, returned_at=utcnow(), handed_over_by_id=actor.id)
     if done:
-        audit.record("parcels.return", cafe, target=f"parcel:{parcel.id}")
+        audit.record("parcels.return", cafe, target=f"parcel:{parcel.id}", actor=actor)
+        if recipient_of(parcel).reachable:
+            send_returned(cafe, parcel)  # committed with the return
     db.session.commit()
     return done
+
+
+def overdue(cafe: Cafe, today: date | None = None) -> list[Parcel]:
+    """Parcels still waiting after their collection deadline."""
+    today = today or cafe.today()
+    return list(
+        db.session.scalars(
+            select(Parcel)
+            .where(Parcel.cafe_id == cafe.id, Parcel.status == WAITING, Parcel.keep_until < today)
+            .order_by(Parcel.keep_until, Parcel.id)
+        )
+    )
+
+
+def return_overdue(cafe: Cafe, *, actor: User, today: date | None = None) -> int:
+    """Give back to the carrier every parcel past its deadline (the carrier's pick-up): how many."""
+    return sum(return_to_carrier(cafe, parcel, actor=actor) for parcel in overdue(cafe, today))
 
 
 def mark_phoned(cafe: Cafe, parcel: Parcel) -> bool:

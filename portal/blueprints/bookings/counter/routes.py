@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from .... import audit
-from ....access import COUNTER_SESSION_KEY, cafe_role, has_cafe_role, requires
+from ....access import COUNTER_SESSION_KEY, cafe_role, current_actor, has_cafe_role, requires
 from ....extensions import db, limiter
 from ....htmx import redirect_to, render
 from ....models import Role
@@ -27,7 +27,7 @@ def _end_counter_mode() -> None:
 @bp.post("/start")
 @requires(cafe_role(Role.HELPER))
 def start():
-    audit.record("bookings.counter_start", g.cafe)
+    audit.record("bookings.counter_start", g.cafe, actor=current_actor())
     db.session.commit()
     # The tablet is left to the public: nobody stays logged in on it.
     logout_user()
