@@ -20,8 +20,10 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -123,6 +125,21 @@ def make_app(database_url):
         with app.app_context():
             _empty_tables()
             _db.engine.dispose()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_strings_too_long_for_their_column(session, flush_context, instances) -> None:
+    """SQLite stores a string of any length where PostgreSQL refuses it: fail the SQLite run too."""
+    for instance in (*session.new, *session.dirty):
+        state = sa_inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            length = getattr(attribute.columns[0].type, "length", None)
+            value = state.dict.get(attribute.key)  # what is loaded or set: never a query
+            if length and isinstance(value, str) and len(value) > length:
+                raise ValueError(
+                    f"{type(instance).__name__}.{attribute.key} is {len(value)} characters long, "
+                    f"its column holds {length}: PostgreSQL would refuse it"
+                )
 
 
 def _empty_tables() -> None:

@@ -18,14 +18,15 @@ def empty_database_url(tmp_path):
     if not url:
         yield "sqlite:///" + str(tmp_path / "migrations.sqlite3")
         return
-    # A separate database, so the suite's own schema is left alone.
+    # A separate database, so the suite's own schema is left alone; one per parallel test worker.
+    name = "comptoir_migrations_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS comptoir_migrations"))
-        connection.execute(text("CREATE DATABASE comptoir_migrations"))
-    yield url.rsplit("/", 1)[0] + "/comptoir_migrations"
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield url.rsplit("/", 1)[0] + "/" + name
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS comptoir_migrations WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
 
 

@@ -250,7 +250,7 @@ def owned_objects(db, cafe, member):
         cafe_id=cafe_id,
         day=date.today() + timedelta(days=3),
         code=f"BR{cafe_id:04d}",
-        token=secrets.token_urlsafe(),
+        token=secrets.token_urlsafe(18),
         name="Jeanne",
         phone="+33553123456",
         lines=[BreadOrderLine(product_id=product.id, quantity=1, unit_price_cents=110)],
@@ -258,7 +258,7 @@ def owned_objects(db, cafe, member):
     standing = StandingOrder(
         cafe_id=cafe_id,
         code=f"ST{cafe_id:04d}",
-        token=secrets.token_urlsafe(),
+        token=secrets.token_urlsafe(18),
         name="Jeanne",
         phone="+33553123456",
         pauses=[StandingOrderPause(first_day=date.today(), last_day=date.today() + timedelta(days=3))],
