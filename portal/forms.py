@@ -11,6 +11,8 @@ from wtforms import SelectField as _SelectField
 from wtforms.validators import Length, Optional, Regexp
 from wtforms.widgets import HiddenInput, Select
 
+from .phones import parse_phone
+
 
 def _hidden_tag_without_ids(self, *fields):
     """Hidden fields need no id (no label points at them), and with ids, two forms on one
@@ -39,6 +41,24 @@ class FormKeyMixin:
         """A fresh key when the form is shown (kept when it is shown again with errors)."""
         if not self.form_key.data:
             self.form_key.data = secrets.token_urlsafe(18)
+
+
+class ReachableContactMixin(FormKeyMixin):
+    """A form with `name`, `phone` and `email` fields: one of phone or email is needed, so the
+    café can reach the person; the phone is kept in E.164 (parsed with the café's region)."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not (self.phone.data or "").strip() and not (self.email.data or "").strip():
+            self.phone.errors.append(
+                _l("Give a phone number or an email address, so the café can reach you.")
+            )
+            valid = False
+        return valid
+
+    @property
+    def phone_e164(self) -> str:
+        return parse_phone(self.phone.data) if (self.phone.data or "").strip() else ""
 
 
 class OutsideHoursMixin:

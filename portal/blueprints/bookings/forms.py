@@ -1,5 +1,3 @@
-import secrets
-
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,13 +13,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ...forms import OutsideHoursMixin, SelectField
+from ...forms import OutsideHoursMixin, ReachableContactMixin, SelectField
 from ...models import WEEKDAYS
 from ...models.booking import AGE_BANDS
 from ...opening_hours import day_warning, weekday_warning
-from ...phones import PhoneNumber, parse_phone
+from ...phones import PhoneNumber
 
 
 def weekday_choices():
@@ -32,29 +30,7 @@ def age_band_choices():
     return [("", _l("I prefer not to say"))] + list(AGE_BANDS.items())
 
 
-class _ContactMixin:
-    # A random key given to this browser with the form: sending the form twice (a double
-    # tap, slow 3G) makes one booking, and only this browser can see it again.
-    form_key = HiddenField(validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]*$")])
-
-    def issue_key(self) -> None:
-        """A fresh key, when the form is shown (kept when it is shown again with errors)."""
-        if not self.form_key.data:
-            self.form_key.data = secrets.token_urlsafe(18)
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if valid and not (self.phone.data or "").strip() and not (self.email.data or "").strip():
-            self.phone.errors.append(
-                _l("Give a phone number or an email address, so the café can reach you.")
-            )
-            valid = False
-        return valid
-
-    @property
-    def phone_e164(self) -> str:
-        return parse_phone(self.phone.data) if (self.phone.data or "").strip() else ""
-
+class _ContactMixin(ReachableContactMixin):
     def person(self) -> dict:
         """Who the booking is for, as `services.book` takes it (fields a form lacks are empty)."""
 

@@ -1,5 +1,3 @@
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,11 +12,12 @@ from wtforms import (
     TelField,
     TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...forms import ReachableContactMixin
 from ...models import WEEKDAYS
-from ...phones import PhoneNumber, parse_phone
+from ...phones import PhoneNumber
 
 MAX_PER_PRODUCT = 30
 
@@ -32,7 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContactForm(FlaskForm):
+class ContactForm(ReachableContactMixin, FlaskForm):
     """Who the bread is for: a name and a phone or an email."""
 
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
@@ -46,28 +45,6 @@ class ContactForm(FlaskForm):
         validators=[Optional(), Email(), Length(max=255)],
         description=_l("We send you the order and the link to change it."),
     )
-
-    # A random key given to this browser with the form: sending it twice (a double tap, slow
-    # 3G) makes one order, and only this browser is shown that order again.
-    form_key = HiddenField(validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]*$")])
-
-    def issue_key(self) -> None:
-        """A fresh key when the form is shown (kept when it is shown again with errors)."""
-        if not self.form_key.data:
-            self.form_key.data = secrets.token_urlsafe(18)
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if valid and not (self.phone.data or "").strip() and not (self.email.data or "").strip():
-            self.phone.errors.append(
-                _l("Give a phone number or an email address, so the café can reach you.")
-            )
-            valid = False
-        return valid
-
-    @property
-    def phone_e164(self) -> str:
-        return parse_phone(self.phone.data) if (self.phone.data or "").strip() else ""
 
     def person(self) -> dict:
         return {"name": self.name.data, "phone": self.phone_e164, "email": (self.email.data or "").strip()}
