@@ -19,6 +19,10 @@ from portal.models import (
 
 from .conftest import make_user
 
+# Notices end on a day of the café (Europe/Paris), and these tests count days with date.today():
+# the clock is pinned to 10:00 in Paris, where both agree (from 23:00 UTC they did not).
+pytestmark = pytest.mark.usefixtures("clock")
+
 BOARD = "/c/saint-jean-de-cole/board/"
 
 
